@@ -1,0 +1,96 @@
+package dev.compactor.events;
+
+import java.util.Objects;
+
+/**
+ * An object event after classification: something WindowTracker acts on, already keyed by namespace.
+ * A Flink POJO; fields that a type does not use keep their zero value.
+ */
+public class BucketEvent {
+
+    public enum Type {
+        /** A source file {@code {epochSeconds}-{writer}-{seq}.parquet} appeared. */
+        FILE_ADDED,
+        /** A source file was removed (by us after a commit, or by someone else). */
+        FILE_REMOVED,
+        /** Every part of a merge attempt is staged; it waits for a checkpoint to commit. */
+        WINDOW_STAGED,
+        /** The manifest of a window generation exists: its outputs are durable. */
+        WINDOW_COMMITTED
+    }
+
+    public Type type;
+    public String namespace;
+    public String key;
+    public long size;
+    public String eTag;
+    public String writerId;
+    public long seq;
+    /** The writer's flush time from the file name, epoch ms. Event time of FILE_ADDED. */
+    public long fileTimeMillis;
+    public long windowStart;
+    public int generation;
+    public int attempt;
+
+    public BucketEvent() {}
+
+    public static BucketEvent fileAdded(String namespace, String key, long size, String eTag, String writerId,
+                                        long seq, long fileTimeMillis) {
+        BucketEvent e = of(Type.FILE_ADDED, namespace, key);
+        e.size = size;
+        e.eTag = eTag;
+        e.writerId = writerId;
+        e.seq = seq;
+        e.fileTimeMillis = fileTimeMillis;
+        return e;
+    }
+
+    public static BucketEvent fileRemoved(String namespace, String key) {
+        return of(Type.FILE_REMOVED, namespace, key);
+    }
+
+    public static BucketEvent windowStaged(String namespace, String key, long windowStart, int generation, int attempt) {
+        BucketEvent e = of(Type.WINDOW_STAGED, namespace, key);
+        e.windowStart = windowStart;
+        e.generation = generation;
+        e.attempt = attempt;
+        return e;
+    }
+
+    public static BucketEvent windowCommitted(String namespace, String key, long windowStart, int generation) {
+        BucketEvent e = of(Type.WINDOW_COMMITTED, namespace, key);
+        e.windowStart = windowStart;
+        e.generation = generation;
+        return e;
+    }
+
+    private static BucketEvent of(Type type, String namespace, String key) {
+        BucketEvent e = new BucketEvent();
+        e.type = type;
+        e.namespace = namespace;
+        e.key = key;
+        return e;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof BucketEvent)) {
+            return false;
+        }
+        BucketEvent e = (BucketEvent) o;
+        return type == e.type && size == e.size && seq == e.seq && fileTimeMillis == e.fileTimeMillis
+                && windowStart == e.windowStart && generation == e.generation && attempt == e.attempt
+                && Objects.equals(namespace, e.namespace) && Objects.equals(key, e.key)
+                && Objects.equals(eTag, e.eTag) && Objects.equals(writerId, e.writerId);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(type, namespace, key, windowStart, generation);
+    }
+
+    @Override
+    public String toString() {
+        return type + "(" + namespace + ", " + key + ")";
+    }
+}

@@ -1,0 +1,88 @@
+package dev.compactor.layout;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Objects;
+
+/**
+ * Where every object of the job lives in the bucket. One place for every name, so the merge, the commit
+ * and the event classifier cannot disagree.
+ *
+ * <pre>
+ * {data}{ns}/{epochSeconds}-{writer}-{seq}.parquet                                    source files
+ * {data}{ns}/year=YYYY/month=MM/day=DD/hour=HH/compacted-{ws}-g{gen}-p{part}.parquet   committed outputs
+ * _staging/{ns}/{ws}-g{gen}-a{attempt}/p{part}.parquet                               merged, not yet committed
+ * _staging/{ns}/{ws}-g{gen}-a{attempt}/_STAGED.json                                  all parts of an attempt staged
+ * _manifests/{ns}/{ws}-g{gen}.json                                                   commit record of a window generation
+ * _quarantine/{source key} (+ .reason.json)                                          unreadable inputs
+ * </pre>
+ * {@code ws} is the window start in epoch milliseconds, the runbook's window key.
+ */
+public final class BucketLayout implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final String STAGING_PREFIX = "_staging/";
+    public static final String MANIFEST_PREFIX = "_manifests/";
+    public static final String QUARANTINE_PREFIX = "_quarantine/";
+    public static final String STAGED_MARKER = "_STAGED.json";
+    public static final String REASON_SUFFIX = ".reason.json";
+    public static final String COMPACTED_FILE_PREFIX = "compacted-";
+
+    private final String dataPrefix;
+
+    public BucketLayout(String dataPrefix) {
+        Objects.requireNonNull(dataPrefix, "dataPrefix");
+        if (dataPrefix.isEmpty() || !dataPrefix.endsWith("/") || dataPrefix.startsWith("/")) {
+            throw new IllegalArgumentException(
+                    "data prefix must be a relative path ending in '/', like 'data/', was '" + dataPrefix + "'");
+        }
+        this.dataPrefix = dataPrefix;
+    }
+
+    public static BucketLayout defaults() {
+        return new BucketLayout("data/");
+    }
+
+    public String dataPrefix() {
+        return dataPrefix;
+    }
+
+    public String finalPartKey(String namespace, long windowStart, int generation, int part) {
+        ZonedDateTime t = Instant.ofEpochMilli(windowStart).atZone(ZoneOffset.UTC);
+        return String.format(
+                "%s%s/year=%04d/month=%02d/day=%02d/hour=%02d/%s%d-g%d-p%d.parquet",
+                dataPrefix, namespace, t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour(),
+                COMPACTED_FILE_PREFIX, windowStart, generation, part);
+    }
+
+    /** Prefix shared by every attempt of one window generation; the commit clears it. */
+    public String stagingGenerationPrefix(String namespace, long windowStart, int generation) {
+        return STAGING_PREFIX + namespace + "/" + windowStart + "-g" + generation + "-a";
+    }
+
+    public String stagingDir(String namespace, long windowStart, int generation, int attempt) {
+        return stagingGenerationPrefix(namespace, windowStart, generation) + attempt + "/";
+    }
+
+    public String stagingPartKey(String namespace, long windowStart, int generation, int attempt, int part) {
+        return stagingDir(namespace, windowStart, generation, attempt) + "p" + part + ".parquet";
+    }
+
+    public String stagedMarkerKey(String namespace, long windowStart, int generation, int attempt) {
+        return stagingDir(namespace, windowStart, generation, attempt) + STAGED_MARKER;
+    }
+
+    public String manifestKey(String namespace, long windowStart, int generation) {
+        return MANIFEST_PREFIX + namespace + "/" + windowStart + "-g" + generation + ".json";
+    }
+
+    public String quarantineKey(String sourceKey) {
+        return QUARANTINE_PREFIX + sourceKey;
+    }
+
+    public String quarantineReasonKey(String sourceKey) {
+        return quarantineKey(sourceKey) + REASON_SUFFIX;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.compactor.store;
+
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.OutputFile;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The bucket, as the job sees it: every operation the merge and the commit need, and nothing else.
+ *
+ * <p>Writes are atomic: an object written through {@link #outputFile} or {@link #write} becomes visible
+ * under its key only when complete, so a reader or a listing never sees half an object.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+    /** Every object whose key starts with {@code prefix}, recursively, in key order. */
+    List<ObjectInfo> list(String prefix) throws IOException;
+
+    Optional<ObjectInfo> head(String key) throws IOException;
+
+    /** A Parquet input over the object, with efficient positional reads. */
+    InputFile inputFile(String key) throws IOException;
+
+    /** A Parquet output that appears under {@code key} only when its stream is closed. Overwrites. */
+    OutputFile outputFile(String key) throws IOException;
+
+    byte[] read(String key) throws IOException;
+
+    /** Writes the whole object atomically, overwriting. */
+    void write(String key, byte[] content) throws IOException;
+
+    /**
+     * Makes {@code from} visible as {@code to} and removes {@code from}: an atomic rename where the store
+     * has one, else a copy followed by a delete. Overwrites {@code to}.
+     */
+    void move(String from, String to) throws IOException;
+
+    /** Deletes the object; returns false when it did not exist (so replays are harmless). */
+    boolean delete(String key) throws IOException;
+
+    @Override
+    default void close() throws IOException {}
+}
