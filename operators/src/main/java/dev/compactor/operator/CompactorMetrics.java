@@ -1,0 +1,27 @@
+package dev.compactor.operator;
+
+/** Every metric name the job registers, in one place, so dashboards and alerts have one list to read. */
+public final class CompactorMetrics {
+    /** Events classified into something WindowTracker acts on. */
+    public static final String EVENTS_ACCEPTED = "eventsAccepted";
+    /** Events dropped with a reason; one counter per reason under the group {@code rejected}. */
+    public static final String REJECTED_GROUP = "rejected";
+    public static final String EVENTS_IGNORED = "eventsIgnored";
+
+    public static final String FILES_ADDED = "filesAdded";
+    public static final String DUPLICATE_FILES = "duplicateFiles";
+    public static final String FILES_REMOVED = "filesRemoved";
+    public static final String WINDOWS_DISPATCHED = "windowsDispatched";
+    public static final String WINDOWS_STAGED = "windowsStaged";
+    public static final String WINDOWS_COMMITTED = "windowsCommitted";
+    public static final String WINDOWS_TIMED_OUT = "windowsTimedOut";
+
+    public static final String MERGES_SKIPPED_ALREADY_COMMITTED = "mergesSkippedAlreadyCommitted";
+    public static final String MERGE_FAILURES = "mergeFailures";
+    public static final String MERGE_TIMEOUTS = "mergeTimeouts";
+    public static final String MERGED_ROWS = "mergedRows";
+    public static final String MERGED_INPUT_BYTES = "mergedInputBytes";
+    public static final String INPUTS_QUARANTINED = "inputsQuarantined";
+
+    private CompactorMetrics() {}
+}

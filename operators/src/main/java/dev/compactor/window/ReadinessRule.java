@@ -1,0 +1,57 @@
+package dev.compactor.window;
+
+import java.util.Collection;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * The runbook's readiness rule. A pending window compacts when
+ * <ol>
+ *   <li>max-wait has passed since the window ended,</li>
+ *   <li>it holds at least min-files files, and</li>
+ *   <li>every active writer has a file in it, or max-wait has passed since its last file arrived.</li>
+ * </ol>
+ * A window frozen by an earlier dispatch (a retry after a timeout) is ready at once: its file set is final.
+ */
+public final class ReadinessRule {
+
+    /** Why a window is or is not ready; the status API reports it. */
+    public enum Verdict { READY, WINDOW_TOO_RECENT, TOO_FEW_FILES, WAITING_FOR_WRITERS, NOT_PENDING }
+
+    private final WindowRules rules;
+
+    public ReadinessRule(WindowRules rules) {
+        this.rules = Objects.requireNonNull(rules, "rules");
+    }
+
+    /**
+     * @param now              event time (the watermark)
+     * @param activeWriters    writers of the namespace active at {@code now}
+     * @param windowHasWriter  whether a writer has a file in this window generation
+     */
+    public Verdict evaluate(WindowRecord window, long now, Collection<String> activeWriters,
+                            Predicate<String> windowHasWriter) {
+        if (window.state != WindowState.PENDING) {
+            return Verdict.NOT_PENDING;
+        }
+        if (window.frozen) {
+            return Verdict.READY;
+        }
+        if (now < window.windowEnd + rules.maxWaitMs()) {
+            return Verdict.WINDOW_TOO_RECENT;
+        }
+        if (window.fileCount < rules.minFiles()) {
+            return Verdict.TOO_FEW_FILES;
+        }
+        boolean waitedForWriters = now >= window.lastArrival + rules.maxWaitMs();
+        if (!waitedForWriters && !activeWriters.stream().allMatch(windowHasWriter)) {
+            return Verdict.WAITING_FOR_WRITERS;
+        }
+        return Verdict.READY;
+    }
+
+    /** Event times at which the verdict of a pending window can change without a new file arriving. */
+    public long[] checkTimes(WindowRecord window) {
+        return new long[] {window.windowEnd + rules.maxWaitMs(), window.lastArrival + rules.maxWaitMs()};
+    }
+}

@@ -1,0 +1,257 @@
+package dev.compactor.operator;
+
+import dev.compactor.events.BucketEvent;
+import dev.compactor.merge.CompactionTask;
+import dev.compactor.merge.SourceFile;
+import dev.compactor.window.WindowRules;
+
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Timers and state transitions of WindowTracker, driven by controlled watermarks and processing time. */
+class WindowTrackerTest {
+
+    private static final long WINDOW = 60_000;
+    private static final long MAX_WAIT = 10_000;
+    private static final long TIMEOUT = 30_000;
+    private static final long INACTIVE_AFTER = 120_000;
+    /** Start of the window under test: 1,700,000,040,000 ms is a multiple of 60 s. */
+    private static final long W0 = 1_700_000_040_000L;
+    private static final String NS = "users";
+
+    private final WindowRules rules = new WindowRules(WINDOW, MAX_WAIT, 3, INACTIVE_AFTER, TIMEOUT);
+    private KeyedOneInputStreamOperatorTestHarness<String, BucketEvent, CompactionTask> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = newHarness();
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, BucketEvent, CompactionTask> newHarness() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new WindowTracker(rules)), e -> e.namespace, Types.STRING);
+    }
+
+    private static BucketEvent file(String writer, long seq, long timeMillis) {
+        String key = "data/" + NS + "/" + timeMillis / 1000 + "-" + writer + "-" + seq + ".parquet";
+        return BucketEvent.fileAdded(NS, key, 100, "etag-" + key.hashCode(), writer, seq, timeMillis);
+    }
+
+    private void send(BucketEvent e) throws Exception {
+        harness.processElement(new StreamRecord<>(e, e.fileTimeMillis));
+    }
+
+    private List<CompactionTask> tasks() {
+        return harness.extractOutputValues();
+    }
+
+    private static List<String> keys(CompactionTask t) {
+        return t.files.stream().map(f -> f.key).collect(Collectors.toList());
+    }
+
+    private void fillWindowWithThreeWriters() throws Exception {
+        send(file("w1", 0, W0 + 1_000));
+        send(file("w2", 0, W0 + 2_000));
+        send(file("w3", 0, W0 + 3_000));
+    }
+
+    @Test
+    void windowCompactsOnlyAfterItsEndPlusMaxWait() throws Exception {
+        fillWindowWithThreeWriters();
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT - 1));
+        assertTrue(tasks().isEmpty(), "must not compact before window end + max-wait");
+
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+        List<CompactionTask> out = tasks();
+        assertEquals(1, out.size());
+        CompactionTask task = out.get(0);
+        assertEquals(NS, task.namespace);
+        assertEquals(W0, task.windowStart);
+        assertEquals(W0 + WINDOW, task.windowEnd);
+        assertEquals(0, task.generation);
+        assertEquals(0, task.attempt);
+        assertEquals(3, task.files.size());
+        assertEquals(List.of("w1", "w2", "w3"), task.files.stream().map(f -> f.writerId).toList());
+    }
+
+    @Test
+    void windowWithTooFewFilesWaitsForMore() throws Exception {
+        send(file("w1", 0, W0 + 1_000));
+        send(file("w1", 1, W0 + 2_000));
+        harness.processWatermark(new Watermark(W0 + WINDOW + 5 * MAX_WAIT));
+        assertTrue(tasks().isEmpty());
+
+        send(file("w1", 2, W0 + 3_000)); // a late file completes the window
+        harness.processWatermark(new Watermark(W0 + WINDOW + 7 * MAX_WAIT));
+        assertEquals(1, tasks().size());
+        assertEquals(3, tasks().get(0).files.size());
+    }
+
+    @Test
+    void lateFileWaitsForMissingActiveWriterUntilMaxWaitAfterItArrived() throws Exception {
+        // w3 is active (it wrote in the previous window) but has no file in W0.
+        send(file("w3", 0, W0 - 5_000));
+        harness.processWatermark(new Watermark(W0 + WINDOW - 1_000));
+        send(file("w1", 0, W0 + 1_000));
+        send(file("w2", 0, W0 + 2_000));
+        // A late file arrives when event time is already past the window end.
+        harness.processWatermark(new Watermark(W0 + WINDOW + 5_000));
+        send(file("w1", 1, W0 + 59_000));
+
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+        assertTrue(tasks().stream().noneMatch(t -> t.windowStart == W0),
+                "w3 is active and missing: wait max-wait after the last arrival");
+
+        harness.processWatermark(new Watermark(W0 + WINDOW + 5_000 + MAX_WAIT));
+        List<CompactionTask> w0 = tasks().stream().filter(t -> t.windowStart == W0).toList();
+        assertEquals(1, w0.size());
+        assertEquals(3, w0.get(0).files.size());
+    }
+
+    @Test
+    void allActiveWritersPresentDoesNotWaitForLateArrivals() throws Exception {
+        fillWindowWithThreeWriters();
+        harness.processWatermark(new Watermark(W0 + WINDOW + 5_000));
+        send(file("w1", 1, W0 + 59_000)); // late, but every active writer is in the window
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+        assertEquals(1, tasks().size());
+        assertEquals(4, tasks().get(0).files.size());
+    }
+
+    @Test
+    void inactiveWriterDoesNotHoldWindowsBack() throws Exception {
+        send(file("old", 0, W0 - INACTIVE_AFTER - 1_000)); // a writer that went quiet long ago
+        fillWindowWithThreeWriters();
+        harness.processWatermark(new Watermark(W0 + WINDOW + 5_000));
+        send(file("w1", 1, W0 + 59_000));
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+        assertEquals(1, tasks().stream().filter(t -> t.windowStart == W0).count());
+    }
+
+    @Test
+    void duplicateDeliveryAddsTheFileOnce() throws Exception {
+        BucketEvent f = file("w1", 0, W0 + 1_000);
+        send(f);
+        send(f);
+        send(file("w2", 0, W0 + 2_000));
+        send(file("w3", 0, W0 + 3_000));
+        send(f);
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+        assertEquals(1, tasks().size());
+        assertEquals(3, tasks().get(0).files.size());
+        assertEquals(3, keys(tasks().get(0)).stream().distinct().count());
+    }
+
+    @Test
+    void filesArrivingAfterDispatchFormTheNextGeneration() throws Exception {
+        fillWindowWithThreeWriters();
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+        CompactionTask g0 = tasks().get(0);
+
+        send(file("w1", 5, W0 + 10_000));
+        send(file("w2", 5, W0 + 11_000));
+        send(file("w3", 5, W0 + 12_000));
+        harness.processWatermark(new Watermark(W0 + WINDOW + 3 * MAX_WAIT));
+        List<CompactionTask> out = tasks();
+        assertEquals(2, out.size());
+        CompactionTask g1 = out.get(1);
+        assertEquals(1, g1.generation);
+        assertTrue(keys(g1).stream().noneMatch(keys(g0)::contains), "generations never share a file");
+
+        harness.processElement(new StreamRecord<>(BucketEvent.windowCommitted(NS, "m0", W0, 0)));
+        harness.processElement(new StreamRecord<>(BucketEvent.windowCommitted(NS, "m1", W0, 1)));
+        // A file for the same window after both commits gets a fresh generation: names are never reused.
+        send(file("w1", 9, W0 + 20_000));
+        send(file("w2", 9, W0 + 21_000));
+        send(file("w3", 9, W0 + 22_000));
+        harness.processWatermark(new Watermark(W0 + WINDOW + 6 * MAX_WAIT));
+        assertEquals(3, tasks().size());
+        assertEquals(2, tasks().get(2).generation);
+    }
+
+    @Test
+    void stuckWindowIsRetriedWithTheSameFilesAndGeneration() throws Exception {
+        harness.setProcessingTime(1_000);
+        fillWindowWithThreeWriters();
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+        send(file("w1", 7, W0 + 30_000)); // joins the next generation, not the frozen one
+
+        harness.setProcessingTime(1_000 + TIMEOUT - 1);
+        assertEquals(1, tasks().size());
+        harness.setProcessingTime(1_000 + TIMEOUT);
+        List<CompactionTask> out = tasks();
+        assertEquals(2, out.size());
+        assertEquals(out.get(0).generation, out.get(1).generation);
+        assertEquals(keys(out.get(0)), keys(out.get(1)));
+        assertEquals(0, out.get(0).attempt);
+        assertEquals(1, out.get(1).attempt);
+    }
+
+    @Test
+    void stagedWindowIsNotRetriedAndCommitRemovesIt() throws Exception {
+        harness.setProcessingTime(1_000);
+        fillWindowWithThreeWriters();
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+        harness.processElement(new StreamRecord<>(BucketEvent.windowStaged(NS, "s", W0, 0, 0)));
+        harness.setProcessingTime(1_000 + 10 * TIMEOUT);
+        assertEquals(1, tasks().size(), "a staged window waits for its checkpoint, it is not stuck");
+
+        harness.processElement(new StreamRecord<>(BucketEvent.windowCommitted(NS, "m", W0, 0)));
+        harness.setProcessingTime(1_000 + 20 * TIMEOUT);
+        harness.processWatermark(new Watermark(W0 + 10 * WINDOW));
+        assertEquals(1, tasks().size());
+        assertEquals(0, harness.numKeyedStateEntries() - writersEntries(),
+                "only the writer registry and generation counter remain after the commit");
+    }
+
+    /** The writer registry (3 writers) and the window's generation counter outlive a commit by design. */
+    private static int writersEntries() {
+        return 3 + 1;
+    }
+
+    @Test
+    void removedPendingFileLeavesTheWindow() throws Exception {
+        fillWindowWithThreeWriters();
+        BucketEvent extra = file("w1", 1, W0 + 4_000);
+        send(extra);
+        harness.processElement(new StreamRecord<>(BucketEvent.fileRemoved(NS, extra.key)));
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+        assertEquals(1, tasks().size());
+        assertEquals(3, tasks().get(0).files.size());
+        assertTrue(!keys(tasks().get(0)).contains(extra.key));
+    }
+
+    @Test
+    void stateSurvivesSnapshotAndRestore() throws Exception {
+        fillWindowWithThreeWriters();
+        harness.processWatermark(new Watermark(W0 + WINDOW - 1));
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+        assertEquals(1, tasks().size());
+        assertEquals(3, tasks().get(0).files.size());
+    }
+}

@@ -1,0 +1,65 @@
+package dev.compactor.window;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+
+import static dev.compactor.window.ReadinessRule.Verdict.NOT_PENDING;
+import static dev.compactor.window.ReadinessRule.Verdict.READY;
+import static dev.compactor.window.ReadinessRule.Verdict.TOO_FEW_FILES;
+import static dev.compactor.window.ReadinessRule.Verdict.WAITING_FOR_WRITERS;
+import static dev.compactor.window.ReadinessRule.Verdict.WINDOW_TOO_RECENT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ReadinessRuleTest {
+
+    private static final long END = 3_600_000;
+    private static final long WAIT = 300_000;
+    private final ReadinessRule rule = new ReadinessRule(new WindowRules(END, WAIT, 2, 1_800_000, 300_000));
+
+    private static WindowRecord window(int files, long lastArrival) {
+        WindowRecord w = WindowRecord.open(0, END, 0);
+        for (int i = 0; i < files; i++) {
+            w.addFile(10, lastArrival);
+        }
+        return w;
+    }
+
+    @Test
+    void waitsMaxWaitAfterTheWindowEnds() {
+        WindowRecord w = window(2, END - 1);
+        assertEquals(WINDOW_TOO_RECENT, rule.evaluate(w, END + WAIT - 1, List.of(), x -> true));
+        assertEquals(READY, rule.evaluate(w, END + WAIT, List.of(), x -> true));
+    }
+
+    @Test
+    void needsMinFiles() {
+        assertEquals(TOO_FEW_FILES, rule.evaluate(window(1, 0), END + WAIT, List.of(), x -> true));
+    }
+
+    @Test
+    void missingActiveWriterHoldsTheWindowUntilMaxWaitAfterTheLastArrival() {
+        long lateArrival = END + 100_000;
+        WindowRecord w = window(2, lateArrival);
+        Set<String> present = Set.of("a");
+        assertEquals(WAITING_FOR_WRITERS, rule.evaluate(w, END + WAIT, List.of("a", "b"), present::contains));
+        assertEquals(READY, rule.evaluate(w, END + WAIT, List.of("a"), present::contains));
+        assertEquals(READY, rule.evaluate(w, lateArrival + WAIT, List.of("a", "b"), present::contains));
+    }
+
+    @Test
+    void frozenWindowBackInPendingIsReadyAtOnceAndProcessingIsNot() {
+        WindowRecord w = window(1, 0);
+        w.dispatched(5);
+        assertEquals(NOT_PENDING, rule.evaluate(w, Long.MAX_VALUE, List.of(), x -> true));
+        w.timedOut("timeout");
+        assertEquals(READY, rule.evaluate(w, 0, List.of("x"), x -> false));
+    }
+
+    @Test
+    void checkTimesAreWindowEndAndLastArrivalPlusMaxWait() {
+        assertArrayEquals(new long[] {END + WAIT, END + 7 + WAIT}, rule.checkTimes(window(2, END + 7)));
+    }
+}
