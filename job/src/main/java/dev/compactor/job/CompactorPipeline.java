@@ -1,0 +1,175 @@
+package dev.compactor.job;
+
+import dev.compactor.commit.ParquetCommitSink;
+import dev.compactor.events.BucketEvent;
+import dev.compactor.events.ObjectEvent;
+import dev.compactor.events.Rejection;
+import dev.compactor.job.source.BucketWatchSource;
+import dev.compactor.layout.BucketLayout;
+import dev.compactor.merge.CompactionTask;
+import dev.compactor.merge.MergeSettings;
+import dev.compactor.merge.StagedWindow;
+import dev.compactor.operator.AsyncMerge;
+import dev.compactor.operator.BucketWatermarks;
+import dev.compactor.operator.ClassifyEvents;
+import dev.compactor.operator.CompactorTypes;
+import dev.compactor.operator.WindowTracker;
+import dev.compactor.store.LocalObjectStore;
+import dev.compactor.store.ObjectStoreFactory;
+import dev.compactor.window.WindowRules;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.async.AsyncRetryStrategy;
+import org.apache.flink.streaming.util.retryable.AsyncRetryStrategies;
+import org.apache.flink.util.ExceptionUtils;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Assembles the job: bucket events → classify → watermarks → WindowTracker (keyed by namespace) → async merge →
+ * two-phase commit sink. Every stateful operator has a stable uid so savepoints restore across versions.
+ */
+public final class CompactorPipeline {
+
+    /** Operator uids: changing one orphans that operator's state in existing savepoints. */
+    public static final String UID_SOURCE = "bucket-watch";
+    public static final String UID_CLASSIFY = "classify-events";
+    public static final String UID_WATERMARKS = "event-time";
+    public static final String UID_TRACKER = "window-tracker";
+    public static final String UID_MERGE = "async-merge";
+    public static final String UID_COMMIT = "commit-sink";
+
+    /** Retries of a merge that failed with an I/O error before the job fails over to its last checkpoint. */
+    private static final int MERGE_IO_RETRIES = 3;
+
+    private final DataStream<BucketEvent> events;
+    private final DataStream<Rejection> rejections;
+    private final DataStream<CompactionTask> tasks;
+    private final DataStream<StagedWindow> staged;
+
+    private CompactorPipeline(DataStream<BucketEvent> events, DataStream<Rejection> rejections,
+                              DataStream<CompactionTask> tasks, DataStream<StagedWindow> staged) {
+        this.events = events;
+        this.rejections = rejections;
+        this.tasks = tasks;
+        this.staged = staged;
+    }
+
+    public static CompactorPipeline build(StreamExecutionEnvironment env, Configuration conf) {
+        return build(env, conf, storeFactory(conf));
+    }
+
+    /** The job over any bucket; tests pass a store with planted faults. */
+    public static CompactorPipeline build(StreamExecutionEnvironment env, Configuration conf,
+                                          ObjectStoreFactory storeFactory) {
+        BucketLayout layout = new BucketLayout(conf.get(CompactorOptions.DATA_PREFIX));
+        WindowRules rules = windowRules(conf);
+        MergeSettings mergeSettings = mergeSettings(conf);
+
+        BucketWatchSource source = new BucketWatchSource(storeFactory,
+                List.of(layout.dataPrefix(), BucketLayout.MANIFEST_PREFIX, BucketLayout.STAGING_PREFIX),
+                conf.get(CompactorOptions.POLL_INTERVAL));
+        DataStream<ObjectEvent> objects = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "bucket watch", TypeInformation.of(ObjectEvent.class))
+                .uid(UID_SOURCE)
+                .setParallelism(1);
+
+        SingleOutputStreamOperator<BucketEvent> classified = objects
+                .process(new ClassifyEvents(layout))
+                .uid(UID_CLASSIFY).name("classify events")
+                .setParallelism(1);
+        DataStream<BucketEvent> events = classified
+                .assignTimestampsAndWatermarks(
+                        new BucketWatermarks(conf.get(CompactorOptions.MAX_OUT_OF_ORDERNESS).toMillis()))
+                .uid(UID_WATERMARKS).name("event time")
+                .setParallelism(1);
+
+        DataStream<CompactionTask> tasks = events
+                .keyBy(e -> e.namespace, Types.STRING)
+                .process(new WindowTracker(rules), CompactorTypes.COMPACTION_TASK)
+                .uid(UID_TRACKER).name("window tracker");
+
+        long timeoutMs = 2 * rules.processingTimeoutMs();
+        int capacity = conf.get(CompactorOptions.MAX_CONCURRENT_MERGES);
+        DataStream<StagedWindow> staged = AsyncDataStream.unorderedWaitWithRetry(tasks,
+                        new AsyncMerge(storeFactory, layout, mergeSettings, capacity),
+                        timeoutMs, TimeUnit.MILLISECONDS, capacity, mergeRetries())
+                .returns(CompactorTypes.STAGED_WINDOW)
+                .uid(UID_MERGE).name("merge");
+
+        staged.sinkTo(new ParquetCommitSink(storeFactory, layout)).uid(UID_COMMIT).name("commit");
+        return new CompactorPipeline(events, classified.getSideOutput(ClassifyEvents.REJECTED), tasks, staged);
+    }
+
+    /** I/O errors are retried in place; anything else fails the task, and the job restarts from its checkpoint. */
+    private static AsyncRetryStrategy<StagedWindow> mergeRetries() {
+        return new AsyncRetryStrategies.ExponentialBackoffDelayRetryStrategyBuilder<StagedWindow>(
+                MERGE_IO_RETRIES, 1_000L, 30_000L, 2.0)
+                .ifException(t -> ExceptionUtils.findThrowable(t, IOException.class).isPresent())
+                .build();
+    }
+
+    static WindowRules windowRules(Configuration conf) {
+        return new WindowRules(
+                conf.get(CompactorOptions.WINDOW_SIZE).toMillis(),
+                conf.get(CompactorOptions.MAX_WAIT).toMillis(),
+                conf.get(CompactorOptions.MIN_FILES),
+                conf.get(CompactorOptions.WRITER_INACTIVE_AFTER).toMillis(),
+                conf.get(CompactorOptions.PROCESSING_TIMEOUT).toMillis());
+    }
+
+    static MergeSettings mergeSettings(Configuration conf) {
+        return new MergeSettings(
+                conf.get(CompactorOptions.TARGET_FILE_SIZE).getBytes(),
+                conf.getOptional(CompactorOptions.SORT_COLUMN).orElse(null),
+                conf.get(CompactorOptions.MERGE_MEMORY).getBytes(),
+                conf.get(CompactorOptions.COMPRESSION),
+                "");
+    }
+
+    /** The bucket option as a store: a local directory, given as a path or a file:// URI. */
+    static ObjectStoreFactory storeFactory(Configuration conf) {
+        String bucket = conf.getOptional(CompactorOptions.BUCKET).orElseThrow(() -> new IllegalArgumentException(
+                "the '" + CompactorOptions.BUCKET.key() + "' option is required: the directory to compact"));
+        String root = localRoot(bucket).toString();
+        return () -> new LocalObjectStore(Path.of(root));
+    }
+
+    static Path localRoot(String bucket) {
+        if (bucket.startsWith("file://")) {
+            return Path.of(java.net.URI.create(bucket)).toAbsolutePath();
+        }
+        if (bucket.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+            throw new IllegalArgumentException("bucket '" + bucket + "': only local directories (a path or "
+                    + "file:// URI) are supported by this build");
+        }
+        return Path.of(bucket).toAbsolutePath();
+    }
+
+    public DataStream<BucketEvent> events() {
+        return events;
+    }
+
+    /** Object events the job did not act on, with their reasons. */
+    public DataStream<Rejection> rejections() {
+        return rejections;
+    }
+
+    public DataStream<CompactionTask> tasks() {
+        return tasks;
+    }
+
+    public DataStream<StagedWindow> staged() {
+        return staged;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.compactor.events;
+
+/** An object event the job did not act on, with the reason; the dead-letter record. Flink POJO. */
+public class Rejection {
+    public String key;
+    public String sourceAction;
+    public String reason;
+    public String detail;
+
+    public Rejection() {}
+
+    public Rejection(String key, String sourceAction, String reason, String detail) {
+        this.key = key;
+        this.sourceAction = sourceAction;
+        this.reason = reason;
+        this.detail = detail;
+    }
+
+    @Override
+    public String toString() {
+        return reason + ": " + key + " (" + detail + ")";
+    }
+}
