@@ -1,0 +1,84 @@
+package dev.compactor.commit;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.compactor.merge.StagedWindow;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The commit record of one window generation, written under {@code _manifests/{ns}/{ws}-g{gen}.json}. Its
+ * existence is the commit: outputs it lists are complete, and the inputs it lists may be deleted.
+ * Times appear both as epoch milliseconds (for tools) and as ISO-8601 UTC (for people).
+ */
+@JsonPropertyOrder({"formatVersion", "namespace", "windowStart", "windowEnd", "windowStartUtc", "windowEndUtc",
+        "generation", "attempt", "committedAt", "totalInputRows", "totalOutputRows", "inputs", "outputs",
+        "quarantined", "missing"})
+public record Manifest(
+        int formatVersion,
+        String namespace,
+        long windowStart,
+        long windowEnd,
+        String windowStartUtc,
+        String windowEndUtc,
+        int generation,
+        int attempt,
+        String committedAt,
+        long totalInputRows,
+        long totalOutputRows,
+        List<InputEntry> inputs,
+        List<OutputEntry> outputs,
+        List<QuarantinedEntry> quarantined,
+        List<String> missing) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    public Manifest {
+        Objects.requireNonNull(namespace, "manifest namespace");
+        Objects.requireNonNull(committedAt, "manifest committedAt");
+        // Absent lists in a hand-edited or older manifest mean "none", not an error.
+        inputs = inputs == null ? List.of() : List.copyOf(inputs);
+        outputs = outputs == null ? List.of() : List.copyOf(outputs);
+        quarantined = quarantined == null ? List.of() : List.copyOf(quarantined);
+        missing = missing == null ? List.of() : List.copyOf(missing);
+    }
+
+    /** The manifest that records {@code window} as committed at {@code committedAt}. */
+    public static Manifest of(StagedWindow window, Instant committedAt) {
+        List<InputEntry> inputs = window.inputs.stream()
+                .map(i -> new InputEntry(i.key, i.size, i.rowCount)).toList();
+        List<OutputEntry> outputs = window.parts.stream()
+                .map(p -> new OutputEntry(p.finalKey, p.rowCount, p.sizeBytes, p.sha256)).toList();
+        List<QuarantinedEntry> quarantined = window.quarantined.stream()
+                .map(q -> new QuarantinedEntry(q.key, q.size, q.reason)).toList();
+        return new Manifest(
+                FORMAT_VERSION,
+                window.namespace,
+                window.windowStart,
+                window.windowEnd,
+                Instant.ofEpochMilli(window.windowStart).toString(),
+                Instant.ofEpochMilli(window.windowEnd).toString(),
+                window.generation,
+                window.attempt,
+                committedAt.toString(),
+                inputs.stream().mapToLong(InputEntry::rows).sum(),
+                outputs.stream().mapToLong(OutputEntry::rows).sum(),
+                inputs,
+                outputs,
+                quarantined,
+                window.missing);
+    }
+
+    /** A source file whose rows are in the outputs. */
+    @JsonPropertyOrder({"key", "size", "rows"})
+    public record InputEntry(String key, long size, long rows) {}
+
+    /** A committed output part, under its final name. */
+    @JsonPropertyOrder({"key", "rows", "size", "sha256"})
+    public record OutputEntry(String key, long rows, long size, String sha256) {}
+
+    /** A source file moved to the quarantine prefix instead of being merged. */
+    @JsonPropertyOrder({"key", "size", "reason"})
+    public record QuarantinedEntry(String key, long size, String reason) {}
+}
