@@ -10,6 +10,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Entry point of {@code bin/compactor}: runs the compaction job locally, alone or with a demo writer simulator. */
 @Command(name = "compactor",
@@ -17,9 +19,10 @@ import java.nio.file.Path;
         subcommands = {LocalCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class CompactorCli implements Runnable {
 
-    static final String OPTIONS_HEADING = "%nConfiguration options, as --<key> <value>"
-            + " (durations like \"10 min\", sizes like \"128 mb\"; any other Flink option such as --rest.port,"
-            + " --parallelism.default or --execution.checkpointing.interval is passed to Flink):%n";
+    private static final String OPTIONS_SECTION = "configurationOptions";
+    private static final String OPTIONS_HEADING = "%nConfiguration options, as --<key> <value>%n"
+            + " (durations like \"10 min\", sizes like \"128 mb\").%nAny other Flink option, such as --rest.port,"
+            + " --parallelism.default or%n--execution.checkpointing.interval, is passed to Flink.%n%n";
 
     @Spec
     CommandSpec spec;
@@ -47,10 +50,14 @@ public final class CompactorCli implements Runnable {
             commandLine.getErr().println("error: " + e.getMessage());
             return 1;
         });
-        String table = OptionsTable.render(CompactorOptions.all()).replace("%", "%%");
+        cli.setUsageHelpAutoWidth(true);
         for (String name : new String[] {"local", "demo"}) {
-            CommandSpec sub = cli.getSubcommands().get(name).getCommandSpec();
-            sub.usageMessage().footerHeading(OPTIONS_HEADING).footer(table);
+            CommandLine sub = cli.getSubcommands().get(name);
+            sub.getHelpSectionMap().put(OPTIONS_SECTION, help -> String.format(OPTIONS_HEADING)
+                    + OptionsTable.render(CompactorOptions.all(), help.commandSpec().usageMessage().width()));
+            List<String> sections = new ArrayList<>(sub.getHelpSectionKeys());
+            sections.add(sections.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER_HEADING), OPTIONS_SECTION);
+            sub.setHelpSectionKeys(sections);
         }
         return cli;
     }

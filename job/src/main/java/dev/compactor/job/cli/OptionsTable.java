@@ -3,67 +3,46 @@ package dev.compactor.job.cli;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigurationUtils;
 import org.apache.flink.configuration.description.HtmlFormatter;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.Help.Column;
+import picocli.CommandLine.Help.Column.Overflow;
+import picocli.CommandLine.Help.TextTable;
 
-import java.util.ArrayList;
 import java.util.List;
 
-/** The configuration options as a plain-text table (key, default, description) for --help. */
+/** The configuration options as a table (key, default, description) for --help, wrapped to the usage width. */
 final class OptionsTable {
 
-    private static final int KEY_WIDTH = 36;
-    private static final int DEFAULT_WIDTH = 10;
-    private static final int LINE_WIDTH = 110;
+    // fits the longest key, "--compaction.writer-inactive-after", after a two-space indent
+    private static final int KEY_WIDTH = 38;
+    private static final int DEFAULT_WIDTH = 9;
+    private static final int MIN_DESCRIPTION_WIDTH = 30;
 
     private OptionsTable() {}
 
-    static String render(List<ConfigOption<?>> options) {
-        StringBuilder out = new StringBuilder();
-        out.append(row("  --<key>", "default", "description"));
+    static String render(List<ConfigOption<?>> options, int width) {
+        int descriptionWidth = Math.max(MIN_DESCRIPTION_WIDTH, width - KEY_WIDTH - DEFAULT_WIDTH);
+        TextTable table = TextTable.forColumns(Help.defaultColorScheme(Help.Ansi.OFF),
+                new Column(KEY_WIDTH, 2, Overflow.SPAN),
+                new Column(DEFAULT_WIDTH, 0, Overflow.SPAN),
+                new Column(descriptionWidth, 0, Overflow.WRAP));
+        table.addRowValues("--<key>", "default", "description");
         for (ConfigOption<?> option : options) {
-            List<String> description = wrap(describe(option), LINE_WIDTH - KEY_WIDTH - DEFAULT_WIDTH - 2);
-            out.append(row("  --" + option.key(), defaultOf(option), description.get(0)));
-            for (String more : description.subList(1, description.size())) {
-                out.append(row("", "", more));
-            }
+            table.addRowValues("--" + option.key(), defaultOf(option), describe(option));
         }
-        return out.toString();
+        return table.toString();
     }
 
     static String defaultOf(ConfigOption<?> option) {
         if (!option.hasDefaultValue()) {
             return "none";
         }
-        // Flink's own string form: "1 h", "128 mb", as the user would type it
+        // Flink's own string form ("1 h", "128 mb"), as the user would type it
         return ConfigurationUtils.convertValue(option.defaultValue(), String.class);
     }
 
     private static String describe(ConfigOption<?> option) {
+        // Flink ships only HTML and Markdown formatters for descriptions; our descriptions are plain text
         return new HtmlFormatter().format(option.description()).replaceAll("<[^>]+>", "");
-    }
-
-    private static String row(String key, String dflt, String description) {
-        String keyCell = key.length() >= KEY_WIDTH ? key + System.lineSeparator() + " ".repeat(KEY_WIDTH) : pad(key, KEY_WIDTH);
-        return keyCell + pad(dflt, DEFAULT_WIDTH) + "  " + description + System.lineSeparator();
-    }
-
-    private static String pad(String s, int width) {
-        return s.length() >= width ? s + " " : s + " ".repeat(width - s.length());
-    }
-
-    private static List<String> wrap(String text, int width) {
-        List<String> lines = new ArrayList<>();
-        StringBuilder line = new StringBuilder();
-        for (String word : text.split("\\s+")) {
-            if (line.length() > 0 && line.length() + 1 + word.length() > width) {
-                lines.add(line.toString());
-                line.setLength(0);
-            }
-            if (line.length() > 0) {
-                line.append(' ');
-            }
-            line.append(word);
-        }
-        lines.add(line.toString());
-        return lines;
     }
 }
