@@ -21,7 +21,7 @@ public final class CompactorCli implements Runnable {
 
     private static final String OPTIONS_SECTION = "configurationOptions";
     private static final String OPTIONS_HEADING = "%nConfiguration options, as --<key> <value>%n"
-            + " (durations like \"10 min\", sizes like \"128 mb\").%nAny other Flink option, such as --rest.port,"
+            + "(durations like \"10 min\", sizes like \"128 mb\").%nAny other Flink option, such as --rest.port,"
             + " --parallelism.default or%n--execution.checkpointing.interval, is passed to Flink.%n%n";
 
     @Spec
