@@ -1,0 +1,87 @@
+package dev.compactor.job.cli;
+
+import dev.compactor.job.CompactorOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Entry point of {@code bin/compactor}: runs the compaction job locally, alone or with a demo writer simulator. */
+@Command(name = "compactor",
+        description = "Compacts small Parquet files into large hour-partitioned ones with Apache Flink.",
+        subcommands = {LocalCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+public final class CompactorCli implements Runnable {
+
+    private static final String OPTIONS_SECTION = "configurationOptions";
+    private static final String OPTIONS_HEADING = "%nConfiguration options, as --<key> <value>%n"
+            + "(durations like \"10 min\", sizes like \"128 mb\").%nAny other Flink option, such as --rest.port,"
+            + " --parallelism.default or%n--execution.checkpointing.interval, is passed to Flink.%n%n";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command: use 'local' or 'demo'");
+    }
+
+    public static void main(String[] args) {
+        logToFileUnlessConfigured();
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, shared by main and the tests. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new CompactorCli());
+        // option values may start with '@' (a payload, a tag); they are never argument files
+        cli.setExpandAtFiles(false);
+        cli.setParameterExceptionHandler(CompactorCli::reportUsageError);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("error: " + e.getMessage());
+            return 1;
+        });
+        cli.setUsageHelpAutoWidth(true);
+        for (String name : new String[] {"local", "demo"}) {
+            CommandLine sub = cli.getSubcommands().get(name);
+            sub.getHelpSectionMap().put(OPTIONS_SECTION, help -> String.format(OPTIONS_HEADING)
+                    + OptionsTable.render(CompactorOptions.all(), help.commandSpec().usageMessage().width()));
+            List<String> sections = new ArrayList<>(sub.getHelpSectionKeys());
+            sections.add(sections.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER_HEADING), OPTIONS_SECTION);
+            sub.setHelpSectionKeys(sections);
+        }
+        return cli;
+    }
+
+    private static int reportUsageError(ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("error: " + e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /**
+     * The console is for the user's progress lines; Flink's INFO logs go to a file, which the dashboard's
+     * job manager log tab also shows (it reads the {@code log.file} property).
+     */
+    private static void logToFileUnlessConfigured() {
+        if (System.getProperty("log.file") == null) {
+            Path file = Path.of(System.getProperty("java.io.tmpdir"), "compactor-" + ProcessHandle.current().pid() + ".log");
+            System.setProperty("log.file", file.toString());
+        }
+        if (System.getProperty("log4j2.configurationFile") == null && System.getProperty("log4j.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "log4j2-cli.properties");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.compactor.job.cli;
+
+import dev.compactor.job.CompactorOptions;
+import dev.compactor.job.InvalidOptionException;
+import dev.compactor.job.LocalRunner;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "local",
+        description = "Run the compaction job in this process on a local directory used as the bucket, "
+                + "with the Flink dashboard, until Ctrl-C.")
+final class LocalCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--bucket", required = true, paramLabel = "DIR",
+            description = "The bucket: a directory path or file:// URI; created when missing.")
+    String bucket;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Unmatched
+    List<String> options = new ArrayList<>();
+
+    /** The checked configuration of the run, complete with local-mode defaults. */
+    Configuration configuration() {
+        try {
+            Configuration conf = OptionArguments.parse(options);
+            conf.set(CompactorOptions.BUCKET, bucket);
+            return LocalRunner.localConfiguration(conf);
+        } catch (InvalidOptionException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        LocalRunner runner = LocalRunner.of(configuration());
+        JobClient job = runner.start();
+        spec.commandLine().getOut().printf("Compacting bucket %s%nDashboard: %s%nLogs: %s%nPress Ctrl-C to stop.%n",
+                runner.bucket(), runner.dashboardUrl(), System.getProperty("log.file", "(log4j default)"));
+        return new ForegroundJob(job, List.of(), spec.commandLine().getOut()).await();
+    }
+}
