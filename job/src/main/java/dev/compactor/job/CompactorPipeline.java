@@ -139,21 +139,9 @@ public final class CompactorPipeline {
 
     /** The bucket option as a store: a local directory, given as a path or a file:// URI. */
     static ObjectStoreFactory storeFactory(Configuration conf) {
-        String bucket = conf.getOptional(CompactorOptions.BUCKET).orElseThrow(() -> new IllegalArgumentException(
-                "the '" + CompactorOptions.BUCKET.key() + "' option is required: the directory to compact"));
-        String root = localRoot(bucket).toString();
+        String root = LocalDirectory.resolve(CompactorOptions.BUCKET.key(),
+                conf.getOptional(CompactorOptions.BUCKET).orElse(null)).toString();
         return () -> new LocalObjectStore(Path.of(root));
-    }
-
-    static Path localRoot(String bucket) {
-        if (bucket.startsWith("file://")) {
-            return Path.of(java.net.URI.create(bucket)).toAbsolutePath();
-        }
-        if (bucket.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
-            throw new IllegalArgumentException("bucket '" + bucket + "': only local directories (a path or "
-                    + "file:// URI) are supported by this build");
-        }
-        return Path.of(bucket).toAbsolutePath();
     }
 
     public DataStream<BucketEvent> events() {
