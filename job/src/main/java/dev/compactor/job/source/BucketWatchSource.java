@@ -42,8 +42,10 @@ public final class BucketWatchSource implements Source<ObjectEvent, EventBatchSp
         if (prefixes.isEmpty()) {
             throw new IllegalArgumentException("at least one prefix to watch is required");
         }
-        if (prefixes.contains(null)) {
-            throw new IllegalArgumentException("prefixes must not contain null, were " + prefixes);
+        for (String prefix : prefixes) {
+            if (prefix == null) {
+                throw new IllegalArgumentException("prefixes must not contain null, were " + prefixes);
+            }
         }
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("poll interval must be positive, was " + pollInterval);
