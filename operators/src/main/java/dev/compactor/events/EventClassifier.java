@@ -40,7 +40,7 @@ public final class EventClassifier implements Serializable {
                     + "' on '" + Printable.excerpt(key) + "' neither creates nor removes an object");
         }
         try {
-            NamespacePath.requirePrintable(key);
+            KeyNameRules.requirePrintable(key);
             if (key.startsWith(layout.dataPrefix())) {
                 return classifyData(e, key.substring(layout.dataPrefix().length()));
             }
@@ -76,7 +76,7 @@ public final class EventClassifier implements Serializable {
             return Classification.rejected(RejectReason.NOT_PARQUET, "'" + Printable.excerpt(e.key)
                     + "' is under the data prefix but does not end in " + SourceFileName.SUFFIX);
         }
-        String namespace = NamespacePath.validate(slash < 0 ? "" : path.substring(0, slash));
+        String namespace = KeyNameRules.validateNamespace(slash < 0 ? "" : path.substring(0, slash));
         SourceFileName name = SourceFileName.parse(fileName);
         if (e.action == ObjectEvent.Action.DELETED) {
             return Classification.accepted(BucketEvent.fileRemoved(namespace, e.key));
@@ -90,7 +90,7 @@ public final class EventClassifier implements Serializable {
             return Classification.ignored("removal of manifest '" + Printable.excerpt(e.key) + "' needs no action");
         }
         int slash = path.lastIndexOf('/');
-        String namespace = NamespacePath.validate(slash < 0 ? "" : path.substring(0, slash));
+        String namespace = KeyNameRules.validateNamespace(slash < 0 ? "" : path.substring(0, slash));
         Matcher m = MANIFEST_FILE.matcher(path.substring(slash + 1));
         if (!m.matches()) {
             throw new InvalidNameException("manifest name does not match " + BucketLayout.MANIFEST_PREFIX
@@ -117,17 +117,17 @@ public final class EventClassifier implements Serializable {
                     + "' does not match {windowStart}-g{generation}-a{attempt}");
         }
         int dirStart = path.length() - fileName.length() - 1 - segments[segments.length - 2].length();
-        String namespace = NamespacePath.validate(path.substring(0, dirStart - 1));
-        int attempt = (int) NamespacePath.parseUnsigned(m.group(3), "attempt", Integer.MAX_VALUE);
+        String namespace = KeyNameRules.validateNamespace(path.substring(0, dirStart - 1));
+        int attempt = (int) KeyNameRules.parseUnsigned(m.group(3), "attempt", Integer.MAX_VALUE);
         return Classification.accepted(BucketEvent.windowStaged(namespace, e.key, windowStart(m.group(1)),
                 generation(m.group(2)), attempt));
     }
 
     private static long windowStart(String digits) throws InvalidNameException {
-        return NamespacePath.parseUnsigned(digits, "window start", Long.MAX_VALUE);
+        return KeyNameRules.parseUnsigned(digits, "window start", Long.MAX_VALUE);
     }
 
     private static int generation(String digits) throws InvalidNameException {
-        return (int) NamespacePath.parseUnsigned(digits, "generation", Integer.MAX_VALUE);
+        return (int) KeyNameRules.parseUnsigned(digits, "generation", Integer.MAX_VALUE);
     }
 }

@@ -23,7 +23,7 @@ record SourceFileName(long epochSeconds, String writerId, long seq) {
                     + "' does not match {epochSeconds}-{writerId}-{seq}.parquet: it has " + parts.length
                     + " '-'-separated parts, expected 3 (writer ids must not contain '-')");
         }
-        long epochSeconds = NamespacePath.parseUnsigned(parts[0], "epoch seconds", Long.MAX_VALUE);
+        long epochSeconds = KeyNameRules.parseUnsigned(parts[0], "epoch seconds", Long.MAX_VALUE);
         if (epochSeconds < MIN_EPOCH_SECONDS || epochSeconds > MAX_EPOCH_SECONDS) {
             throw new InvalidNameException("epoch seconds " + epochSeconds + " in '" + Printable.excerpt(fileName)
                     + "' is outside 2000-01-01..9999-12-31 (" + MIN_EPOCH_SECONDS + ".." + MAX_EPOCH_SECONDS + ")");
@@ -31,7 +31,7 @@ record SourceFileName(long epochSeconds, String writerId, long seq) {
         if (parts[1].isEmpty()) {
             throw new InvalidNameException("file name '" + Printable.excerpt(fileName) + "' has an empty writer id");
         }
-        long seq = NamespacePath.parseUnsigned(parts[2], "sequence number", Long.MAX_VALUE);
+        long seq = KeyNameRules.parseUnsigned(parts[2], "sequence number", Long.MAX_VALUE);
         return new SourceFileName(epochSeconds, parts[1], seq);
     }
 }

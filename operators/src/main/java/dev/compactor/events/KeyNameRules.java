@@ -1,15 +1,16 @@
 package dev.compactor.events;
 
 /**
- * The namespace part of a key: one or more '/'-separated segments. Namespaces become state keys, metric labels
- * and output paths, so anything that could alias another path or break a log line is refused here.
+ * Rules shared by every key name the classifier parses. Namespaces (one or more '/'-separated segments) become
+ * state keys, metric labels and output paths, so anything that could alias another path or break a log line is
+ * refused here.
  */
-final class NamespacePath {
+final class KeyNameRules {
 
-    private NamespacePath() {}
+    private KeyNameRules() {}
 
     /** Returns {@code path} when it is a valid namespace, else says what is wrong with it. */
-    static String validate(String path) throws InvalidNameException {
+    static String validateNamespace(String path) throws InvalidNameException {
         if (path.isEmpty()) {
             throw new InvalidNameException("the key has no namespace directory");
         }
