@@ -25,7 +25,7 @@ record MergeBudget(long outputRowGroupBytes, long sortBufferBytes, long runRowGr
 
     static MergeBudget of(MergeSettings settings) {
         long half = settings.mergeMemoryBytes() / 2;
-        long runRowGroup = Math.max(MIN_RUN_ROW_GROUP, Math.min(MAX_RUN_ROW_GROUP, settings.mergeMemoryBytes() / 64));
+        long runRowGroup = Math.max(MIN_RUN_ROW_GROUP, Math.min(MAX_RUN_ROW_GROUP, settings.mergeMemoryBytes() / 256));
         int fanIn = (int) Math.max(2, Math.min(Integer.MAX_VALUE, half / (RUN_READER_OVERHEAD * runRowGroup)));
         return new MergeBudget(Math.min(half, MAX_ROW_GROUP), half, runRowGroup, fanIn);
     }

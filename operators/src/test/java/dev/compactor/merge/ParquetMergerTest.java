@@ -344,6 +344,52 @@ class ParquetMergerTest {
     }
 
     @Test
+    void aFailedMergeLeavesNoStagedPartsBehind() throws IOException {
+        for (int i = 0; i < 8; i++) {
+            window.addEvents("w" + i, 5000, i, 8);
+        }
+        String thirdPart = layout.stagingPartKey(WindowFiles.NS, WindowFiles.WINDOW_START, 0, 0, 2);
+        ParquetMerger merger = new ParquetMerger(new FailingPartStore(store, thirdPart), layout,
+                new MergeSettings(64L << 10, null, 8L << 20, "SNAPPY", spill.toString()));
+
+        IOException e = assertThrows(IOException.class, () -> merger.merge(window.task(0)));
+
+        assertTrue(e.getMessage().contains("injected write failure"), e.getMessage());
+        assertEquals(List.of(), keys(BucketLayout.STAGING_PREFIX));
+    }
+
+    @Test
+    void externalSortMergesManyRunsInSeveralPassesAndKeepsTiesInInputOrder() throws IOException {
+        Schema schema = SchemaBuilder.record("Row").fields().optionalLong("k").requiredInt("n").endRecord();
+        Random random = new Random(3);
+        List<GenericRecord> rows = new ArrayList<>();
+        for (int n = 0; n < 1000; n++) {
+            GenericRecord r = new GenericData.Record(schema);
+            r.put("k", random.nextInt(20) == 0 ? null : (long) random.nextInt(30));
+            r.put("n", n);
+            rows.add(r);
+        }
+        RowOrder order = RowOrder.by(schema, "k");
+        List<GenericRecord> expected = new ArrayList<>(rows);
+        expected.sort(order);
+        List<GenericRecord> sorted = new ArrayList<>();
+
+        try (ExternalSort sort = new ExternalSort(schema, order, 10, 64L << 10, 3, spill)) {
+            for (GenericRecord r : rows) {
+                sort.add(r);
+            }
+            sort.drainTo(sorted::add);
+            assertEquals(100, sort.spilledRuns());
+            assertTrue(sort.mergePasses() >= 4, "passes: " + sort.mergePasses());
+        }
+
+        assertEquals(WindowFiles.asText(expected), WindowFiles.asText(sorted));
+        try (Stream<Path> left = Files.list(spill)) {
+            assertEquals(List.of(), left.toList());
+        }
+    }
+
+    @Test
     void settingsAreCheckedWhenTheMergerIsBuilt() {
         assertThrows(IllegalArgumentException.class, () -> new ParquetMerger(null, layout, MergeSettings.defaults()));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ParquetMerger(store, layout,
