@@ -105,6 +105,14 @@ public final class LocalObjectStore implements ObjectStore {
         return new ChannelInputFile(p);
     }
 
+    /**
+     * A Parquet input over any local file (not only the bucket's), with the same whole-request reads as
+     * {@link #inputFile}; used for local scratch files such as sort runs.
+     */
+    public static InputFile fileInput(Path file) {
+        return new ChannelInputFile(file);
+    }
+
     @Override
     public OutputFile outputFile(String key) throws IOException {
         Path target = pathOf(key);

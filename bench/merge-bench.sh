@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Merge benchmark: our ParquetMerger vs DuckDB vs a raw byte copy, on one generated window.
+# Needs Java 17 and Maven. Usage: bench/merge-bench.sh [--files N] [--rows N] [--dir PATH] [--memory-mb N]
+# Extra JVM options via BENCH_JAVA_OPTS (default -Xmx1g).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+classpath_file=operators/target/bench-classpath.txt
+mvn -B -q -pl operators test-compile dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile="$(pwd)/$classpath_file" >/dev/null
+
+exec java ${BENCH_JAVA_OPTS:--Xmx1g} \
+    -cp "operators/target/test-classes:operators/target/classes:$(cat "$classpath_file")" \
+    dev.compactor.bench.MergeBenchmark "$@"

@@ -1,0 +1,46 @@
+package dev.compactor.merge;
+
+import java.util.List;
+
+/**
+ * How one merge divides its memory ({@link MergeSettings#mergeMemoryBytes()}). Half goes to what is being
+ * written (an output row group), half to what is being read or held (the sort buffer, or the open sort runs).
+ *
+ * @param outputRowGroupBytes row-group size of the parts: the writer buffers one row group
+ * @param sortBufferBytes     estimated heap of the rows held for one in-memory sort
+ * @param runRowGroupBytes    row-group size of spilled runs; small so that many runs can be open at once
+ * @param fanIn               how many runs one merge pass reads at once
+ */
+record MergeBudget(long outputRowGroupBytes, long sortBufferBytes, long runRowGroupBytes, int fanIn) {
+
+    private static final long MAX_ROW_GROUP = 128L << 20;
+    private static final long MIN_RUN_ROW_GROUP = 64L << 10;
+    private static final long MAX_RUN_ROW_GROUP = 4L << 20;
+    /** An open run reader holds a row group's column chunks plus the pages decoded from them. */
+    private static final int RUN_READER_OVERHEAD = 3;
+    /** Boxed values, object headers and references: a row on the heap is several times its Parquet size. */
+    private static final int HEAP_PER_PARQUET_BYTE = 3;
+    private static final int HEAP_PER_ROW = 64;
+    private static final int HEAP_PER_FIELD = 24;
+
+    static MergeBudget of(MergeSettings settings) {
+        long half = settings.mergeMemoryBytes() / 2;
+        long runRowGroup = Math.max(MIN_RUN_ROW_GROUP, Math.min(MAX_RUN_ROW_GROUP, settings.mergeMemoryBytes() / 256));
+        int fanIn = (int) Math.max(2, Math.min(Integer.MAX_VALUE, half / (RUN_READER_OVERHEAD * runRowGroup)));
+        return new MergeBudget(Math.min(half, MAX_ROW_GROUP), half, runRowGroup, fanIn);
+    }
+
+    /**
+     * Heap bytes of one row, estimated from the footers: the widest input's uncompressed bytes per row, scaled
+     * for Java object overhead. Overestimating only costs extra runs; underestimating costs memory.
+     */
+    static long rowHeapBytes(List<InputFooter> inputs, int fieldCount) {
+        long widest = 0;
+        for (InputFooter in : inputs) {
+            if (in.rowCount() > 0) {
+                widest = Math.max(widest, (in.uncompressedBytes() + in.rowCount() - 1) / in.rowCount());
+            }
+        }
+        return widest * HEAP_PER_PARQUET_BYTE + HEAP_PER_ROW + (long) HEAP_PER_FIELD * fieldCount;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.compactor.merge;
+
+import dev.compactor.store.LocalObjectStore;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Writes real source files into a test bucket and reads merged parts back. */
+final class WindowFiles {
+
+    static final String NS = "ns1";
+    static final long WINDOW_START = 1_700_000_000_000L - 1_700_000_000_000L % 3_600_000L;
+
+    static final Schema EVENT = SchemaBuilder.record("Event").namespace("test").fields()
+            .requiredLong("ts").requiredString("writer").requiredLong("seq").requiredDouble("value")
+            .requiredString("payload").endRecord();
+
+    private final LocalObjectStore store;
+    private final List<SourceFile> files = new ArrayList<>();
+
+    WindowFiles(LocalObjectStore store) {
+        this.store = store;
+    }
+
+    /** Adds a file of {@code rows} EVENT rows; ts = base + i * step. Returns the rows written. */
+    List<GenericRecord> addEvents(String writer, int rows, long tsBase, long tsStep) throws IOException {
+        List<GenericRecord> out = events(writer, rows, tsBase, tsStep);
+        add(writer, EVENT, out, 1L << 20);
+        return out;
+    }
+
+    /** EVENT rows of one writer, not yet written anywhere. */
+    List<GenericRecord> addEventsRowsOnly(String writer, int rows) {
+        return events(writer, rows, 0, 1);
+    }
+
+    private static List<GenericRecord> events(String writer, int rows, long tsBase, long tsStep) {
+        List<GenericRecord> out = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            GenericRecord r = new GenericData.Record(EVENT);
+            r.put("ts", tsBase + i * tsStep);
+            r.put("writer", writer);
+            r.put("seq", (long) i);
+            r.put("value", i * 0.5);
+            r.put("payload", "payload-" + writer + "-" + (i * 7919L % 100_000));
+            out.add(r);
+        }
+        return out;
+    }
+
+    /** Adds a file with the given rows; its key sorts after every file added before. */
+    String add(String writer, Schema schema, List<GenericRecord> rows, long rowGroupBytes) throws IOException {
+        int seq = files.size();
+        long fileTime = WINDOW_START + 1000L * seq;
+        String key = "data/" + NS + "/" + fileTime / 1000 + "-" + writer + "-" + seq + ".parquet";
+        try (ParquetWriter<GenericRecord> w = AvroParquet.writer(store.outputFile(key), schema,
+                CompressionCodecName.SNAPPY, rowGroupBytes)) {
+            for (GenericRecord r : rows) {
+                w.write(r);
+            }
+        }
+        addExisting(key, writer, fileTime);
+        return key;
+    }
+
+    /** Registers an object that is already in the bucket (or is absent) as the next file of the window. */
+    String addExisting(String key, String writer, long fileTime) throws IOException {
+        long size = store.head(key).map(i -> i.size()).orElse(0L);
+        files.add(new SourceFile(key, size, "etag-" + files.size(), writer, files.size(), fileTime));
+        return key;
+    }
+
+    CompactionTask task(int attempt) {
+        return new CompactionTask(NS, WINDOW_START, WINDOW_START + 3_600_000L, 0, attempt, files);
+    }
+
+    List<GenericRecord> readParts(StagedWindow staged) throws IOException {
+        List<GenericRecord> rows = new ArrayList<>();
+        for (StagedWindow.Part p : staged.parts) {
+            rows.addAll(readObject(p.stagingKey));
+        }
+        return rows;
+    }
+
+    List<GenericRecord> readObject(String key) throws IOException {
+        List<GenericRecord> rows = new ArrayList<>();
+        try (ParquetReader<GenericRecord> r = AvroParquetReader.<GenericRecord>builder(store.inputFile(key),
+                new PlainParquetConfiguration()).withDataModel(GenericData.get()).build()) {
+            for (GenericRecord g = r.read(); g != null; g = r.read()) {
+                rows.add(g);
+            }
+        }
+        return rows;
+    }
+
+    /** Rows as JSON text, so String and Utf8 values and differently named record schemas compare equal. */
+    static List<String> asText(List<GenericRecord> rows) {
+        return rows.stream().map(GenericRecord::toString).toList();
+    }
+}
