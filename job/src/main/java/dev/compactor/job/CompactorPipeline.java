@@ -31,9 +31,11 @@ import org.apache.flink.streaming.util.retryable.AsyncRetryStrategies;
 import org.apache.flink.util.ExceptionUtils;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Assembles the job: bucket events → classify → watermarks → WindowTracker (keyed by namespace) → async merge →
@@ -115,7 +117,8 @@ public final class CompactorPipeline {
     private static AsyncRetryStrategy<StagedWindow> mergeRetries() {
         return new AsyncRetryStrategies.ExponentialBackoffDelayRetryStrategyBuilder<StagedWindow>(
                 MERGE_IO_RETRIES, 1_000L, 30_000L, 2.0)
-                .ifException(t -> ExceptionUtils.findThrowable(t, IOException.class).isPresent())
+                .ifException((Predicate<Throwable> & Serializable)
+                        t -> ExceptionUtils.findThrowable(t, IOException.class).isPresent())
                 .build();
     }
 

@@ -70,7 +70,7 @@ class CompactionPipelineIT {
         conf.set(CompactorOptions.MIN_FILES, 10);
         conf.set(CompactorOptions.POLL_INTERVAL, Duration.ofMillis(200));
         conf.set(CompactorOptions.MAX_OUT_OF_ORDERNESS, Duration.ofSeconds(1));
-        conf.set(CompactorOptions.TARGET_FILE_SIZE, org.apache.flink.configuration.MemorySize.parse("64 kb"));
+        conf.set(CompactorOptions.TARGET_FILE_SIZE, org.apache.flink.configuration.MemorySize.parse("8 kb"));
         return conf;
     }
 
@@ -133,7 +133,7 @@ class CompactionPipelineIT {
         assertTrue(fixture.compactedOutputs().stream().allMatch(o -> o.key().matches(
                 "data/.+/year=\\d{4}/month=\\d{2}/day=\\d{2}/hour=\\d{2}/compacted-\\d+-g0-p\\d+\\.parquet")),
                 "output names follow the contract");
-        assertTrue(fixture.compactedOutputs().size() > NAMESPACES.length * 2, "64 kb target: several parts");
+        assertTrue(fixture.compactedOutputs().size() > NAMESPACES.length * 2, "8 kb target: several parts per window");
     }
 
     @ParameterizedTest
