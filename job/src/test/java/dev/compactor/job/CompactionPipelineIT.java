@@ -16,7 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.compactor.events.Rejection;
+
+import org.apache.flink.streaming.api.functions.sink.SinkFunction;
+
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -88,20 +96,40 @@ class CompactionPipelineIT {
         return e;
     }
 
+    private static final Queue<String> REJECTED = new ConcurrentLinkedQueue<>();
+
+    /** The MiniCluster shares the test's JVM, so a static queue sees what the job rejected. */
+    private static final class CollectRejections implements SinkFunction<Rejection> {
+        @Override
+        public void invoke(Rejection r, Context context) {
+            REJECTED.add(r.reason + " " + r.key);
+        }
+    }
+
     private void runUntilCompacted(StreamExecutionEnvironment env, BucketFixture fixture, int expectedManifests)
             throws Exception {
-        JobClient job = env.executeAsync("compaction-it");
-        try {
-            Instant deadline = Instant.now().plus(DEADLINE);
-            while (!(fixture.sources().isEmpty() && fixture.manifests().size() == expectedManifests
-                    && fixture.staging().isEmpty())) {
-                assertTrue(Instant.now().isBefore(deadline), () -> "not compacted in time: "
-                        + describe(fixture));
-                assertTrue(!job.getJobStatus().get().isTerminalState(), "job stopped: " + job.getJobStatus().get());
-                Thread.sleep(200);
+        JobClientRun.until(env, () -> fixture.sources().isEmpty() && fixture.manifests().size() == expectedManifests
+                && fixture.staging().isEmpty(), () -> describe(fixture));
+    }
+
+    /** Runs the job until a condition on the bucket holds, failing on a deadline or if the job stops. */
+    private static final class JobClientRun {
+        interface Condition {
+            boolean holds() throws Exception;
+        }
+
+        static void until(StreamExecutionEnvironment env, Condition done, Supplier<String> state) throws Exception {
+            JobClient job = env.executeAsync("compaction-it");
+            try {
+                Instant deadline = Instant.now().plus(DEADLINE);
+                while (!done.holds()) {
+                    assertTrue(Instant.now().isBefore(deadline), () -> "not compacted in time: " + state.get());
+                    assertTrue(!job.getJobStatus().get().isTerminalState(), "job stopped: " + job.getJobStatus().get());
+                    Thread.sleep(200);
+                }
+            } finally {
+                job.cancel().get();
             }
-        } finally {
-            job.cancel().get();
         }
     }
 
@@ -134,6 +162,36 @@ class CompactionPipelineIT {
                 "data/.+/year=\\d{4}/month=\\d{2}/day=\\d{2}/hour=\\d{2}/compacted-\\d+-g0-p\\d+\\.parquet")),
                 "output names follow the contract");
         assertTrue(fixture.compactedOutputs().size() > NAMESPACES.length * 2, "8 kb target: several parts per window");
+    }
+
+    @Test
+    void badObjectsAreCountedRejectionsOrQuarantinedAndTheJobKeepsCompacting() throws Exception {
+        BucketFixture fixture = writeTwoWindows();
+        long second = Long.parseLong(fixture.sources().get(0).key().replaceAll(".*/(\\d+)-.*", "$1"));
+        fixture.store.write("data/users/notes.txt", "not parquet".getBytes(StandardCharsets.UTF_8));
+        fixture.store.write("data/users/garbage-name.parquet", new byte[] {1, 2, 3});
+        fixture.store.write("data/users/" + second + "-bad-writer-7.parquet", new byte[] {1});
+        String corrupt = BucketFixture.sourceKey("users", second, "w1", 999);
+        fixture.store.write(corrupt, "PAR1 this is not a parquet file PAR1".getBytes(StandardCharsets.UTF_8));
+        REJECTED.clear();
+
+        StreamExecutionEnvironment env = environment(false);
+        CompactorPipeline.build(env, jobConfig()).rejections()
+                .addSink(new CollectRejections());
+        int rejectedSources = 3;
+        JobClientRun.until(env, () -> fixture.sources().size() == rejectedSources
+                && fixture.manifests().size() == NAMESPACES.length * 2 && fixture.staging().isEmpty(),
+                () -> describe(fixture) + ", rejected " + REJECTED);
+
+        assertTrue(REJECTED.contains("NOT_PARQUET data/users/notes.txt"), REJECTED.toString());
+        assertTrue(REJECTED.contains("MALFORMED_NAME data/users/garbage-name.parquet"), REJECTED.toString());
+        assertTrue(REJECTED.contains("MALFORMED_NAME data/users/" + second + "-bad-writer-7.parquet"),
+                REJECTED.toString());
+        assertTrue(fixture.store.head("_quarantine/" + corrupt).isPresent(), "corrupt input quarantined");
+        String reason = new String(fixture.store.read("_quarantine/" + corrupt + ".reason.json"), StandardCharsets.UTF_8);
+        assertTrue(reason.contains(corrupt), reason);
+        assertTrue(fixture.store.head(corrupt).isEmpty(), "quarantined original removed after the manifest");
+        assertEquals(fixture.written, fixture.committedRows(), "every valid row exactly once");
     }
 
     @ParameterizedTest
