@@ -39,6 +39,12 @@ public final class CompactorOptions {
             .defaultValue(10)
             .withDescription("A window compacts only once it holds at least this many files.");
 
+    public static final ConfigOption<Duration> FORCE_AFTER = ConfigOptions.key("compaction.force-after")
+            .durationType()
+            .defaultValue(Duration.ofHours(1))
+            .withDescription("A window still short of min-files this long after it ended compacts whatever it has, "
+                    + "so no file stays small and no window lingers in state.");
+
     public static final ConfigOption<Duration> WRITER_INACTIVE_AFTER = ConfigOptions.key("compaction.writer-inactive-after")
             .durationType()
             .defaultValue(Duration.ofMinutes(30))
@@ -94,7 +100,7 @@ public final class CompactorOptions {
     private CompactorOptions() {}
 
     public static List<ConfigOption<?>> all() {
-        return List.of(BUCKET, DATA_PREFIX, WINDOW_SIZE, MAX_WAIT, MIN_FILES, WRITER_INACTIVE_AFTER,
+        return List.of(BUCKET, DATA_PREFIX, WINDOW_SIZE, MAX_WAIT, MIN_FILES, FORCE_AFTER, WRITER_INACTIVE_AFTER,
                 PROCESSING_TIMEOUT, TARGET_FILE_SIZE, SORT_COLUMN, MERGE_MEMORY, COMPRESSION, MAX_CONCURRENT_MERGES,
                 POLL_INTERVAL, MAX_OUT_OF_ORDERNESS, STATE_DIR);
     }

@@ -128,7 +128,8 @@ public final class CompactorPipeline {
                 conf.get(CompactorOptions.MAX_WAIT).toMillis(),
                 conf.get(CompactorOptions.MIN_FILES),
                 conf.get(CompactorOptions.WRITER_INACTIVE_AFTER).toMillis(),
-                conf.get(CompactorOptions.PROCESSING_TIMEOUT).toMillis());
+                conf.get(CompactorOptions.PROCESSING_TIMEOUT).toMillis(),
+                conf.get(CompactorOptions.FORCE_AFTER).toMillis());
     }
 
     static MergeSettings mergeSettings(Configuration conf) {

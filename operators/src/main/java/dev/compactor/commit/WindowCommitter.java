@@ -53,8 +53,13 @@ public final class WindowCommitter implements Committer<StagedWindow> {
         switch (outcome.status()) {
             case COMMITTED -> { }
             case ALREADY_COMMITTED -> request.signalAlreadyCommitted();
-            // Throws and fails the job: lost staged outputs need an operator (or a re-merge), not a silent skip.
-            case UNCOMMITTABLE -> request.signalFailedWithUnknownReason(new IllegalStateException(outcome.failure()));
+            case UNCOMMITTABLE -> {
+                // Failing the job would replay the same committable from state forever. Nothing was published and
+                // no source was touched, so dropping it is safe: the window's processing timeout merges it again.
+                LOG.error("{}: cannot commit, dropping this attempt; the window will be merged again: {}",
+                        WindowPublisher.identity(window), outcome.failure());
+                request.signalFailedWithKnownReason(new IllegalStateException(outcome.failure()));
+            }
         }
     }
 

@@ -98,7 +98,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         switch (event.type) {
             case FILE_ADDED -> addFile(event, ctx);
             case FILE_REMOVED -> removeFile(event);
-            case WINDOW_STAGED -> markStaged(event);
+            case WINDOW_STAGED -> markStaged(event, ctx);
             case WINDOW_COMMITTED -> completeGeneration(event);
             default -> throw new IllegalStateException("unknown event type " + event.type);
         }
@@ -172,12 +172,15 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         }
     }
 
-    private void markStaged(BucketEvent e) throws Exception {
+    private void markStaged(BucketEvent e, Context ctx) throws Exception {
         String windowKey = windowKey(e.windowStart, e.generation);
         WindowRecord window = windows.get(windowKey);
-        if (window != null && window.state == WindowState.PROCESSING) {
-            window.state = WindowState.DISPATCHED;
+        // A late marker of an attempt that timed out has no committable behind it any more.
+        if (window != null && window.state == WindowState.PROCESSING && window.isLatestAttempt(e.attempt)) {
+            long wallNow = ctx.timerService().currentProcessingTime();
+            window.staged(wallNow);
             windows.put(windowKey, window);
+            ctx.timerService().registerProcessingTimeTimer(wallNow + rules.processingTimeoutMs());
             windowsStaged.inc();
         }
     }

@@ -8,7 +8,8 @@ import java.util.function.Predicate;
  * The runbook's readiness rule. A pending window compacts when
  * <ol>
  *   <li>max-wait has passed since the window ended,</li>
- *   <li>it holds at least min-files files, and</li>
+ *   <li>it holds at least min-files files — unless force-after has passed since it ended, or it is a later
+ *       generation (files that arrived after the window was compacted), which never wait for more files —, and</li>
  *   <li>every active writer has a file in it, or max-wait has passed since its last file arrived.</li>
  * </ol>
  * A window frozen by an earlier dispatch (a retry after a timeout) is ready at once: its file set is final.
@@ -40,7 +41,8 @@ public final class ReadinessRule {
         if (now < window.windowEnd + rules.maxWaitMs()) {
             return Verdict.WINDOW_TOO_RECENT;
         }
-        if (window.fileCount < rules.minFiles()) {
+        boolean forced = window.generation > 0 || now >= window.windowEnd + rules.forceAfterMs();
+        if (window.fileCount < rules.minFiles() && !forced) {
             return Verdict.TOO_FEW_FILES;
         }
         boolean waitedForWriters = now >= window.lastArrival + rules.maxWaitMs();
@@ -52,6 +54,7 @@ public final class ReadinessRule {
 
     /** Event times at which the verdict of a pending window can change without a new file arriving. */
     public long[] checkTimes(WindowRecord window) {
-        return new long[] {window.windowEnd + rules.maxWaitMs(), window.lastArrival + rules.maxWaitMs()};
+        return new long[] {window.windowEnd + rules.maxWaitMs(), window.lastArrival + rules.maxWaitMs(),
+                window.windowEnd + rules.forceAfterMs()};
     }
 }

@@ -22,6 +22,8 @@ public class WindowRecord {
     public int attempts;
     /** Wall-clock time of the latest dispatch, 0 before the first. */
     public long startedAt;
+    /** Wall-clock time the latest attempt's parts were all staged, 0 before. */
+    public long stagedAt;
     public String lastError;
 
     public WindowRecord() {}
@@ -63,8 +65,26 @@ public class WindowRecord {
         lastError = reason;
     }
 
+    /** Staging of the latest attempt: later markers of earlier attempts are stale. */
+    public boolean isLatestAttempt(int attempt) {
+        return attempt == attempts - 1;
+    }
+
+    public void staged(long wallClockNow) {
+        state = WindowState.DISPATCHED;
+        stagedAt = wallClockNow;
+    }
+
+    /**
+     * No progress for the timeout: still merging, or staged but never committed (its committable was dropped
+     * because a staged part was lost, or the merge result was discarded after an async timeout).
+     */
     public boolean isStuck(long wallClockNow, long processingTimeoutMs) {
-        return state == WindowState.PROCESSING && wallClockNow - startedAt >= processingTimeoutMs;
+        return switch (state) {
+            case PROCESSING -> wallClockNow - startedAt >= processingTimeoutMs;
+            case DISPATCHED -> wallClockNow - stagedAt >= processingTimeoutMs;
+            case PENDING -> false;
+        };
     }
 
     @Override

@@ -8,22 +8,26 @@ import java.time.Duration;
  * the processing timeout is wall-clock time.
  */
 public record WindowRules(long windowSizeMs, long maxWaitMs, int minFiles, long writerInactiveAfterMs,
-                          long processingTimeoutMs) implements Serializable {
+                          long processingTimeoutMs, long forceAfterMs) implements Serializable {
 
     public WindowRules {
         requirePositive("window size", windowSizeMs);
         requireNotNegative("max wait", maxWaitMs);
         requirePositive("writer inactivity threshold", writerInactiveAfterMs);
         requirePositive("processing timeout", processingTimeoutMs);
+        requireNotNegative("force-after", forceAfterMs);
         if (minFiles < 1) {
             throw new IllegalArgumentException("min files must be at least 1, was " + minFiles);
         }
     }
 
-    /** The runbook's defaults: 1 h windows, 5 min wait, 10 files, writers inactive after 30 min, 5 min timeout. */
+    /**
+     * The runbook's defaults: 1 h windows, 5 min wait, 10 files, writers inactive after 30 min, 5 min timeout;
+     * a window short of files compacts anyway 1 h after it ended.
+     */
     public static WindowRules runbookDefaults() {
         return new WindowRules(Duration.ofHours(1).toMillis(), Duration.ofMinutes(5).toMillis(), 10,
-                Duration.ofMinutes(30).toMillis(), Duration.ofMinutes(5).toMillis());
+                Duration.ofMinutes(30).toMillis(), Duration.ofMinutes(5).toMillis(), Duration.ofHours(1).toMillis());
     }
 
     /** Start of the window holding a file written at {@code fileTimeMillis}: floor(t / size) * size. */

@@ -28,11 +28,12 @@ class WindowTrackerTest {
     private static final long MAX_WAIT = 10_000;
     private static final long TIMEOUT = 30_000;
     private static final long INACTIVE_AFTER = 120_000;
+    private static final long FORCE_AFTER = 600_000;
     /** Start of the window under test: 1,700,000,040,000 ms is a multiple of 60 s. */
     private static final long W0 = 1_700_000_040_000L;
     private static final String NS = "users";
 
-    private final WindowRules rules = new WindowRules(WINDOW, MAX_WAIT, 3, INACTIVE_AFTER, TIMEOUT);
+    private final WindowRules rules = new WindowRules(WINDOW, MAX_WAIT, 3, INACTIVE_AFTER, TIMEOUT, FORCE_AFTER);
     private KeyedOneInputStreamOperatorTestHarness<String, BucketEvent, CompactionTask> harness;
 
     @BeforeEach
@@ -104,6 +105,54 @@ class WindowTrackerTest {
         harness.processWatermark(new Watermark(W0 + WINDOW + 7 * MAX_WAIT));
         assertEquals(1, tasks().size());
         assertEquals(3, tasks().get(0).files.size());
+    }
+
+    @Test
+    void windowShortOfFilesCompactsOnceForceAfterPassed() throws Exception {
+        send(file("w1", 0, W0 + 1_000));
+        harness.processWatermark(new Watermark(W0 + WINDOW + FORCE_AFTER - 1));
+        assertTrue(tasks().isEmpty());
+        harness.processWatermark(new Watermark(W0 + WINDOW + FORCE_AFTER));
+        assertEquals(1, tasks().size());
+        assertEquals(1, tasks().get(0).files.size());
+    }
+
+    @Test
+    void singleLateFileAfterDispatchCompactsInTheNextGenerationWithoutMinFiles() throws Exception {
+        fillWindowWithThreeWriters();
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+        send(file("w1", 8, W0 + 30_000));
+        harness.processWatermark(new Watermark(W0 + WINDOW + 3 * MAX_WAIT));
+        assertEquals(2, tasks().size());
+        assertEquals(1, tasks().get(1).generation);
+        assertEquals(1, tasks().get(1).files.size());
+    }
+
+    @Test
+    void staleStagedMarkerOfATimedOutAttemptIsIgnored() throws Exception {
+        harness.setProcessingTime(1_000);
+        fillWindowWithThreeWriters();
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+        harness.setProcessingTime(1_000 + TIMEOUT); // attempt 1 dispatched
+        harness.processElement(new StreamRecord<>(BucketEvent.windowStaged(NS, "s0", W0, 0, 0)));
+        harness.setProcessingTime(1_000 + 2 * TIMEOUT);
+        List<CompactionTask> out = tasks();
+        assertEquals(3, out.size(), "attempt 0's marker did not stop attempt 1 from timing out");
+        assertEquals(2, out.get(2).attempt);
+    }
+
+    @Test
+    void stagedWindowThatIsNeverCommittedIsRetried() throws Exception {
+        harness.setProcessingTime(1_000);
+        fillWindowWithThreeWriters();
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+        harness.setProcessingTime(2_000);
+        harness.processElement(new StreamRecord<>(BucketEvent.windowStaged(NS, "s0", W0, 0, 0)));
+        harness.setProcessingTime(2_000 + TIMEOUT - 1);
+        assertEquals(1, tasks().size());
+        harness.setProcessingTime(2_000 + TIMEOUT);
+        assertEquals(2, tasks().size(), "a dropped committable does not leave the window dispatched forever");
+        assertEquals(1, tasks().get(1).attempt);
     }
 
     @Test
@@ -207,13 +256,14 @@ class WindowTrackerTest {
     }
 
     @Test
-    void stagedWindowIsNotRetriedAndCommitRemovesIt() throws Exception {
+    void stagedWindowWaitsForItsCheckpointAndCommitRemovesIt() throws Exception {
         harness.setProcessingTime(1_000);
         fillWindowWithThreeWriters();
         harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+        harness.setProcessingTime(1_000 + TIMEOUT - 10);
         harness.processElement(new StreamRecord<>(BucketEvent.windowStaged(NS, "s", W0, 0, 0)));
-        harness.setProcessingTime(1_000 + 10 * TIMEOUT);
-        assertEquals(1, tasks().size(), "a staged window waits for its checkpoint, it is not stuck");
+        harness.setProcessingTime(1_000 + TIMEOUT + 10);
+        assertEquals(1, tasks().size(), "staged in time: no retry while its checkpoint completes");
 
         harness.processElement(new StreamRecord<>(BucketEvent.windowCommitted(NS, "m", W0, 0)));
         harness.setProcessingTime(1_000 + 20 * TIMEOUT);

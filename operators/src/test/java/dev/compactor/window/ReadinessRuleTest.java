@@ -17,7 +17,8 @@ class ReadinessRuleTest {
 
     private static final long END = 3_600_000;
     private static final long WAIT = 300_000;
-    private final ReadinessRule rule = new ReadinessRule(new WindowRules(END, WAIT, 2, 1_800_000, 300_000));
+    private static final long FORCE = 3_600_000;
+    private final ReadinessRule rule = new ReadinessRule(new WindowRules(END, WAIT, 2, 1_800_000, 300_000, FORCE));
 
     private static WindowRecord window(int files, long lastArrival) {
         WindowRecord w = WindowRecord.open(0, END, 0);
@@ -35,8 +36,17 @@ class ReadinessRuleTest {
     }
 
     @Test
-    void needsMinFiles() {
+    void needsMinFilesUntilForceAfterPasses() {
         assertEquals(TOO_FEW_FILES, rule.evaluate(window(1, 0), END + WAIT, List.of(), x -> true));
+        assertEquals(TOO_FEW_FILES, rule.evaluate(window(1, 0), END + FORCE - 1, List.of(), x -> true));
+        assertEquals(READY, rule.evaluate(window(1, 0), END + FORCE, List.of(), x -> true));
+    }
+
+    @Test
+    void laterGenerationsDoNotWaitForMinFiles() {
+        WindowRecord late = WindowRecord.open(0, END, 1);
+        late.addFile(10, END + 1);
+        assertEquals(READY, rule.evaluate(late, END + 1 + WAIT, List.of(), x -> true));
     }
 
     @Test
@@ -59,7 +69,7 @@ class ReadinessRuleTest {
     }
 
     @Test
-    void checkTimesAreWindowEndAndLastArrivalPlusMaxWait() {
-        assertArrayEquals(new long[] {END + WAIT, END + 7 + WAIT}, rule.checkTimes(window(2, END + 7)));
+    void checkTimesAreWindowEndAndLastArrivalPlusMaxWaitAndTheForcedTime() {
+        assertArrayEquals(new long[] {END + WAIT, END + 7 + WAIT, END + FORCE}, rule.checkTimes(window(2, END + 7)));
     }
 }

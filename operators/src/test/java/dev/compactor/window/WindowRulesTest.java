@@ -32,10 +32,10 @@ class WindowRulesTest {
     @Test
     void rejectsNonsenseWithTheOffendingValue() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new WindowRules(0, 1, 1, 1, 1));
+                () -> new WindowRules(0, 1, 1, 1, 1, 0));
         assertTrue(e.getMessage().contains("window size"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new WindowRules(1, -1, 1, 1, 1));
-        e = assertThrows(IllegalArgumentException.class, () -> new WindowRules(1, 1, 0, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new WindowRules(1, -1, 1, 1, 1, 0));
+        e = assertThrows(IllegalArgumentException.class, () -> new WindowRules(1, 1, 0, 1, 1, 0));
         assertTrue(e.getMessage().contains("min files"), e.getMessage());
     }
 }
