@@ -127,6 +127,9 @@ public final class ParquetMerger {
             } catch (NoSuchFileException e) {
                 missing.add(f.key);
             } catch (IOException | RuntimeException e) {
+                if (!SourceRows.isFormatError(e)) {
+                    throw e instanceof IOException io ? io : new IOException(e);
+                }
                 unreadable.put(f.key, reasonOf(e));
             }
         }

@@ -1,0 +1,92 @@
+package dev.compactor.merge;
+
+import dev.compactor.layout.BucketLayout;
+import dev.compactor.store.LocalObjectStore;
+import dev.compactor.store.ObjectInfo;
+import dev.compactor.store.ObjectStore;
+
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.OutputFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A store that fails to deliver a healthy file must not get that file quarantined: its rows would be lost. */
+class TransientReadFailureTest {
+
+    @TempDir
+    Path bucket;
+
+    @Test
+    void storeErrorIsRethrownNotQuarantined() throws IOException {
+        LocalObjectStore local = new LocalObjectStore(bucket);
+        WindowFiles window = new WindowFiles(local);
+        window.addEvents("w1", 100, WindowFiles.WINDOW_START, 1);
+        String flaky = window.add("w2", WindowFiles.EVENT, window.addEventsRowsOnly("w2", 100), 1L << 20);
+        ParquetMerger merger = new ParquetMerger(new FlakyReads(local, flaky), BucketLayout.defaults(),
+                MergeSettings.defaults());
+
+        IOException e = assertThrows(IOException.class, () -> merger.merge(window.task(0)));
+        assertTrue(e.getMessage().contains("connection reset"), e.getMessage());
+        assertEquals(List.of(), local.list(BucketLayout.STAGING_PREFIX), "no staged part left behind");
+
+        StagedWindow retried = new ParquetMerger(local, BucketLayout.defaults(), MergeSettings.defaults())
+                .merge(window.task(1));
+        assertTrue(retried.quarantined.isEmpty());
+        assertEquals(200, retried.totalRows(), "the retry merges the file the store failed to deliver");
+    }
+
+    /** Reading one key fails the way a dropped connection does. */
+    private record FlakyReads(LocalObjectStore bucket, String flakyKey) implements ObjectStore {
+        @Override
+        public InputFile inputFile(String key) throws IOException {
+            if (key.equals(flakyKey)) {
+                throw new IOException("connection reset while reading " + key);
+            }
+            return bucket.inputFile(key);
+        }
+
+        @Override
+        public List<ObjectInfo> list(String prefix) throws IOException {
+            return bucket.list(prefix);
+        }
+
+        @Override
+        public Optional<ObjectInfo> head(String key) throws IOException {
+            return bucket.head(key);
+        }
+
+        @Override
+        public OutputFile outputFile(String key) throws IOException {
+            return bucket.outputFile(key);
+        }
+
+        @Override
+        public byte[] read(String key) throws IOException {
+            return bucket.read(key);
+        }
+
+        @Override
+        public void write(String key, byte[] content) throws IOException {
+            bucket.write(key, content);
+        }
+
+        @Override
+        public void move(String from, String to) throws IOException {
+            bucket.move(from, to);
+        }
+
+        @Override
+        public boolean delete(String key) throws IOException {
+            return bucket.delete(key);
+        }
+    }
+}
