@@ -194,6 +194,39 @@ class CompactionPipelineIT {
         assertEquals(fixture.written, fixture.committedRows(), "every valid row exactly once");
     }
 
+    @Test
+    void freshStartAfterACrashBetweenManifestAndSourceDeletionDoesNotDuplicateRows() throws Exception {
+        BucketFixture fixture = writeTwoWindows();
+        FaultInjectingStore.arm(FaultInjectingStore.Fault.COMMIT_DELETE);
+        String root = bucket.toString();
+        ObjectStoreFactory faulty = () -> new FaultInjectingStore(new LocalObjectStore(Path.of(root)));
+        StreamExecutionEnvironment first = environment(false);
+        first.configure(noRestarts());
+        CompactorPipeline.build(first, jobConfig(), faulty);
+        JobClient crashed = first.executeAsync("crashes-after-a-manifest");
+        Instant deadline = Instant.now().plus(DEADLINE);
+        while (!crashed.getJobStatus().get().isTerminalState()) {
+            assertTrue(Instant.now().isBefore(deadline), "the planted crash did not stop the job");
+            Thread.sleep(100);
+        }
+        assertEquals(1, FaultInjectingStore.CRASHES.get());
+        assertTrue(!fixture.manifests().isEmpty() && !fixture.sources().isEmpty(),
+                "left a committed window with sources still in place: " + describe(fixture));
+
+        // All state is lost; the new job rebuilds it from the bucket listing.
+        StreamExecutionEnvironment second = environment(false);
+        CompactorPipeline.build(second, jobConfig());
+        JobClientRun.until(second, () -> fixture.sources().isEmpty() && fixture.staging().isEmpty()
+                && fixture.manifests().size() >= NAMESPACES.length * 2, () -> describe(fixture));
+        assertExactlyOnce(fixture);
+    }
+
+    private static Configuration noRestarts() {
+        Configuration c = new Configuration();
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        return c;
+    }
+
     @ParameterizedTest
     @EnumSource(FaultInjectingStore.Fault.class)
     void crashAndRestartFromCheckpointStillGivesExactlyOnce(FaultInjectingStore.Fault fault) throws Exception {

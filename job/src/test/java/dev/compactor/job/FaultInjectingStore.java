@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The local bucket with one crash planted in it: the Nth call of one kind throws an unchecked exception, which
- * fails the Flink task and makes the job restart from its last checkpoint. The counters are static because the
+ * The local bucket with one crash planted in it: the Nth call of one kind throws an {@link Error}, which fails the
+ * Flink task (as a crashed process would) and makes the job restart from its last checkpoint. The counters are static because the
  * MiniCluster runs in the test's JVM and the store is re-created after the restart.
  */
 final class FaultInjectingStore implements ObjectStore {
@@ -34,6 +34,12 @@ final class FaultInjectingStore implements ObjectStore {
 
     private final ObjectStore delegate;
 
+    static final class InjectedCrash extends Error {
+        InjectedCrash(Fault site) {
+            super("injected crash at " + site);
+        }
+    }
+
     FaultInjectingStore(ObjectStore delegate) {
         this.delegate = delegate;
     }
@@ -48,7 +54,7 @@ final class FaultInjectingStore implements ObjectStore {
         if (armed == site && CALLS.incrementAndGet() == CRASH_ON_CALL) {
             armed = null;
             CRASHES.incrementAndGet();
-            throw new IllegalStateException("injected crash at " + site);
+            throw new InjectedCrash(site);
         }
     }
 

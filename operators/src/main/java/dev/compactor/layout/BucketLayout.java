@@ -75,7 +75,12 @@ public final class BucketLayout implements Serializable {
     }
 
     public String manifestKey(String namespace, long windowStart, int generation) {
-        return MANIFEST_PREFIX + namespace + "/" + windowStart + "-g" + generation + ".json";
+        return manifestWindowPrefix(namespace, windowStart) + generation + ".json";
+    }
+
+    /** Prefix shared by the manifests of every generation of one window. */
+    public String manifestWindowPrefix(String namespace, long windowStart) {
+        return MANIFEST_PREFIX + namespace + "/" + windowStart + "-g";
     }
 
     public String quarantineKey(String sourceKey) {

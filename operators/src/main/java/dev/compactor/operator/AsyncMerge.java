@@ -1,11 +1,15 @@
 package dev.compactor.operator;
 
+import dev.compactor.commit.Manifest;
+import dev.compactor.commit.ManifestCodec;
 import dev.compactor.commit.StagedWindowCodec;
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.merge.CompactionTask;
 import dev.compactor.merge.MergeSettings;
 import dev.compactor.merge.ParquetMerger;
+import dev.compactor.merge.SourceFile;
 import dev.compactor.merge.StagedWindow;
+import dev.compactor.store.ObjectInfo;
 import dev.compactor.store.ObjectStore;
 import dev.compactor.store.ObjectStoreFactory;
 
@@ -13,6 +17,7 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
@@ -20,12 +25,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -34,8 +43,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * moves the window from processing to dispatched.
  *
  * <p>A window generation whose manifest already exists was committed by an earlier attempt; merging it again
- * would read sources that may be gone, so it is skipped. A timeout does not fail the job: WindowTracker's
- * processing timeout retries the window with the same file set.
+ * would read sources that may be gone, so it is skipped. Inputs that another generation's manifest lists (state
+ * rebuilt from the bucket after a crash between manifest and source deletion) are already in a committed output:
+ * they are deleted, not merged again.
+ *
+ * <p>Failures: an I/O error fails the attempt (retried in place, then the job fails over to its checkpoint); an
+ * {@link Error} fails the job; any other exception is a problem of this window's data, logged and counted, and
+ * WindowTracker's processing timeout retries the window while the job goes on. A timeout does not fail the job
+ * either.
  */
 @Internal
 public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> {
@@ -74,12 +89,13 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         executor = Executors.newFixedThreadPool(threads, namedThreads("merge-" + subtask + "-"));
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
-        skipped = metrics.counter(CompactorMetrics.MERGES_SKIPPED_ALREADY_COMMITTED);
-        failures = metrics.counter(CompactorMetrics.MERGE_FAILURES);
-        timeouts = metrics.counter(CompactorMetrics.MERGE_TIMEOUTS);
-        rows = metrics.counter(CompactorMetrics.MERGED_ROWS);
-        inputBytes = metrics.counter(CompactorMetrics.MERGED_INPUT_BYTES);
-        quarantined = metrics.counter(CompactorMetrics.INPUTS_QUARANTINED);
+        // Updated from the merge threads.
+        skipped = metrics.counter(CompactorMetrics.MERGES_SKIPPED_ALREADY_COMMITTED, new ThreadSafeSimpleCounter());
+        failures = metrics.counter(CompactorMetrics.MERGE_FAILURES, new ThreadSafeSimpleCounter());
+        timeouts = metrics.counter(CompactorMetrics.MERGE_TIMEOUTS, new ThreadSafeSimpleCounter());
+        rows = metrics.counter(CompactorMetrics.MERGED_ROWS, new ThreadSafeSimpleCounter());
+        inputBytes = metrics.counter(CompactorMetrics.MERGED_INPUT_BYTES, new ThreadSafeSimpleCounter());
+        quarantined = metrics.counter(CompactorMetrics.INPUTS_QUARANTINED, new ThreadSafeSimpleCounter());
     }
 
     @Override
@@ -87,10 +103,15 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
         executor.execute(() -> {
             try {
                 result.complete(merge(task));
-            } catch (Exception e) {
+            } catch (IOException | Error e) {
                 failures.inc();
                 LOG.error("{}: merge failed: {}", task, e.toString(), e);
                 result.completeExceptionally(e);
+            } catch (Exception e) {
+                failures.inc();
+                LOG.error("{}: merge failed on this window's data; the window is retried after its processing "
+                        + "timeout: {}", task, e.toString(), e);
+                result.complete(Collections.emptyList());
             }
         });
     }
@@ -98,12 +119,22 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
     private List<StagedWindow> merge(CompactionTask task) throws IOException {
         String manifest = layout.manifestKey(task.namespace, task.windowStart, task.generation);
         if (store.head(manifest).isPresent()) {
+            // Nothing to merge, but the commit still finishes the cleanup (sources, staging) from the manifest.
             skipped.inc();
             LOG.info("{}: already committed ({} exists), nothing to merge", task, manifest);
-            return Collections.emptyList();
+            return List.of(new StagedWindow(task));
         }
         long started = System.nanoTime();
-        StagedWindow staged = merger.merge(task);
+        StagedWindow staged = merger.merge(withoutCommittedInputs(task));
+        if (store.head(manifest).isPresent()) {
+            // Another attempt committed while this one merged: its parts would never be published.
+            for (StagedWindow.Part part : staged.parts) {
+                store.delete(part.stagingKey);
+            }
+            skipped.inc();
+            LOG.info("{}: committed by another attempt while merging; discarded this attempt's parts", task);
+            return List.of(new StagedWindow(task));
+        }
         store.write(layout.stagedMarkerKey(task.namespace, task.windowStart, task.generation, task.attempt),
                 StagedWindowCodec.toJson(staged));
         long bytes = staged.inputs.stream().mapToLong(i -> i.size).sum();
@@ -114,6 +145,42 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
                 task, staged.totalRows(), staged.inputs.size(), bytes, staged.parts.size(),
                 (System.nanoTime() - started) / 1_000_000, staged.quarantined.size(), staged.missing.size());
         return List.of(staged);
+    }
+
+    /**
+     * The task without the inputs that a manifest of another generation of the same window already holds (same
+     * key and size). Those are deleted here: their rows are durable in that generation's outputs.
+     */
+    private CompactionTask withoutCommittedInputs(CompactionTask task) throws IOException {
+        String thisManifest = layout.manifestKey(task.namespace, task.windowStart, task.generation);
+        Map<String, Long> committed = new HashMap<>();
+        for (ObjectInfo other : store.list(layout.manifestWindowPrefix(task.namespace, task.windowStart))) {
+            if (!other.key().equals(thisManifest) && other.key().endsWith(".json")) {
+                Manifest m = ManifestCodec.fromJson(store.read(other.key()));
+                m.inputs().forEach(i -> committed.put(i.key(), i.size()));
+                // A crash before that commit's last step can leave its staging behind.
+                for (ObjectInfo leftover : store.list(
+                        layout.stagingGenerationPrefix(task.namespace, task.windowStart, m.generation()))) {
+                    store.delete(leftover.key());
+                }
+            }
+        }
+        if (committed.isEmpty()) {
+            return task;
+        }
+        List<SourceFile> remaining = new ArrayList<>();
+        for (SourceFile f : task.files) {
+            Long size = committed.get(f.key);
+            if (size != null && size == f.size) {
+                store.delete(f.key);
+                LOG.warn("{}: {} is already in a committed output of this window; deleted it instead of merging "
+                        + "it again", task, f.key);
+            } else {
+                remaining.add(f);
+            }
+        }
+        return new CompactionTask(task.namespace, task.windowStart, task.windowEnd, task.generation, task.attempt,
+                remaining);
     }
 
     @Override
@@ -127,6 +194,10 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
     public void close() throws Exception {
         if (executor != null) {
             executor.shutdownNow();
+            // A merge still running after a restart in the same JVM could delete the restored attempt's parts.
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("merge threads did not stop within 30 s of close");
+            }
         }
         if (store != null) {
             store.close();
