@@ -49,7 +49,8 @@ final class AtomicLocalOutputFile implements OutputFile {
 
     private PositionOutputStream open() throws IOException {
         Path tmp = LocalObjectStore.temporarySibling(target);
-        FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel channel = LocalObjectStore.inFreshDirectory(tmp,
+                () -> FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
         return new RenamingStream(tmp, target, channel);
     }
 

@@ -131,7 +131,7 @@ public final class LocalObjectStore implements ObjectStore {
         Files.createDirectories(target.getParent());
         Path tmp = temporarySibling(target);
         try {
-            Files.write(tmp, content);
+            inFreshDirectory(tmp, () -> Files.write(tmp, content));
             moveIntoPlace(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
@@ -141,8 +141,11 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public void move(String from, String to) throws IOException {
         Path target = pathOf(to);
-        Files.createDirectories(target.getParent());
-        moveIntoPlace(pathOf(from), target);
+        Path source = pathOf(from);
+        inFreshDirectory(target, () -> {
+            moveIntoPlace(source, target);
+            return target;
+        });
     }
 
     @Override
@@ -151,6 +154,28 @@ public final class LocalObjectStore implements ObjectStore {
         boolean deleted = Files.deleteIfExists(p);
         removeEmptyParents(p.getParent());
         return deleted;
+    }
+
+    /** An I/O action that creates {@code file}. */
+    interface FileCreation<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs an action that creates a file, recreating its directory if a concurrent delete removed it as empty in
+     * the meantime (deletes prune empty parents; merges of other windows write beside them).
+     */
+    static <T> T inFreshDirectory(Path file, FileCreation<T> creation) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Files.createDirectories(file.getParent());
+                return creation.run();
+            } catch (NoSuchFileException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     static Path temporarySibling(Path target) {
