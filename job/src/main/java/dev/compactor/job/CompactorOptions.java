@@ -6,6 +6,7 @@ import org.apache.flink.configuration.MemorySize;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every option of the job, with its default and description. The README's configuration table lists these.
@@ -33,6 +34,52 @@ public final class CompactorOptions {
             .defaultValue(Duration.ofMinutes(5))
             .withDescription("How long after a window ends (and after its last file arrived, while an active "
                     + "writer is missing) the job waits for late writers.");
+
+    public static final ConfigOption<List<Duration>> PRIORITY_WAITS = ConfigOptions.key("compaction.priority-waits")
+            .durationType()
+            .asList()
+            .defaultValues(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1))
+            .withDescription("How long after a window ends it may compact, for priority 0 (critical), 1, 2 and 3 "
+                    + "(background), separated by ';'. Reported as effectiveMaxWaitTimeMs.");
+
+    public static final ConfigOption<Integer> DEFAULT_PRIORITY = ConfigOptions.key("compaction.default-priority")
+            .intType()
+            .defaultValue(2)
+            .withDescription("Priority of a namespace without an override: 0 critical, 1 high, 2 medium, 3 background.");
+
+    public static final ConfigOption<Map<String, String>> PRIORITIES = ConfigOptions.key("compaction.priorities")
+            .mapType()
+            .defaultValue(Map.of())
+            .withDescription("Per-namespace priorities, e.g. 'users:0,logs:3'.");
+
+    public static final ConfigOption<Integer> BACKPRESSURE_NORMAL = ConfigOptions.key("compaction.backpressure-normal")
+            .intType()
+            .defaultValue(10)
+            .withDescription("Windows of a namespace in flight (sent to the merge, not committed) from which "
+                    + "backpressure is normal: background (priority 3) windows wait.");
+
+    public static final ConfigOption<Integer> BACKPRESSURE_SEVERE = ConfigOptions.key("compaction.backpressure-severe")
+            .intType()
+            .defaultValue(20)
+            .withDescription("Windows in flight from which backpressure is severe: only critical (priority 0) windows "
+                    + "dispatch.");
+
+    public static final ConfigOption<Integer> MAX_ATTEMPTS = ConfigOptions.key("compaction.max-attempts")
+            .intType()
+            .defaultValue(5)
+            .withDescription("Failed or timed-out attempts after which a window is marked failed (files untouched).");
+
+    public static final ConfigOption<Duration> RETRY_BACKOFF = ConfigOptions.key("compaction.retry-backoff")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(30))
+            .withDescription("Wait before retrying a failed attempt, doubled per failed attempt, at most 30 min.");
+
+    public static final ConfigOption<List<String>> SHARDED_NAMESPACES = ConfigOptions.key("compaction.sharded-namespaces")
+            .stringType()
+            .asList()
+            .defaultValues()
+            .withDescription("Namespaces tracked per window (key namespace#windowStart) so a hot namespace spreads "
+                    + "over parallel subtasks; separated by ';'.");
 
     public static final ConfigOption<Integer> MIN_FILES = ConfigOptions.key("compaction.min-files")
             .intType()
@@ -100,7 +147,9 @@ public final class CompactorOptions {
     private CompactorOptions() {}
 
     public static List<ConfigOption<?>> all() {
-        return List.of(BUCKET, DATA_PREFIX, WINDOW_SIZE, MAX_WAIT, MIN_FILES, FORCE_AFTER, WRITER_INACTIVE_AFTER,
+        return List.of(BUCKET, DATA_PREFIX, WINDOW_SIZE, PRIORITY_WAITS, DEFAULT_PRIORITY, PRIORITIES, MAX_WAIT,
+                MIN_FILES, FORCE_AFTER, WRITER_INACTIVE_AFTER, BACKPRESSURE_NORMAL, BACKPRESSURE_SEVERE, MAX_ATTEMPTS,
+                RETRY_BACKOFF, SHARDED_NAMESPACES,
                 PROCESSING_TIMEOUT, TARGET_FILE_SIZE, SORT_COLUMN, MERGE_MEMORY, COMPRESSION, MAX_CONCURRENT_MERGES,
                 POLL_INTERVAL, MAX_OUT_OF_ORDERNESS, STATE_DIR);
     }

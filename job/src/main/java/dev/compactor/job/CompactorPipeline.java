@@ -13,7 +13,12 @@ import dev.compactor.operator.AsyncMerge;
 import dev.compactor.operator.BucketWatermarks;
 import dev.compactor.operator.ClassifyEvents;
 import dev.compactor.operator.CompactorTypes;
+import dev.compactor.operator.TrackerKey;
 import dev.compactor.operator.WindowTracker;
+import dev.compactor.window.BackpressureRule;
+import dev.compactor.window.PriorityPolicy;
+import dev.compactor.window.RetryPolicy;
+import dev.compactor.window.SchedulingRules;
 import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectStoreFactory;
 import dev.compactor.window.WindowRules;
@@ -33,7 +38,11 @@ import org.apache.flink.util.ExceptionUtils;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -51,8 +60,8 @@ public final class CompactorPipeline {
     public static final String UID_MERGE = "async-merge";
     public static final String UID_COMMIT = "commit-sink";
 
-    /** Retries of a merge that failed with an I/O error before the job fails over to its last checkpoint. */
-    private static final int MERGE_IO_RETRIES = 3;
+    /** Tries of a merge attempt that fails with I/O errors before the attempt gives up (and the window backs off). */
+    private static final int MERGE_IO_ATTEMPTS = 3;
 
     private final DataStream<BucketEvent> events;
     private final DataStream<Rejection> rejections;
@@ -75,7 +84,7 @@ public final class CompactorPipeline {
     public static CompactorPipeline build(StreamExecutionEnvironment env, Configuration conf,
                                           ObjectStoreFactory storeFactory) {
         BucketLayout layout = new BucketLayout(conf.get(CompactorOptions.DATA_PREFIX));
-        WindowRules rules = windowRules(conf);
+        SchedulingRules rules = schedulingRules(conf);
         MergeSettings mergeSettings = mergeSettings(conf);
 
         BucketWatchSource source = new BucketWatchSource(storeFactory,
@@ -97,14 +106,15 @@ public final class CompactorPipeline {
                 .setParallelism(1);
 
         DataStream<CompactionTask> tasks = events
-                .keyBy(e -> e.namespace, Types.STRING)
+                .keyBy(new TrackerKey(Set.copyOf(conf.get(CompactorOptions.SHARDED_NAMESPACES)), rules.windows()),
+                        Types.STRING)
                 .process(new WindowTracker(rules), CompactorTypes.COMPACTION_TASK)
                 .uid(UID_TRACKER).name("window tracker");
 
-        long timeoutMs = 2 * rules.processingTimeoutMs();
+        long timeoutMs = 2 * rules.windows().processingTimeoutMs();
         int capacity = conf.get(CompactorOptions.MAX_CONCURRENT_MERGES);
         DataStream<StagedWindow> staged = AsyncDataStream.unorderedWaitWithRetry(tasks,
-                        new AsyncMerge(storeFactory, layout, mergeSettings, capacity),
+                        new AsyncMerge(storeFactory, layout, mergeSettings, capacity, MERGE_IO_ATTEMPTS),
                         timeoutMs, TimeUnit.MILLISECONDS, capacity, mergeRetries())
                 .returns(CompactorTypes.STAGED_WINDOW)
                 .uid(UID_MERGE).name("merge");
@@ -113,13 +123,30 @@ public final class CompactorPipeline {
         return new CompactorPipeline(events, classified.getSideOutput(ClassifyEvents.REJECTED), tasks, staged);
     }
 
-    /** I/O errors are retried in place; anything else fails the task, and the job restarts from its checkpoint. */
+    /**
+     * I/O errors are retried in place. AsyncMerge gives the attempt up itself after {@link #MERGE_IO_ATTEMPTS} tries,
+     * so the strategy allows one more and never ends in a job failure.
+     */
     private static AsyncRetryStrategy<StagedWindow> mergeRetries() {
         return new AsyncRetryStrategies.ExponentialBackoffDelayRetryStrategyBuilder<StagedWindow>(
-                MERGE_IO_RETRIES, 1_000L, 30_000L, 2.0)
+                MERGE_IO_ATTEMPTS, 1_000L, 30_000L, 2.0)
                 .ifException((Predicate<Throwable> & Serializable)
                         t -> ExceptionUtils.findThrowable(t, IOException.class).isPresent())
                 .build();
+    }
+
+    static SchedulingRules schedulingRules(Configuration conf) {
+        Map<String, Integer> overrides = new TreeMap<>();
+        conf.get(CompactorOptions.PRIORITIES).forEach((ns, p) -> overrides.put(ns,
+                PriorityPolicy.parse(p, "priority of namespace '" + ns + "' in " + CompactorOptions.PRIORITIES.key())));
+        PriorityPolicy priorities = new PriorityPolicy(conf.get(CompactorOptions.PRIORITY_WAITS),
+                conf.get(CompactorOptions.DEFAULT_PRIORITY), overrides);
+        BackpressureRule backpressure = new BackpressureRule(conf.get(CompactorOptions.BACKPRESSURE_NORMAL),
+                conf.get(CompactorOptions.BACKPRESSURE_SEVERE));
+        long backoff = conf.get(CompactorOptions.RETRY_BACKOFF).toMillis();
+        RetryPolicy retries = new RetryPolicy(conf.get(CompactorOptions.MAX_ATTEMPTS), backoff,
+                Math.max(backoff, Duration.ofMinutes(30).toMillis()));
+        return new SchedulingRules(windowRules(conf), priorities, backpressure, retries);
     }
 
     static WindowRules windowRules(Configuration conf) {

@@ -187,8 +187,9 @@ class CompactionPipelineIT {
         assertTrue(REJECTED.contains("MALFORMED_NAME data/users/garbage-name.parquet"), REJECTED.toString());
         assertTrue(REJECTED.contains("MALFORMED_NAME data/users/" + second + "-bad-writer-7.parquet"),
                 REJECTED.toString());
-        assertTrue(fixture.store.head("_quarantine/" + corrupt).isPresent(), "corrupt input quarantined");
-        String reason = new String(fixture.store.read("_quarantine/" + corrupt + ".reason.json"), StandardCharsets.UTF_8);
+        String quarantined = corrupt.replaceFirst("^data/", "_quarantine/");
+        assertTrue(fixture.store.head(quarantined).isPresent(), "corrupt input quarantined under _quarantine/{ns}/");
+        String reason = new String(fixture.store.read(quarantined + ".reason.json"), StandardCharsets.UTF_8);
         assertTrue(reason.contains(corrupt), reason);
         assertTrue(fixture.store.head(corrupt).isEmpty(), "quarantined original removed after the manifest");
         assertEquals(fixture.written, fixture.committedRows(), "every valid row exactly once");

@@ -16,7 +16,9 @@ public class BucketEvent {
         /** Every part of a merge attempt is staged; it waits for a checkpoint to commit. */
         WINDOW_STAGED,
         /** The manifest of a window generation exists: its outputs are durable. */
-        WINDOW_COMMITTED
+        WINDOW_COMMITTED,
+        /** A merge attempt gave up (its retries spent, or the window's data made it fail); the reason is in {@link #key}'s object. */
+        WINDOW_FAILED
     }
 
     public Type type;
@@ -45,8 +47,10 @@ public class BucketEvent {
         return e;
     }
 
-    public static BucketEvent fileRemoved(String namespace, String key) {
-        return of(Type.FILE_REMOVED, namespace, key);
+    public static BucketEvent fileRemoved(String namespace, String key, long fileTimeMillis) {
+        BucketEvent e = of(Type.FILE_REMOVED, namespace, key);
+        e.fileTimeMillis = fileTimeMillis;
+        return e;
     }
 
     public static BucketEvent windowStaged(String namespace, String key, long windowStart, int generation, int attempt) {
@@ -54,6 +58,16 @@ public class BucketEvent {
         e.windowStart = windowStart;
         e.generation = generation;
         e.attempt = attempt;
+        return e;
+    }
+
+    public static BucketEvent windowFailed(String namespace, String key, long windowStart, int generation, int attempt,
+                                           String reason) {
+        BucketEvent e = of(Type.WINDOW_FAILED, namespace, key);
+        e.windowStart = windowStart;
+        e.generation = generation;
+        e.attempt = attempt;
+        e.eTag = reason;
         return e;
     }
 

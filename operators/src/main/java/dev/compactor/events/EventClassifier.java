@@ -79,7 +79,7 @@ public final class EventClassifier implements Serializable {
         String namespace = KeyNameRules.validateNamespace(slash < 0 ? "" : path.substring(0, slash));
         SourceFileName name = SourceFileName.parse(fileName);
         if (e.action == ObjectEvent.Action.DELETED) {
-            return Classification.accepted(BucketEvent.fileRemoved(namespace, e.key));
+            return Classification.accepted(BucketEvent.fileRemoved(namespace, e.key, name.epochSeconds() * 1000));
         }
         return Classification.accepted(BucketEvent.fileAdded(namespace, e.key, e.size, e.eTag, name.writerId(),
                 name.seq(), name.epochSeconds() * 1000));
@@ -103,7 +103,8 @@ public final class EventClassifier implements Serializable {
     private Classification classifyStaging(ObjectEvent e, String path) throws InvalidNameException {
         String[] segments = path.split("/", -1);
         String fileName = segments[segments.length - 1];
-        if (!fileName.equals(BucketLayout.STAGED_MARKER) || e.action == ObjectEvent.Action.DELETED) {
+        boolean marker = fileName.equals(BucketLayout.STAGED_MARKER) || fileName.equals(BucketLayout.FAILED_MARKER);
+        if (!marker || e.action == ObjectEvent.Action.DELETED) {
             return Classification.ignored("staging object '" + Printable.excerpt(e.key)
                     + "' is written and cleared by the merge and the commit; its event needs no action");
         }
@@ -119,6 +120,10 @@ public final class EventClassifier implements Serializable {
         int dirStart = path.length() - fileName.length() - 1 - segments[segments.length - 2].length();
         String namespace = KeyNameRules.validateNamespace(path.substring(0, dirStart - 1));
         int attempt = (int) KeyNameRules.parseUnsigned(m.group(3), "attempt", Integer.MAX_VALUE);
+        if (fileName.equals(BucketLayout.FAILED_MARKER)) {
+            return Classification.accepted(BucketEvent.windowFailed(namespace, e.key, windowStart(m.group(1)),
+                    generation(m.group(2)), attempt, "merge attempt " + attempt + " failed; reason in " + e.key));
+        }
         return Classification.accepted(BucketEvent.windowStaged(namespace, e.key, windowStart(m.group(1)),
                 generation(m.group(2)), attempt));
     }

@@ -15,8 +15,9 @@ import java.util.Objects;
  * {data}{ns}/year=YYYY/month=MM/day=DD/hour=HH/compacted-{ws}-g{gen}-p{part}.parquet   committed outputs
  * _staging/{ns}/{ws}-g{gen}-a{attempt}/p{part}.parquet                               merged, not yet committed
  * _staging/{ns}/{ws}-g{gen}-a{attempt}/_STAGED.json                                  all parts of an attempt staged
+ * _staging/{ns}/{ws}-g{gen}-a{attempt}/_FAILED.json                                  the attempt gave up, with why
  * _manifests/{ns}/{ws}-g{gen}.json                                                   commit record of a window generation
- * _quarantine/{source key} (+ .reason.json)                                          unreadable inputs
+ * _quarantine/{ns}/{file name} (+ .reason.json)                                       unreadable inputs
  * </pre>
  * {@code ws} is the window start in epoch milliseconds, the runbook's window key.
  */
@@ -27,6 +28,7 @@ public final class BucketLayout implements Serializable {
     public static final String MANIFEST_PREFIX = "_manifests/";
     public static final String QUARANTINE_PREFIX = "_quarantine/";
     public static final String STAGED_MARKER = "_STAGED.json";
+    public static final String FAILED_MARKER = "_FAILED.json";
     public static final String REASON_SUFFIX = ".reason.json";
     public static final String COMPACTED_FILE_PREFIX = "compacted-";
 
@@ -74,6 +76,10 @@ public final class BucketLayout implements Serializable {
         return stagingDir(namespace, windowStart, generation, attempt) + STAGED_MARKER;
     }
 
+    public String failedMarkerKey(String namespace, long windowStart, int generation, int attempt) {
+        return stagingDir(namespace, windowStart, generation, attempt) + FAILED_MARKER;
+    }
+
     public String manifestKey(String namespace, long windowStart, int generation) {
         return manifestWindowPrefix(namespace, windowStart) + generation + ".json";
     }
@@ -83,8 +89,10 @@ public final class BucketLayout implements Serializable {
         return MANIFEST_PREFIX + namespace + "/" + windowStart + "-g";
     }
 
+    /** Where an unreadable source is set aside: its key with the data prefix replaced by the quarantine prefix. */
     public String quarantineKey(String sourceKey) {
-        return QUARANTINE_PREFIX + sourceKey;
+        String relative = sourceKey.startsWith(dataPrefix) ? sourceKey.substring(dataPrefix.length()) : sourceKey;
+        return QUARANTINE_PREFIX + relative;
     }
 
     public String quarantineReasonKey(String sourceKey) {

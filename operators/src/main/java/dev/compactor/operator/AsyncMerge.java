@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -47,10 +48,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * rebuilt from the bucket after a crash between manifest and source deletion) are already in a committed output:
  * they are deleted, not merged again.
  *
- * <p>Failures: an I/O error fails the attempt (retried in place, then the job fails over to its checkpoint); an
- * {@link Error} fails the job; any other exception is a problem of this window's data, logged and counted, and
- * WindowTracker's processing timeout retries the window while the job goes on. A timeout does not fail the job
- * either.
+ * <p>Failures: an I/O error fails the attempt and Flink's async retry strategy runs it again; once
+ * {@code ioAttempts} tries have failed, and at once for any other exception (a problem of this window's data), the
+ * attempt gives up: it writes its {@code _FAILED.json} marker, whose object event returns the window to pending
+ * with a backoff (or marks it failed once its attempts are spent), and the job goes on. Only an {@link Error} fails
+ * the job. A timeout does not fail the job either: WindowTracker's processing timeout retries the window.
  */
 @Internal
 public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> {
@@ -61,6 +63,7 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
     private final BucketLayout layout;
     private final MergeSettings settings;
     private final int threads;
+    private final int ioAttempts;
 
     private transient ObjectStore store;
     private transient ParquetMerger merger;
@@ -72,7 +75,11 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
     private transient Counter inputBytes;
     private transient Counter quarantined;
 
-    public AsyncMerge(ObjectStoreFactory storeFactory, BucketLayout layout, MergeSettings settings, int threads) {
+    /** Failed I/O tries per attempt so far, by attempt identity; shared by the merge threads. */
+    private transient Map<String, Integer> ioFailures;
+
+    public AsyncMerge(ObjectStoreFactory storeFactory, BucketLayout layout, MergeSettings settings, int threads,
+                      int ioAttempts) {
         this.storeFactory = Objects.requireNonNull(storeFactory, "storeFactory");
         this.layout = Objects.requireNonNull(layout, "layout");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -80,12 +87,17 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
             throw new IllegalArgumentException("merge threads must be at least 1, was " + threads);
         }
         this.threads = threads;
+        if (ioAttempts < 1) {
+            throw new IllegalArgumentException("merge I/O attempts must be at least 1, was " + ioAttempts);
+        }
+        this.ioAttempts = ioAttempts;
     }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
         store = storeFactory.open();
         merger = new ParquetMerger(store, layout, settings);
+        ioFailures = new ConcurrentHashMap<>();
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         executor = Executors.newFixedThreadPool(threads, namedThreads("merge-" + subtask + "-"));
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
@@ -101,17 +113,26 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
     @Override
     public void asyncInvoke(CompactionTask task, ResultFuture<StagedWindow> result) {
         executor.execute(() -> {
+            String attempt = attemptId(task);
             try {
                 result.complete(merge(task));
-            } catch (IOException | Error e) {
-                failures.inc();
-                LOG.error("{}: merge failed: {}", task, e.toString(), e);
+                ioFailures.remove(attempt);
+            } catch (Error e) {
                 result.completeExceptionally(e);
+            } catch (IOException e) {
+                failures.inc();
+                int failed = ioFailures.merge(attempt, 1, Integer::sum);
+                if (failed < ioAttempts) {
+                    LOG.warn("{}: merge failed on a store error, try {} of {}: {}", task, failed, ioAttempts,
+                            e.toString());
+                    result.completeExceptionally(e);
+                } else {
+                    ioFailures.remove(attempt);
+                    giveUp(task, "store error after " + failed + " tries: " + e, e, result);
+                }
             } catch (Exception e) {
                 failures.inc();
-                LOG.error("{}: merge failed on this window's data; the window is retried after its processing "
-                        + "timeout: {}", task, e.toString(), e);
-                result.complete(Collections.emptyList());
+                giveUp(task, "merge failed on this window's data: " + e, e, result);
             }
         });
     }
@@ -145,6 +166,23 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
                 task, staged.totalRows(), staged.inputs.size(), bytes, staged.parts.size(),
                 (System.nanoTime() - started) / 1_000_000, staged.quarantined.size(), staged.missing.size());
         return List.of(staged);
+    }
+
+    /** Records the failure where WindowTracker sees it, so the window is retried with a backoff, or failed. */
+    private void giveUp(CompactionTask task, String reason, Exception cause, ResultFuture<StagedWindow> result) {
+        LOG.error("{}: giving up this attempt: {}", task, reason, cause);
+        try {
+            store.write(layout.failedMarkerKey(task.namespace, task.windowStart, task.generation, task.attempt),
+                    FailedAttempt.json(task, reason));
+            result.complete(Collections.emptyList());
+        } catch (IOException markerFailure) {
+            cause.addSuppressed(markerFailure);
+            result.completeExceptionally(cause);
+        }
+    }
+
+    private static String attemptId(CompactionTask task) {
+        return task.namespace + "|" + task.windowStart + "|" + task.generation + "|" + task.attempt;
     }
 
     /**

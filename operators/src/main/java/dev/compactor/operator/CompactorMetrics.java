@@ -9,12 +9,17 @@ public final class CompactorMetrics {
     public static final String EVENTS_IGNORED = "eventsIgnored";
 
     public static final String FILES_ADDED = "filesAdded";
+    public static final String FILES_REPLACED = "filesReplaced";
     public static final String DUPLICATE_FILES = "duplicateFiles";
     public static final String FILES_REMOVED = "filesRemoved";
     public static final String WINDOWS_DISPATCHED = "windowsDispatched";
+    public static final String WINDOWS_HELD_BY_BACKPRESSURE = "windowsHeldByBackpressure";
     public static final String WINDOWS_STAGED = "windowsStaged";
     public static final String WINDOWS_COMMITTED = "windowsCommitted";
     public static final String WINDOWS_TIMED_OUT = "windowsTimedOut";
+    public static final String ATTEMPTS_FAILED = "attemptsFailed";
+    public static final String WINDOWS_FAILED = "windowsFailed";
+    public static final String INVALID_TRANSITIONS = "invalidTransitions";
 
     public static final String MERGES_SKIPPED_ALREADY_COMMITTED = "mergesSkippedAlreadyCommitted";
     public static final String MERGE_FAILURES = "mergeFailures";

@@ -3,8 +3,11 @@ package dev.compactor.operator;
 import dev.compactor.events.BucketEvent;
 import dev.compactor.merge.CompactionTask;
 import dev.compactor.merge.SourceFile;
+import dev.compactor.window.Backpressure;
 import dev.compactor.window.FileRecord;
+import dev.compactor.window.InvalidTransitionException;
 import dev.compactor.window.ReadinessRule;
+import dev.compactor.window.SchedulingRules;
 import dev.compactor.window.WindowRecord;
 import dev.compactor.window.WindowRules;
 import dev.compactor.window.WindowState;
@@ -18,6 +21,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -25,27 +29,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Tracks the windows of one namespace (the key) and sends each ready window generation to the merge.
+ * Tracks the windows of one namespace (the key; {@code namespace#windowStart} for time-bucket sharded namespaces)
+ * and sends each ready window generation to the merge.
  *
  * <p>State is one entry per file and per window generation, so an event touches O(1) entries. A file joins the
  * open (pending, not yet frozen) generation of its window; once a generation was dispatched, later files of the
  * same window start the next generation, so a committed output name is never reused. Event-time timers fire at
- * the times {@link ReadinessRule} names; a processing-time timer returns a window stuck in processing to
- * pending and dispatches it again with the same files and generation (a new attempt).
+ * the times {@link ReadinessRule} names; processing-time timers catch attempts that made no progress and end
+ * retry backoffs. Ready windows dispatch oldest first unless backpressure holds them; every commit re-runs the
+ * dispatch, so held windows go as soon as the level drops.
  */
 @Internal
 public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, CompactionTask> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(WindowTracker.class);
 
-    private final WindowRules rules;
+    private final SchedulingRules rules;
 
+    private transient WindowRules windowRules;
     private transient ReadinessRule readiness;
     /** "{windowStart}-g{generation}" → the generation's record. */
     private transient MapState<String, WindowRecord> windows;
@@ -55,24 +63,30 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private transient MapState<String, FileRecord> files;
     /** "{windowStart}-g{generation}/{writer}" → present. */
     private transient MapState<String, Boolean> windowWriters;
-    /** writer → newest file time seen. */
+    /** writer → newest file time seen (the runbook's known writers). */
     private transient MapState<String, Long> writers;
 
     private transient Counter filesAdded;
+    private transient Counter filesReplaced;
     private transient Counter duplicateFiles;
     private transient Counter filesRemoved;
     private transient Counter windowsDispatched;
+    private transient Counter windowsHeld;
     private transient Counter windowsStaged;
     private transient Counter windowsCommitted;
     private transient Counter windowsTimedOut;
+    private transient Counter attemptsFailed;
+    private transient Counter windowsFailed;
+    private transient Counter invalidTransitions;
 
-    public WindowTracker(WindowRules rules) {
+    public WindowTracker(SchedulingRules rules) {
         this.rules = Objects.requireNonNull(rules, "rules");
     }
 
     @Override
     public void open(OpenContext openContext) {
-        readiness = new ReadinessRule(rules);
+        windowRules = rules.windows();
+        readiness = new ReadinessRule(windowRules);
         windows = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("windows", Types.STRING, TypeInformation.of(WindowRecord.class)));
         latestGeneration = getRuntimeContext().getMapState(
@@ -85,45 +99,50 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
 
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         filesAdded = metrics.counter(CompactorMetrics.FILES_ADDED);
+        filesReplaced = metrics.counter(CompactorMetrics.FILES_REPLACED);
         duplicateFiles = metrics.counter(CompactorMetrics.DUPLICATE_FILES);
         filesRemoved = metrics.counter(CompactorMetrics.FILES_REMOVED);
         windowsDispatched = metrics.counter(CompactorMetrics.WINDOWS_DISPATCHED);
+        windowsHeld = metrics.counter(CompactorMetrics.WINDOWS_HELD_BY_BACKPRESSURE);
         windowsStaged = metrics.counter(CompactorMetrics.WINDOWS_STAGED);
         windowsCommitted = metrics.counter(CompactorMetrics.WINDOWS_COMMITTED);
         windowsTimedOut = metrics.counter(CompactorMetrics.WINDOWS_TIMED_OUT);
+        attemptsFailed = metrics.counter(CompactorMetrics.ATTEMPTS_FAILED);
+        windowsFailed = metrics.counter(CompactorMetrics.WINDOWS_FAILED);
+        invalidTransitions = metrics.counter(CompactorMetrics.INVALID_TRANSITIONS);
     }
 
     @Override
     public void processElement(BucketEvent event, Context ctx, Collector<CompactionTask> out) throws Exception {
         switch (event.type) {
-            case FILE_ADDED -> addFile(event, ctx);
+            case FILE_ADDED -> addFile(event, ctx.timerService());
             case FILE_REMOVED -> removeFile(event);
-            case WINDOW_STAGED -> markStaged(event, ctx);
-            case WINDOW_COMMITTED -> completeGeneration(event);
+            case WINDOW_STAGED -> markStaged(event, ctx.timerService());
+            case WINDOW_FAILED -> attemptFailed(event, ctx.timerService());
+            case WINDOW_COMMITTED -> {
+                completeGeneration(event);
+                // A commit lowers the windows in flight: windows held by backpressure may go now.
+                dispatchReadyWindows(ctx.timerService(), out);
+            }
             default -> throw new IllegalStateException("unknown event type " + event.type);
         }
     }
 
-    private void addFile(BucketEvent e, Context ctx) throws Exception {
+    private void addFile(BucketEvent e, TimerService timers) throws Exception {
+        long watermark = timers.currentWatermark();
+        long arrival = Math.max(e.fileTimeMillis, watermark);
         FileRecord known = files.get(e.key);
         if (known != null) {
-            // At-least-once delivery repeats notifications; the same key and eTag is the same file.
-            if (!Objects.equals(known.eTag, e.eTag)) {
-                LOG.warn("{}: source {} was overwritten (eTag {} -> {}); the merge reads its current content",
-                        e.namespace, e.key, known.eTag, e.eTag);
-            }
-            duplicateFiles.inc();
+            replaceOrIgnore(e, known, arrival);
             return;
         }
-        long watermark = ctx.timerService().currentWatermark();
-        long arrival = Math.max(e.fileTimeMillis, watermark);
         Long lastSeen = writers.get(e.writerId);
         if (lastSeen == null || e.fileTimeMillis > lastSeen) {
             writers.put(e.writerId, e.fileTimeMillis);
         }
 
-        long windowStart = rules.windowStartOf(e.fileTimeMillis);
-        WindowRecord window = openGeneration(windowStart);
+        long windowStart = windowRules.windowStartOf(e.fileTimeMillis);
+        WindowRecord window = openGeneration(e.namespace, windowStart);
         window.addFile(e.size, arrival);
         String windowKey = windowKey(windowStart, window.generation);
         windows.put(windowKey, window);
@@ -131,13 +150,36 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         files.put(e.key, new FileRecord(windowStart, window.generation, e.size, e.eTag, e.writerId, e.seq,
                 e.fileTimeMillis));
         filesAdded.inc();
-        for (long t : readiness.checkTimes(window)) {
-            ctx.timerService().registerEventTimeTimer(t);
+        registerCheckTimes(window, timers);
+    }
+
+    /**
+     * At-least-once delivery repeats notifications: the same key and eTag is the same file. A different eTag is the
+     * key written again; it replaces the earlier entry while its generation still takes files.
+     */
+    private void replaceOrIgnore(BucketEvent e, FileRecord known, long arrival) throws Exception {
+        if (Objects.equals(known.eTag, e.eTag)) {
+            duplicateFiles.inc();
+            return;
         }
+        String windowKey = windowKey(known.windowStart, known.generation);
+        WindowRecord window = windows.get(windowKey);
+        if (window == null || !window.acceptsFiles()) {
+            LOG.warn("{}: source {} was rewritten (eTag {} -> {}) while its window is being compacted; the merge "
+                    + "reads its current content", e.namespace, e.key, known.eTag, e.eTag);
+            duplicateFiles.inc();
+            return;
+        }
+        window.replaceFile(known.size, e.size, arrival);
+        windows.put(windowKey, window);
+        known.size = e.size;
+        known.eTag = e.eTag;
+        files.put(e.key, known);
+        filesReplaced.inc();
     }
 
     /** The generation of the window that still takes files, opening a new one after a dispatched one. */
-    private WindowRecord openGeneration(long windowStart) throws Exception {
+    private WindowRecord openGeneration(String namespace, long windowStart) throws Exception {
         Integer latest = latestGeneration.get(windowStart);
         if (latest != null) {
             WindowRecord current = windows.get(windowKey(windowStart, latest));
@@ -147,7 +189,17 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         }
         int generation = latest == null ? 0 : latest + 1;
         latestGeneration.put(windowStart, generation);
-        return WindowRecord.open(windowStart, rules.windowEndOf(windowStart), generation);
+        return WindowRecord.open(namespace, windowStart, windowRules.windowEndOf(windowStart), generation);
+    }
+
+    private void registerCheckTimes(WindowRecord window, TimerService timers) {
+        for (long t : readiness.checkTimes(window, waitAfterEnd(window))) {
+            timers.registerEventTimeTimer(t);
+        }
+    }
+
+    private long waitAfterEnd(WindowRecord window) {
+        return rules.priorities().waitAfterEndMs(rules.priorities().priorityOf(window.namespace));
     }
 
     private void removeFile(BucketEvent e) throws Exception {
@@ -172,16 +224,46 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         }
     }
 
-    private void markStaged(BucketEvent e, Context ctx) throws Exception {
+    private void markStaged(BucketEvent e, TimerService timers) throws Exception {
         String windowKey = windowKey(e.windowStart, e.generation);
         WindowRecord window = windows.get(windowKey);
         // A late marker of an attempt that timed out has no committable behind it any more.
-        if (window != null && window.state == WindowState.PROCESSING && window.isLatestAttempt(e.attempt)) {
-            long wallNow = ctx.timerService().currentProcessingTime();
-            window.staged(wallNow);
+        if (window == null || !window.isLatestAttempt(e.attempt)) {
+            return;
+        }
+        long wallNow = timers.currentProcessingTime();
+        if (apply(window, "staged marker " + e.key, () -> window.staged(wallNow))) {
             windows.put(windowKey, window);
-            ctx.timerService().registerProcessingTimeTimer(wallNow + rules.processingTimeoutMs());
+            timers.registerProcessingTimeTimer(wallNow + windowRules.processingTimeoutMs());
             windowsStaged.inc();
+        }
+    }
+
+    private void attemptFailed(BucketEvent e, TimerService timers) throws Exception {
+        String windowKey = windowKey(e.windowStart, e.generation);
+        WindowRecord window = windows.get(windowKey);
+        if (window == null || !window.isLatestAttempt(e.attempt)) {
+            return;
+        }
+        failAttempt(window, e.eTag, timers);
+    }
+
+    private void failAttempt(WindowRecord window, String reason, TimerService timers) throws Exception {
+        long wallNow = timers.currentProcessingTime();
+        if (!apply(window, reason, () -> window.attemptFailed(reason, wallNow, rules.retries()))) {
+            return;
+        }
+        windows.put(windowKey(window.windowStart, window.generation), window);
+        attemptsFailed.inc();
+        if (window.state == WindowState.FAILED) {
+            windowsFailed.inc();
+            LOG.error("{}: attempt {} failed ({}); all {} attempts spent, the window is failed and its files stay "
+                    + "untouched until it is rolled back", window.namespace, window.attempts, reason,
+                    rules.retries().maxAttempts());
+        } else {
+            LOG.warn("{}: attempt {} failed ({}); retrying with the same files at {}", window, window.attempts,
+                    reason, window.notBefore);
+            timers.registerProcessingTimeTimer(window.notBefore);
         }
     }
 
@@ -204,7 +286,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         }
         dropGeneration(windowKey);
         windowsCommitted.inc();
-        LOG.info("{}: {} committed ({})", e.namespace, window, e.key);
+        LOG.info("{} committed ({})", window, e.key);
     }
 
     private void dropGeneration(String windowKey) throws Exception {
@@ -220,48 +302,62 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CompactionTask> out) throws Exception {
-        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
-            dispatchReadyWindows(ctx, out);
-        } else {
-            retryStuckWindows(ctx, out);
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            failStuckWindows(ctx.timerService());
         }
+        dispatchReadyWindows(ctx.timerService(), out);
     }
 
-    private void dispatchReadyWindows(OnTimerContext ctx, Collector<CompactionTask> out) throws Exception {
-        long now = ctx.timerService().currentWatermark();
-        List<String> active = activeWriters(now);
-        List<WindowRecord> ready = new ArrayList<>();
-        for (WindowRecord window : windows.values()) {
-            String writerPrefix = windowKey(window.windowStart, window.generation) + "/";
-            ReadinessRule.Verdict verdict = readiness.evaluate(window, now, active,
-                    writer -> hasWindowWriter(writerPrefix + writer));
-            if (verdict == ReadinessRule.Verdict.READY) {
-                ready.add(window);
-            }
-        }
-        for (WindowRecord window : ready) {
-            dispatch(window, ctx, out);
-        }
-    }
-
-    private void retryStuckWindows(OnTimerContext ctx, Collector<CompactionTask> out) throws Exception {
-        long wallNow = ctx.timerService().currentProcessingTime();
+    private void failStuckWindows(TimerService timers) throws Exception {
+        long wallNow = timers.currentProcessingTime();
         List<WindowRecord> stuck = new ArrayList<>();
         for (WindowRecord window : windows.values()) {
-            if (window.isStuck(wallNow, rules.processingTimeoutMs())) {
+            if (window.isStuck(wallNow, windowRules.processingTimeoutMs())) {
                 stuck.add(window);
             }
         }
         for (WindowRecord window : stuck) {
-            LOG.warn("{}: {} made no progress for {} ms; back to pending, retrying with the same files",
-                    ctx.getCurrentKey(), window, wallNow - window.startedAt);
-            window.timedOut("processing timeout after attempt " + window.attempts);
             windowsTimedOut.inc();
-            dispatch(window, ctx, out);
+            failAttempt(window, "no progress within the processing timeout of "
+                    + windowRules.processingTimeoutMs() + " ms", timers);
         }
     }
 
-    private void dispatch(WindowRecord window, OnTimerContext ctx, Collector<CompactionTask> out) throws Exception {
+    /** Dispatches every ready window, oldest first, unless backpressure holds it. */
+    private void dispatchReadyWindows(TimerService timers, Collector<CompactionTask> out) throws Exception {
+        long now = timers.currentWatermark();
+        long wallNow = timers.currentProcessingTime();
+        List<String> active = activeWriters(now);
+        List<WindowRecord> ready = new ArrayList<>();
+        int inFlight = 0;
+        for (WindowRecord window : windows.values()) {
+            if (window.isInFlight()) {
+                inFlight++;
+            }
+            String writerPrefix = windowKey(window.windowStart, window.generation) + "/";
+            ReadinessRule.Verdict verdict = readiness.evaluate(window, now, wallNow, waitAfterEnd(window), active,
+                    writer -> hasWindowWriter(writerPrefix + writer));
+            if (verdict == ReadinessRule.Verdict.READY) {
+                ready.add(window);
+            } else if (verdict == ReadinessRule.Verdict.BACKING_OFF) {
+                timers.registerProcessingTimeTimer(window.notBefore);
+            }
+        }
+        ready.sort(Comparator.comparingLong((WindowRecord w) -> w.windowStart).thenComparingInt(w -> w.generation));
+        for (WindowRecord window : ready) {
+            Backpressure level = rules.backpressure().level(inFlight);
+            if (rules.backpressure().holds(rules.priorities().priorityOf(window.namespace), level)) {
+                windowsHeld.inc();
+                continue;
+            }
+            if (dispatch(window, timers, out)) {
+                inFlight++;
+            }
+        }
+    }
+
+    private boolean dispatch(WindowRecord window, TimerService timers, Collector<CompactionTask> out)
+            throws Exception {
         String windowKey = windowKey(window.windowStart, window.generation);
         List<SourceFile> frozen = new ArrayList<>(window.fileCount);
         for (Map.Entry<String, FileRecord> entry : files.entries()) {
@@ -271,24 +367,43 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         }
         if (frozen.isEmpty()) {
             dropGeneration(windowKey);
-            return;
+            return false;
         }
         int attempt = window.attempts;
-        long wallNow = ctx.timerService().currentProcessingTime();
-        window.dispatched(wallNow);
+        long wallNow = timers.currentProcessingTime();
+        if (!apply(window, "dispatch", () -> window.dispatched(wallNow))) {
+            return false;
+        }
         windows.put(windowKey, window);
-        ctx.timerService().registerProcessingTimeTimer(wallNow + rules.processingTimeoutMs());
+        timers.registerProcessingTimeTimer(wallNow + windowRules.processingTimeoutMs());
         windowsDispatched.inc();
-        CompactionTask task = new CompactionTask(ctx.getCurrentKey(), window.windowStart, window.windowEnd,
+        CompactionTask task = new CompactionTask(window.namespace, window.windowStart, window.windowEnd,
                 window.generation, attempt, frozen);
-        LOG.info("{}: dispatching {}", ctx.getCurrentKey(), task);
+        LOG.info("dispatching {}", task);
         out.collect(task);
+        return true;
+    }
+
+    /** A state change of the window's state machine; an invalid one is refused, counted and logged. */
+    private boolean apply(WindowRecord window, String cause, Transition transition) {
+        try {
+            transition.run();
+            return true;
+        } catch (InvalidTransitionException e) {
+            invalidTransitions.inc();
+            LOG.warn("{} (cause: {})", e.getMessage(), cause);
+            return false;
+        }
+    }
+
+    private interface Transition {
+        void run() throws InvalidTransitionException;
     }
 
     private List<String> activeWriters(long now) throws Exception {
         List<String> active = new ArrayList<>();
         for (Map.Entry<String, Long> writer : writers.entries()) {
-            if (rules.isWriterActive(writer.getValue(), now)) {
+            if (windowRules.isWriterActive(writer.getValue(), now)) {
                 active.add(writer.getKey());
             }
         }

@@ -7,17 +7,17 @@ import java.util.function.Predicate;
 /**
  * The runbook's readiness rule. A pending window compacts when
  * <ol>
- *   <li>max-wait has passed since the window ended,</li>
+ *   <li>its priority's wait has passed since the window ended,</li>
  *   <li>it holds at least min-files files — unless force-after has passed since it ended, or it is a later
  *       generation (files that arrived after the window was compacted), which never wait for more files —, and</li>
  *   <li>every active writer has a file in it, or max-wait has passed since its last file arrived.</li>
  * </ol>
- * A window frozen by an earlier dispatch (a retry after a timeout) is ready at once: its file set is final.
+ * A window frozen by an earlier dispatch (a retry) is ready once its backoff has passed: its file set is final.
  */
 public final class ReadinessRule {
 
     /** Why a window is or is not ready; the status API reports it. */
-    public enum Verdict { READY, WINDOW_TOO_RECENT, TOO_FEW_FILES, WAITING_FOR_WRITERS, NOT_PENDING }
+    public enum Verdict { READY, WINDOW_TOO_RECENT, TOO_FEW_FILES, WAITING_FOR_WRITERS, BACKING_OFF, NOT_PENDING }
 
     private final WindowRules rules;
 
@@ -27,18 +27,20 @@ public final class ReadinessRule {
 
     /**
      * @param now              event time (the watermark)
+     * @param wallClockNow     processing time, for a retry's backoff
+     * @param waitAfterEndMs   the wait of the namespace's priority
      * @param activeWriters    writers of the namespace active at {@code now}
      * @param windowHasWriter  whether a writer has a file in this window generation
      */
-    public Verdict evaluate(WindowRecord window, long now, Collection<String> activeWriters,
-                            Predicate<String> windowHasWriter) {
+    public Verdict evaluate(WindowRecord window, long now, long wallClockNow, long waitAfterEndMs,
+                            Collection<String> activeWriters, Predicate<String> windowHasWriter) {
         if (window.state != WindowState.PENDING) {
             return Verdict.NOT_PENDING;
         }
         if (window.frozen) {
-            return Verdict.READY;
+            return wallClockNow >= window.notBefore ? Verdict.READY : Verdict.BACKING_OFF;
         }
-        if (now < window.windowEnd + rules.maxWaitMs()) {
+        if (now < window.windowEnd + waitAfterEndMs) {
             return Verdict.WINDOW_TOO_RECENT;
         }
         boolean forced = window.generation > 0 || now >= window.windowEnd + rules.forceAfterMs();
@@ -53,8 +55,8 @@ public final class ReadinessRule {
     }
 
     /** Event times at which the verdict of a pending window can change without a new file arriving. */
-    public long[] checkTimes(WindowRecord window) {
-        return new long[] {window.windowEnd + rules.maxWaitMs(), window.lastArrival + rules.maxWaitMs(),
+    public long[] checkTimes(WindowRecord window, long waitAfterEndMs) {
+        return new long[] {window.windowEnd + waitAfterEndMs, window.lastArrival + rules.maxWaitMs(),
                 window.windowEnd + rules.forceAfterMs()};
     }
 }

@@ -1,10 +1,16 @@
 package dev.compactor.window;
 
 /**
- * What WindowTracker keeps for one generation of one window (its files are kept one entry per file
- * elsewhere, so adding a file never rewrites a list). A Flink POJO: it is keyed state.
+ * What WindowTracker keeps for one generation of one window (its files are kept one entry per file elsewhere, so
+ * adding a file never rewrites a list). A Flink POJO: it is keyed state.
+ *
+ * <p>The state machine: pending → processing (dispatch) → dispatched (all parts staged) → deleted (manifest seen);
+ * processing or dispatched → pending after a failed or timed-out attempt (with a backoff), or → failed once the
+ * attempts are spent; failed → pending only by an operator's rollback. Every change goes through a method here,
+ * which refuses a change the machine does not allow.
  */
 public class WindowRecord {
+    public String namespace;
     public long windowStart;
     public long windowEnd;
     public int generation;
@@ -20,16 +26,21 @@ public class WindowRecord {
     public long lastArrival;
     /** How many times the file set was sent to the merge. */
     public int attempts;
+    /** How many of those attempts failed or timed out. */
+    public int failedAttempts;
     /** Wall-clock time of the latest dispatch, 0 before the first. */
     public long startedAt;
     /** Wall-clock time the latest attempt's parts were all staged, 0 before. */
     public long stagedAt;
+    /** Wall-clock time before which a failed window is not dispatched again (its backoff). */
+    public long notBefore;
     public String lastError;
 
     public WindowRecord() {}
 
-    public static WindowRecord open(long windowStart, long windowEnd, int generation) {
+    public static WindowRecord open(String namespace, long windowStart, long windowEnd, int generation) {
         WindowRecord r = new WindowRecord();
+        r.namespace = namespace;
         r.windowStart = windowStart;
         r.windowEnd = windowEnd;
         r.generation = generation;
@@ -39,6 +50,10 @@ public class WindowRecord {
     /** True while files may still join this generation. */
     public boolean acceptsFiles() {
         return state == WindowState.PENDING && !frozen;
+    }
+
+    public boolean isInFlight() {
+        return state == WindowState.PROCESSING || state == WindowState.DISPATCHED;
     }
 
     public void addFile(long size, long arrival) {
@@ -52,17 +67,18 @@ public class WindowRecord {
         totalSize -= size;
     }
 
-    public void dispatched(long wallClockNow) {
+    /** A file of this generation was replaced under the same key before the generation was frozen. */
+    public void replaceFile(long oldSize, long newSize, long arrival) {
+        totalSize += newSize - oldSize;
+        lastArrival = Math.max(lastArrival, arrival);
+    }
+
+    public void dispatched(long wallClockNow) throws InvalidTransitionException {
+        require(state == WindowState.PENDING, "dispatch");
         state = WindowState.PROCESSING;
         frozen = true;
         startedAt = wallClockNow;
         attempts++;
-    }
-
-    /** The runbook's automatic recovery: back to pending, same files, same names. */
-    public void timedOut(String reason) {
-        state = WindowState.PENDING;
-        lastError = reason;
     }
 
     /** Staging of the latest attempt: later markers of earlier attempts are stale. */
@@ -70,9 +86,36 @@ public class WindowRecord {
         return attempt == attempts - 1;
     }
 
-    public void staged(long wallClockNow) {
+    public void staged(long wallClockNow) throws InvalidTransitionException {
+        require(state == WindowState.PROCESSING, "mark staged");
         state = WindowState.DISPATCHED;
         stagedAt = wallClockNow;
+    }
+
+    /**
+     * The latest attempt failed or made no progress: back to pending with the same files and names after the
+     * policy's backoff, or failed for good once the attempts are spent.
+     */
+    public void attemptFailed(String reason, long wallClockNow, RetryPolicy retries)
+            throws InvalidTransitionException {
+        require(isInFlight(), "fail an attempt of");
+        failedAttempts++;
+        lastError = reason;
+        if (retries.exhausted(failedAttempts)) {
+            state = WindowState.FAILED;
+        } else {
+            state = WindowState.PENDING;
+            notBefore = wallClockNow + retries.backoffAfter(failedAttempts);
+        }
+    }
+
+    /** An operator's rollback: back to pending, retried at once with the same files and names. */
+    public void rolledBack(String reason) throws InvalidTransitionException {
+        require(state != WindowState.PENDING, "roll back");
+        state = WindowState.PENDING;
+        failedAttempts = 0;
+        notBefore = 0;
+        lastError = reason;
     }
 
     /**
@@ -83,12 +126,19 @@ public class WindowRecord {
         return switch (state) {
             case PROCESSING -> wallClockNow - startedAt >= processingTimeoutMs;
             case DISPATCHED -> wallClockNow - stagedAt >= processingTimeoutMs;
-            case PENDING -> false;
+            case PENDING, FAILED -> false;
         };
+    }
+
+    private void require(boolean allowed, String change) throws InvalidTransitionException {
+        if (!allowed) {
+            throw new InvalidTransitionException(this, change);
+        }
     }
 
     @Override
     public String toString() {
-        return "window " + windowStart + " g" + generation + " " + state.runbookName() + " (" + fileCount + " files)";
+        return namespace + " window " + windowStart + " g" + generation + " " + state.runbookName() + " ("
+                + fileCount + " files)";
     }
 }

@@ -79,7 +79,8 @@ class EventClassifierTest {
     @Test
     void deletedSourceFileIsAFileRemoved() {
         Classification c = classifier.classify(deleted("data/app/users/1714564800-writer1-42.parquet"));
-        assertEquals(BucketEvent.fileRemoved("app/users", "data/app/users/1714564800-writer1-42.parquet"), c.event());
+        assertEquals(BucketEvent.fileRemoved("app/users", "data/app/users/1714564800-writer1-42.parquet",
+                1_714_564_800_000L), c.event());
     }
 
     @ParameterizedTest

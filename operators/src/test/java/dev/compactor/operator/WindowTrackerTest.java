@@ -3,6 +3,10 @@ package dev.compactor.operator;
 import dev.compactor.events.BucketEvent;
 import dev.compactor.merge.CompactionTask;
 import dev.compactor.merge.SourceFile;
+import dev.compactor.window.BackpressureRule;
+import dev.compactor.window.PriorityPolicy;
+import dev.compactor.window.RetryPolicy;
+import dev.compactor.window.SchedulingRules;
 import dev.compactor.window.WindowRules;
 
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -15,7 +19,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,12 +39,19 @@ class WindowTrackerTest {
     private static final long W0 = 1_700_000_040_000L;
     private static final String NS = "users";
 
-    private final WindowRules rules = new WindowRules(WINDOW, MAX_WAIT, 3, INACTIVE_AFTER, TIMEOUT, FORCE_AFTER);
+    private static final WindowRules WINDOWS = new WindowRules(WINDOW, MAX_WAIT, 3, INACTIVE_AFTER, TIMEOUT,
+            FORCE_AFTER);
+    /** Priority 2 (the default) waits as long as max-wait, so the wait after a window's end is MAX_WAIT. */
+    static final PriorityPolicy PRIORITIES = new PriorityPolicy(List.of(Duration.ofSeconds(1), Duration.ofSeconds(5),
+            Duration.ofMillis(MAX_WAIT), Duration.ofSeconds(30)), 2, Map.of());
+    /** Retries at once (no backoff), three attempts. */
+    private static final SchedulingRules RULES = new SchedulingRules(WINDOWS, PRIORITIES,
+            BackpressureRule.runbookDefaults(), new RetryPolicy(3, 0, 0));
     private KeyedOneInputStreamOperatorTestHarness<String, BucketEvent, CompactionTask> harness;
 
     @BeforeEach
     void open() throws Exception {
-        harness = newHarness();
+        harness = newHarness(RULES);
         harness.open();
     }
 
@@ -47,7 +60,8 @@ class WindowTrackerTest {
         harness.close();
     }
 
-    private KeyedOneInputStreamOperatorTestHarness<String, BucketEvent, CompactionTask> newHarness() throws Exception {
+    static KeyedOneInputStreamOperatorTestHarness<String, BucketEvent, CompactionTask> newHarness(
+            SchedulingRules rules) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new WindowTracker(rules)), e -> e.namespace, Types.STRING);
     }
@@ -283,7 +297,7 @@ class WindowTrackerTest {
         fillWindowWithThreeWriters();
         BucketEvent extra = file("w1", 1, W0 + 4_000);
         send(extra);
-        harness.processElement(new StreamRecord<>(BucketEvent.fileRemoved(NS, extra.key)));
+        harness.processElement(new StreamRecord<>(BucketEvent.fileRemoved(NS, extra.key, extra.fileTimeMillis)));
         harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
         assertEquals(1, tasks().size());
         assertEquals(3, tasks().get(0).files.size());
@@ -297,7 +311,7 @@ class WindowTrackerTest {
         OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
         harness.close();
 
-        harness = newHarness();
+        harness = newHarness(RULES);
         harness.initializeState(snapshot);
         harness.open();
         harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
