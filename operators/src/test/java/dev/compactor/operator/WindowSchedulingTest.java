@@ -173,7 +173,11 @@ class WindowSchedulingTest {
         harness.setProcessingTime(1_000 + 10 * TIMEOUT);
         watermark(W0 + 10 * WINDOW);
         assertEquals(2, tasks().size(), "nothing is retried after the commit");
-        assertEquals(3, harness.numKeyedStateEntries(), "only writer registry and generation counter remain");
+        send(file("ns", "w1", 5, W0 + 2_000));
+        watermark(W0 + 11 * WINDOW);
+        assertEquals(3, tasks().size());
+        assertEquals(1, tasks().get(2).generation, "the committed generation is gone, its number is not reused");
+        assertEquals(0, tasks().get(2).attempt);
     }
 
     @Test
