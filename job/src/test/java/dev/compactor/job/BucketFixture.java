@@ -62,6 +62,17 @@ final class BucketFixture {
         return key;
     }
 
+    /** Remembers the rows of a source file someone else wrote, e.g. the demo's writer simulator. */
+    void recordSource(String key) throws IOException {
+        String namespace = key.substring("data/".length(), key.lastIndexOf('/'));
+        try (ParquetReader<GenericRecord> r = AvroParquetReader.<GenericRecord>builder(
+                store.inputFile(key), new PlainParquetConfiguration()).withDataModel(GenericData.get()).build()) {
+            for (GenericRecord g = r.read(); g != null; g = r.read()) {
+                written.merge(namespace + "|" + g, 1, Integer::sum);
+            }
+        }
+    }
+
     /** Rows of every committed output, as namespace|row strings with multiplicity. */
     Map<String, Integer> committedRows() throws IOException {
         Map<String, Integer> rows = new HashMap<>();

@@ -3,6 +3,7 @@ package dev.compactor.job.cli;
 import dev.compactor.job.CompactorOptions;
 import dev.compactor.job.InvalidOptionException;
 import dev.compactor.job.LocalRunner;
+import dev.compactor.job.OptionArguments;
 import dev.compactor.job.demo.ProgressReporter;
 import dev.compactor.job.demo.WriterSimulator;
 import dev.compactor.layout.BucketLayout;

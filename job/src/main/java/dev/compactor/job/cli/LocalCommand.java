@@ -3,6 +3,7 @@ package dev.compactor.job.cli;
 import dev.compactor.job.CompactorOptions;
 import dev.compactor.job.InvalidOptionException;
 import dev.compactor.job.LocalRunner;
+import dev.compactor.job.OptionArguments;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;

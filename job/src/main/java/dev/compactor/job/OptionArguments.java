@@ -1,7 +1,5 @@
-package dev.compactor.job.cli;
+package dev.compactor.job;
 
-import dev.compactor.job.CompactorOptions;
-import dev.compactor.job.InvalidOptionException;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
@@ -13,13 +11,13 @@ import java.util.stream.Collectors;
  * Turns {@code --<key> <value>} (or {@code --<key>=<value>}) pairs into a Flink configuration. Keys in our own
  * namespaces must be options we define, so a typo fails loudly; any other key is handed to Flink untouched.
  */
-final class OptionArguments {
+public final class OptionArguments {
 
     private static final List<String> OWN_PREFIXES = List.of("compaction.", "events.", "local.");
 
     private OptionArguments() {}
 
-    static Configuration parse(List<String> args) {
+    public static Configuration parse(List<String> args) {
         Configuration conf = new Configuration();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
