@@ -83,17 +83,28 @@ public final class CompactorPipeline {
     /** The job over any bucket; tests pass a store with planted faults. */
     public static CompactorPipeline build(StreamExecutionEnvironment env, Configuration conf,
                                           ObjectStoreFactory storeFactory) {
-        BucketLayout layout = new BucketLayout(conf.get(CompactorOptions.DATA_PREFIX));
-        SchedulingRules rules = schedulingRules(conf);
-        MergeSettings mergeSettings = mergeSettings(conf);
+        return fromObjectEvents(bucketWatch(env, conf, storeFactory), conf, storeFactory);
+    }
 
+    /** Object events of a local bucket: the watcher lists the data, manifest and staging prefixes. */
+    static DataStream<ObjectEvent> bucketWatch(StreamExecutionEnvironment env, Configuration conf,
+                                               ObjectStoreFactory storeFactory) {
+        BucketLayout layout = new BucketLayout(conf.get(CompactorOptions.DATA_PREFIX));
         BucketWatchSource source = new BucketWatchSource(storeFactory,
                 List.of(layout.dataPrefix(), BucketLayout.MANIFEST_PREFIX, BucketLayout.STAGING_PREFIX),
                 conf.get(CompactorOptions.POLL_INTERVAL));
-        DataStream<ObjectEvent> objects = env
+        return env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "bucket watch", TypeInformation.of(ObjectEvent.class))
                 .uid(UID_SOURCE)
                 .setParallelism(1);
+    }
+
+    /** Everything after the source: classify, event time, track windows, merge, commit. */
+    static CompactorPipeline fromObjectEvents(DataStream<ObjectEvent> objects, Configuration conf,
+                                              ObjectStoreFactory storeFactory) {
+        BucketLayout layout = new BucketLayout(conf.get(CompactorOptions.DATA_PREFIX));
+        SchedulingRules rules = schedulingRules(conf);
+        MergeSettings mergeSettings = mergeSettings(conf);
 
         SingleOutputStreamOperator<BucketEvent> classified = objects
                 .process(new ClassifyEvents(layout))

@@ -22,6 +22,7 @@ import org.apache.flink.streaming.api.functions.sink.SinkFunction;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
@@ -75,6 +76,8 @@ class CompactionPipelineIT {
         conf.set(CompactorOptions.BUCKET, bucket.toString());
         conf.set(CompactorOptions.WINDOW_SIZE, Duration.ofMinutes(1));
         conf.set(CompactorOptions.MAX_WAIT, Duration.ofSeconds(5));
+        conf.set(CompactorOptions.PRIORITY_WAITS, List.of(Duration.ofSeconds(5), Duration.ofSeconds(5),
+                Duration.ofSeconds(5), Duration.ofSeconds(5)));
         conf.set(CompactorOptions.MIN_FILES, 10);
         conf.set(CompactorOptions.POLL_INTERVAL, Duration.ofMillis(200));
         conf.set(CompactorOptions.MAX_OUT_OF_ORDERNESS, Duration.ofSeconds(1));

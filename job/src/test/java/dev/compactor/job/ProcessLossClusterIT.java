@@ -121,6 +121,7 @@ class ProcessLossClusterIT {
         return List.of("--bucket", bucket.toString(),
                 "--compaction.window-size", "1 min",
                 "--compaction.max-wait", "5 s",
+                "--compaction.priority-waits", "5 s;5 s;5 s;5 s",
                 "--compaction.min-files", "5",
                 "--compaction.target-file-size", "64 kb",
                 "--compaction.max-concurrent-merges", "1",

@@ -172,7 +172,7 @@ class WindowPublisherTest {
         store.failNext("write", fixture.manifestKey(0));
 
         assertThrows(IOException.class, () -> publisher.publish(window));
-        assertArrayEquals(badBytes, store.read("_quarantine/" + bad));
+        assertArrayEquals(badBytes, store.read(fixture.layout.quarantineKey(bad)));
         assertTrue(fixture.exists(bad), "original kept while no manifest records the quarantine");
 
         PublishOutcome replay = publisher.publish(window);
@@ -181,8 +181,8 @@ class WindowPublisherTest {
         assertEquals(0, replay.filesQuarantined(), "the copy was made by the interrupted run");
         assertEquals(3, replay.sourcesDeleted());
         assertFalse(fixture.exists(bad));
-        assertArrayEquals(badBytes, store.read("_quarantine/" + bad));
-        QuarantineReason reason = QuarantineReason.fromJson(store.read("_quarantine/" + bad + ".reason.json"));
+        assertArrayEquals(badBytes, store.read(fixture.layout.quarantineKey(bad)));
+        QuarantineReason reason = QuarantineReason.fromJson(store.read(fixture.layout.quarantineReasonKey(bad)));
         assertEquals(new QuarantineReason(bad, "not a Parquet file: magic bytes missing", NAMESPACE, WINDOW_START, 0,
                 NOW.toString()), reason);
         Manifest manifest = ManifestCodec.fromJson(store.read(fixture.manifestKey(0)));

@@ -65,6 +65,8 @@ final class DemoCommand implements Callable<Integer> {
     static Configuration demoDefaults() {
         Configuration conf = new Configuration();
         conf.set(CompactorOptions.WINDOW_SIZE, Duration.ofMinutes(1));
+        conf.set(CompactorOptions.PRIORITY_WAITS, List.of(Duration.ofSeconds(5), Duration.ofSeconds(10),
+                Duration.ofSeconds(20), Duration.ofSeconds(40)));
         conf.set(CompactorOptions.MAX_WAIT, Duration.ofSeconds(20));
         conf.set(CompactorOptions.MIN_FILES, 5);
         conf.set(CompactorOptions.WRITER_INACTIVE_AFTER, Duration.ofMinutes(2));
@@ -107,9 +109,10 @@ final class DemoCommand implements Callable<Integer> {
         JobClient job = runner.start();
         out.printf("Demo: %d writers x %d namespaces %s, %.1f files/s, into %s%n", settings.writers(),
                 settings.namespaces(), simulator.namespaces(), settings.filesPerSecond(), runner.bucket());
-        out.printf("Windows of %s, compacted %s after they end (min %d files).%n",
+        out.printf("Windows of %s, compacted %s after they end at the default priority (min %d files).%n",
                 TimeUtils.formatWithHighestUnit(conf.get(CompactorOptions.WINDOW_SIZE)),
-                TimeUtils.formatWithHighestUnit(conf.get(CompactorOptions.MAX_WAIT)),
+                TimeUtils.formatWithHighestUnit(conf.get(CompactorOptions.PRIORITY_WAITS)
+                        .get(conf.get(CompactorOptions.DEFAULT_PRIORITY))),
                 conf.get(CompactorOptions.MIN_FILES));
         out.printf("Dashboard: %s%nLogs: %s%nPress Ctrl-C to stop.%n", runner.dashboardUrl(),
                 System.getProperty("log.file", "(log4j default)"));
