@@ -1,6 +1,10 @@
 package dev.compactor.job;
 
 import dev.compactor.commit.ParquetCommitSink;
+import dev.compactor.deadletter.DeadLetterSink;
+import dev.compactor.events.RejectReason;
+import dev.compactor.job.source.KinesisNotificationSource;
+import dev.compactor.operator.ParseNotifications;
 import dev.compactor.events.BucketEvent;
 import dev.compactor.events.ObjectEvent;
 import dev.compactor.events.Rejection;
@@ -14,11 +18,12 @@ import dev.compactor.operator.BucketWatermarks;
 import dev.compactor.operator.ClassifyEvents;
 import dev.compactor.operator.CompactorTypes;
 import dev.compactor.operator.WindowTracker;
-import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectStoreFactory;
 import dev.compactor.window.WindowRules;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
@@ -32,19 +37,22 @@ import org.apache.flink.util.ExceptionUtils;
 
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * Assembles the job: bucket events → classify → watermarks → WindowTracker (keyed by namespace) → async merge →
- * two-phase commit sink. Every stateful operator has a stable uid so savepoints restore across versions.
+ * Assembles the job: bucket events (bucket watch, or notifications from Kinesis) → classify → watermarks →
+ * WindowTracker (keyed by namespace) → async merge → two-phase commit sink; rejected events → dead letters under
+ * _rejected/. Every stateful operator has a stable uid so savepoints restore across versions.
  */
 public final class CompactorPipeline {
 
     /** Operator uids: changing one orphans that operator's state in existing savepoints. */
     public static final String UID_SOURCE = "bucket-watch";
+    public static final String UID_KINESIS_SOURCE = "kinesis-notifications";
+    public static final String UID_PARSE = "parse-notifications";
+    public static final String UID_DEAD_LETTERS = "dead-letters";
     public static final String UID_CLASSIFY = "classify-events";
     public static final String UID_WATERMARKS = "event-time";
     public static final String UID_TRACKER = "window-tracker";
@@ -78,14 +86,31 @@ public final class CompactorPipeline {
         WindowRules rules = windowRules(conf);
         MergeSettings mergeSettings = mergeSettings(conf);
 
-        BucketWatchSource source = new BucketWatchSource(storeFactory,
-                List.of(layout.dataPrefix(), BucketLayout.MANIFEST_PREFIX, BucketLayout.STAGING_PREFIX),
-                conf.get(CompactorOptions.POLL_INTERVAL));
-        DataStream<ObjectEvent> objects = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "bucket watch", TypeInformation.of(ObjectEvent.class))
-                .uid(UID_SOURCE)
-                .setParallelism(1);
+        EventSource eventSource = EventSource.parse(conf.get(CompactorOptions.EVENTS_SOURCE));
+        DataStream<ObjectEvent> objects;
+        DataStream<Rejection> malformed = null;
+        if (eventSource == EventSource.KINESIS) {
+            SingleOutputStreamOperator<ObjectEvent> parsed = env
+                    .fromSource(KinesisNotificationSource.create(conf), WatermarkStrategy.noWatermarks(),
+                            "kinesis notifications", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                    .uid(UID_KINESIS_SOURCE)
+                    .process(new ParseNotifications(), TypeInformation.of(ObjectEvent.class))
+                    .uid(UID_PARSE).name("parse notifications");
+            objects = parsed;
+            malformed = parsed.getSideOutput(ParseNotifications.MALFORMED);
+        } else {
+            BucketWatchSource source = new BucketWatchSource(storeFactory,
+                    List.of(layout.dataPrefix(), BucketLayout.MANIFEST_PREFIX, BucketLayout.STAGING_PREFIX),
+                    conf.get(CompactorOptions.POLL_INTERVAL));
+            objects = env
+                    .fromSource(source, WatermarkStrategy.noWatermarks(), "bucket watch",
+                            TypeInformation.of(ObjectEvent.class))
+                    .uid(UID_SOURCE)
+                    .setParallelism(1);
+        }
 
+        // Event time is assigned after classification, by one subtask that sees every shard's events, so a shard
+        // without traffic cannot hold the watermark back (QuietBucketClock follows the wall clock when quiet).
         SingleOutputStreamOperator<BucketEvent> classified = objects
                 .process(new ClassifyEvents(layout))
                 .uid(UID_CLASSIFY).name("classify events")
@@ -110,7 +135,20 @@ public final class CompactorPipeline {
                 .uid(UID_MERGE).name("merge");
 
         staged.sinkTo(new ParquetCommitSink(storeFactory, layout)).uid(UID_COMMIT).name("commit");
-        return new CompactorPipeline(events, classified.getSideOutput(ClassifyEvents.REJECTED), tasks, staged);
+
+        DataStream<Rejection> rejections = classified.getSideOutput(ClassifyEvents.REJECTED);
+        if (malformed != null) {
+            rejections = rejections.union(malformed);
+        }
+        // Our own compacted outputs are rejections too, after every commit; only errors are worth a dead letter.
+        rejections
+                .filter((FilterFunction<Rejection>) r -> RejectReason.valueOf(r.reason).isError())
+                .name("errors only")
+                .setParallelism(1)
+                .sinkTo(new DeadLetterSink(storeFactory))
+                .uid(UID_DEAD_LETTERS).name("dead letters")
+                .setParallelism(1);
+        return new CompactorPipeline(events, rejections, tasks, staged);
     }
 
     /** I/O errors are retried in place; anything else fails the task, and the job restarts from its checkpoint. */
@@ -140,11 +178,9 @@ public final class CompactorPipeline {
                 "");
     }
 
-    /** The bucket option as a store: a local directory, given as a path or a file:// URI. */
+    /** The bucket option as a store: S3 for s3://bucket/prefix, else a local directory (path or file:// URI). */
     static ObjectStoreFactory storeFactory(Configuration conf) {
-        String root = LocalDirectory.resolve(CompactorOptions.BUCKET.key(),
-                conf.getOptional(CompactorOptions.BUCKET).orElse(null)).toString();
-        return () -> new LocalObjectStore(Path.of(root));
+        return BucketLocation.storeFactory(conf);
     }
 
     public DataStream<BucketEvent> events() {
