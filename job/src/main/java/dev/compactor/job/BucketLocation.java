@@ -36,6 +36,11 @@ public final class BucketLocation {
         return () -> new LocalObjectStore(Path.of(root));
     }
 
+    /** The key prefix every object of the job lives under: the path of an s3:// URI; none for a directory. */
+    public static String keyPrefix(Configuration conf) {
+        return isS3(conf.get(CompactorOptions.BUCKET)) ? s3Settings(conf).prefix() : "";
+    }
+
     /** The S3 bucket, key prefix and connection options of an s3:// bucket. */
     public static S3Settings s3Settings(Configuration conf) {
         String value = conf.get(CompactorOptions.BUCKET);

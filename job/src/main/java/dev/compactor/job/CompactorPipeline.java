@@ -94,10 +94,10 @@ public final class CompactorPipeline {
                     .fromSource(KinesisNotificationSource.create(conf), WatermarkStrategy.noWatermarks(),
                             "kinesis notifications", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
                     .uid(UID_KINESIS_SOURCE)
-                    .process(new ParseNotifications(), TypeInformation.of(ObjectEvent.class))
+                    .process(new ParseNotifications(BucketLocation.keyPrefix(conf)), TypeInformation.of(ObjectEvent.class))
                     .uid(UID_PARSE).name("parse notifications");
             objects = parsed;
-            malformed = parsed.getSideOutput(ParseNotifications.MALFORMED);
+            malformed = parsed.getSideOutput(ParseNotifications.REJECTED);
         } else {
             BucketWatchSource source = new BucketWatchSource(storeFactory,
                     List.of(layout.dataPrefix(), BucketLayout.MANIFEST_PREFIX, BucketLayout.STAGING_PREFIX),
