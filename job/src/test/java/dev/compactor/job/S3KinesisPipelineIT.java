@@ -3,7 +3,7 @@ package dev.compactor.job;
 import dev.compactor.events.Rejection;
 import dev.compactor.job.aws.KinesisLocal;
 import dev.compactor.job.aws.NotifyingObjectStore;
-import dev.compactor.job.aws.S3Notifications;
+import dev.compactor.job.bridge.S3EventNotification;
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.store.ObjectInfo;
 import dev.compactor.store.ObjectStoreFactory;
@@ -290,13 +290,14 @@ class S3KinesisPipelineIT {
         kinesis.put(stream, "bad", malformed.get(1));
         // Every source announced a second time: a producer retry, or EventBridge's at-least-once delivery.
         for (ObjectInfo source : fixture.sources()) {
-            kinesis.put(stream, source.key(), S3Notifications.created(settings.bucket(), PREFIX + source.key(),
-                    source.size(), source.eTag()));
+            kinesis.put(stream, source.key(), S3EventNotification.created(settings.bucket(), KinesisLocal.REGION,
+                    PREFIX + source.key(), source.size(), source.eTag(), Instant.now()));
         }
         kinesis.put(stream, "bad", malformed.get(2));
         writerStore.write("data/users/notes.txt", "not parquet".getBytes(StandardCharsets.UTF_8));
         writeWindow(1);
-        kinesis.put(stream, "other", S3Notifications.created(settings.bucket(), "elsewhere/data/users/x.parquet", 1, "e"));
+        kinesis.put(stream, "other", S3EventNotification.created(settings.bucket(), KinesisLocal.REGION,
+                "elsewhere/data/users/x.parquet", 1, "e", Instant.now()));
 
         JobClient job = start(Optional.empty());
         try {

@@ -37,8 +37,8 @@ public final class KinesisNotificationSource {
                 .build();
     }
 
-    /** The connector's configuration for our options; checks them first. */
-    static Configuration sourceConfig(Configuration conf) {
+    /** The stream ARN option, checked: its region is group 1, its account group 2, its name group 3. */
+    public static Matcher streamArn(Configuration conf) {
         String arn = conf.get(CompactorOptions.KINESIS_STREAM_ARN);
         Matcher m = STREAM_ARN.matcher(arn == null ? "" : arn);
         if (!m.matches()) {
@@ -46,6 +46,12 @@ public final class KinesisNotificationSource {
                     + CompactorOptions.KINESIS_STREAM_ARN.key()
                     + ": expected arn:aws:kinesis:{region}:{12-digit account}:stream/{name}");
         }
+        return m;
+    }
+
+    /** The connector's configuration for our options; checks them first. */
+    static Configuration sourceConfig(Configuration conf) {
+        Matcher m = streamArn(conf);
         String position = conf.get(CompactorOptions.KINESIS_INITIAL_POSITION).trim().toUpperCase(Locale.ROOT);
         if (!INITIAL_POSITIONS.contains(position)) {
             throw new InvalidOptionException("invalid value '" + conf.get(CompactorOptions.KINESIS_INITIAL_POSITION)

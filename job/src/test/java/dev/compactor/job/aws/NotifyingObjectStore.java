@@ -1,5 +1,6 @@
 package dev.compactor.job.aws;
 
+import dev.compactor.job.bridge.S3EventNotification;
 import dev.compactor.store.ObjectInfo;
 import dev.compactor.store.ObjectStore;
 import dev.compactor.store.ObjectStoreFactory;
@@ -20,6 +21,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -168,12 +170,13 @@ public final class NotifyingObjectStore implements ObjectStore {
 
     private void announceCreated(String key) throws IOException {
         ObjectInfo info = store.head(key).orElseThrow(() -> new IOException("just written, yet absent: " + key));
-        put(key, S3Notifications.created(store.settings().bucket(), store.settings().prefix() + key, info.size(),
-                info.eTag()));
+        put(key, S3EventNotification.created(store.settings().bucket(), KinesisLocal.REGION,
+                store.settings().prefix() + key, info.size(), info.eTag(), Instant.now()));
     }
 
     private void announceRemoved(String key) {
-        put(key, S3Notifications.removed(store.settings().bucket(), store.settings().prefix() + key));
+        put(key, S3EventNotification.removed(store.settings().bucket(), KinesisLocal.REGION,
+                store.settings().prefix() + key, Instant.now()));
     }
 
     private void put(String key, String notification) {
