@@ -79,7 +79,8 @@ public final class CompactorOptions {
     public static final ConfigOption<Duration> POLL_INTERVAL = ConfigOptions.key("events.poll-interval")
             .durationType()
             .defaultValue(Duration.ofSeconds(1))
-            .withDescription("How often the local bucket watcher lists the bucket for new and removed objects.");
+            .withDescription("How often the local bucket watcher (and the bridge command) lists the bucket for new "
+                    + "and removed objects.");
 
     public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS = ConfigOptions.key("events.max-out-of-orderness")
             .durationType()
