@@ -17,7 +17,8 @@ public final class CompactorOptions {
     public static final ConfigOption<String> BUCKET = ConfigOptions.key("bucket")
             .stringType()
             .noDefaultValue()
-            .withDescription("The bucket: a local directory (path or file:// URI) whose objects the job compacts.");
+            .withDescription("The bucket whose objects the job compacts: a local directory (path or file:// URI), "
+                    + "or s3://bucket/prefix on an S3-compatible store (the prefix is prepended to every key).");
 
     public static final ConfigOption<String> DATA_PREFIX = ConfigOptions.key("compaction.data-prefix")
             .stringType()
@@ -131,7 +132,8 @@ public final class CompactorOptions {
     public static final ConfigOption<Duration> POLL_INTERVAL = ConfigOptions.key("events.poll-interval")
             .durationType()
             .defaultValue(Duration.ofSeconds(1))
-            .withDescription("How often the local bucket watcher lists the bucket for new and removed objects.");
+            .withDescription("How often the local bucket watcher (and the bridge command) lists the bucket for new "
+                    + "and removed objects.");
 
     public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS = ConfigOptions.key("events.max-out-of-orderness")
             .durationType()
@@ -139,10 +141,77 @@ public final class CompactorOptions {
             .withDescription("Watermark lag behind the newest file time; with no new file for this long the "
                     + "watermark follows the wall clock, so a quiet bucket's last window still compacts.");
 
+    public static final ConfigOption<String> EVENTS_SOURCE = ConfigOptions.key("events.source")
+            .stringType()
+            .defaultValue(EventSource.BUCKET_WATCH.optionValue())
+            .withDescription("Where object events come from: bucket-watch (list the bucket every poll interval) or "
+                    + "kinesis (the bucket's notifications on a Kinesis stream).");
+
+    public static final ConfigOption<String> KINESIS_STREAM_ARN = ConfigOptions.key("events.kinesis.stream-arn")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("ARN of the Kinesis stream carrying the bucket's notifications (S3, EventBridge or R2 "
+                    + "JSON); required with events.source kinesis.");
+
+    public static final ConfigOption<String> KINESIS_REGION = ConfigOptions.key("events.kinesis.region")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Region of the Kinesis stream; the region in the stream ARN when unset.");
+
+    public static final ConfigOption<String> KINESIS_ENDPOINT = ConfigOptions.key("events.kinesis.endpoint")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Kinesis endpoint URL for a local or private endpoint (e.g. http://localhost:4568 for "
+                    + "kinesis-local); AWS's regional endpoint when unset.");
+
+    public static final ConfigOption<String> KINESIS_INITIAL_POSITION = ConfigOptions.key("events.kinesis.initial-position")
+            .stringType()
+            .defaultValue("TRIM_HORIZON")
+            .withDescription("Where a first start (no checkpoint) reads each shard from: TRIM_HORIZON (oldest "
+                    + "retained record, so files written before the first start are compacted) or LATEST.");
+
+    public static final ConfigOption<String> KINESIS_ACCESS_KEY = ConfigOptions.key("events.kinesis.access-key")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Static access key for Kinesis; the default AWS credentials chain when unset.");
+
+    public static final ConfigOption<String> KINESIS_SECRET_KEY = ConfigOptions.key("events.kinesis.secret-key")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Secret of events.kinesis.access-key.");
+
+    public static final ConfigOption<String> S3_ENDPOINT = ConfigOptions.key("s3.endpoint")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Endpoint URL of an S3-compatible store (R2, MinIO, S3Proxy); AWS S3 when unset.");
+
+    public static final ConfigOption<String> S3_REGION = ConfigOptions.key("s3.region")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("S3 signing region; the AWS default chain when unset (us-east-1 with s3.endpoint).");
+
+    public static final ConfigOption<Boolean> S3_PATH_STYLE_ACCESS = ConfigOptions.key("s3.path-style-access")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Address buckets as endpoint/bucket/key instead of bucket.endpoint/key; most "
+                    + "S3-compatible stores on a laptop need true.");
+
+    public static final ConfigOption<String> S3_ACCESS_KEY = ConfigOptions.key("s3.access-key")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Static S3 access key; the default AWS credentials chain (environment, profile, "
+                    + "instance or pod role) when unset.");
+
+    public static final ConfigOption<String> S3_SECRET_KEY = ConfigOptions.key("s3.secret-key")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Secret of s3.access-key.");
+
     public static final ConfigOption<String> STATE_DIR = ConfigOptions.key("local.state-dir")
             .stringType()
             .noDefaultValue()
-            .withDescription("Where local mode keeps RocksDB checkpoints; {bucket}/_state when unset.");
+            .withDescription("Where local mode keeps RocksDB checkpoints; {bucket}/_state when unset, or "
+                    + ".compactor-state/{bucket}/{prefix} in the working directory for an s3:// bucket.");
 
     private CompactorOptions() {}
 
@@ -151,6 +220,8 @@ public final class CompactorOptions {
                 MIN_FILES, FORCE_AFTER, WRITER_INACTIVE_AFTER, BACKPRESSURE_NORMAL, BACKPRESSURE_SEVERE, MAX_ATTEMPTS,
                 RETRY_BACKOFF, SHARDED_NAMESPACES,
                 PROCESSING_TIMEOUT, TARGET_FILE_SIZE, SORT_COLUMN, MERGE_MEMORY, COMPRESSION, MAX_CONCURRENT_MERGES,
-                POLL_INTERVAL, MAX_OUT_OF_ORDERNESS, STATE_DIR);
+                POLL_INTERVAL, MAX_OUT_OF_ORDERNESS, EVENTS_SOURCE, KINESIS_STREAM_ARN, KINESIS_REGION,
+                KINESIS_ENDPOINT, KINESIS_INITIAL_POSITION, KINESIS_ACCESS_KEY, KINESIS_SECRET_KEY, S3_ENDPOINT,
+                S3_REGION, S3_PATH_STYLE_ACCESS, S3_ACCESS_KEY, S3_SECRET_KEY, STATE_DIR);
     }
 }

@@ -1,6 +1,10 @@
 package dev.compactor.job;
 
 import dev.compactor.commit.ParquetCommitSink;
+import dev.compactor.deadletter.DeadLetterSink;
+import dev.compactor.events.RejectReason;
+import dev.compactor.job.source.KinesisNotificationSource;
+import dev.compactor.operator.ParseNotifications;
 import dev.compactor.events.BucketEvent;
 import dev.compactor.events.ObjectEvent;
 import dev.compactor.events.Rejection;
@@ -19,11 +23,12 @@ import dev.compactor.window.BackpressureRule;
 import dev.compactor.window.PriorityPolicy;
 import dev.compactor.window.RetryPolicy;
 import dev.compactor.window.SchedulingRules;
-import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectStoreFactory;
 import dev.compactor.window.WindowRules;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
@@ -37,7 +42,6 @@ import org.apache.flink.util.ExceptionUtils;
 
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,13 +51,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * Assembles the job: bucket events → classify → watermarks → WindowTracker (keyed by namespace) → async merge →
- * two-phase commit sink. Every stateful operator has a stable uid so savepoints restore across versions.
+ * Assembles the job: bucket events (bucket watch, or notifications from Kinesis) → classify → watermarks →
+ * WindowTracker (keyed by namespace) → async merge → two-phase commit sink; rejected events → dead letters under
+ * _rejected/. Every stateful operator has a stable uid so savepoints restore across versions.
  */
 public final class CompactorPipeline {
 
     /** Operator uids: changing one orphans that operator's state in existing savepoints. */
     public static final String UID_SOURCE = "bucket-watch";
+    public static final String UID_KINESIS_SOURCE = "kinesis-notifications";
+    public static final String UID_PARSE = "parse-notifications";
+    public static final String UID_DEAD_LETTERS = "dead-letters";
     public static final String UID_CLASSIFY = "classify-events";
     public static final String UID_WATERMARKS = "event-time";
     public static final String UID_TRACKER = "window-tracker";
@@ -83,7 +91,17 @@ public final class CompactorPipeline {
     /** The job over any bucket; tests pass a store with planted faults. */
     public static CompactorPipeline build(StreamExecutionEnvironment env, Configuration conf,
                                           ObjectStoreFactory storeFactory) {
-        return fromObjectEvents(bucketWatch(env, conf, storeFactory), conf, storeFactory);
+        EventSource eventSource = EventSource.parse(conf.get(CompactorOptions.EVENTS_SOURCE));
+        if (eventSource == EventSource.KINESIS) {
+            SingleOutputStreamOperator<ObjectEvent> parsed = env
+                    .fromSource(KinesisNotificationSource.create(conf), WatermarkStrategy.noWatermarks(),
+                            "kinesis notifications", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                    .uid(UID_KINESIS_SOURCE)
+                    .process(new ParseNotifications(BucketLocation.keyPrefix(conf)), TypeInformation.of(ObjectEvent.class))
+                    .uid(UID_PARSE).name("parse notifications");
+            return fromObjectEvents(parsed, parsed.getSideOutput(ParseNotifications.REJECTED), conf, storeFactory);
+        }
+        return fromObjectEvents(bucketWatch(env, conf, storeFactory), null, conf, storeFactory);
     }
 
     /** Object events of a local bucket: the watcher lists the data, manifest and staging prefixes. */
@@ -99,13 +117,18 @@ public final class CompactorPipeline {
                 .setParallelism(1);
     }
 
-    /** Everything after the source: classify, event time, track windows, merge, commit. */
-    static CompactorPipeline fromObjectEvents(DataStream<ObjectEvent> objects, Configuration conf,
-                                              ObjectStoreFactory storeFactory) {
+    /**
+     * Everything after the source: classify, event time, track windows, merge, commit, dead letters.
+     * {@code malformed} holds the records a notification source could not parse; null for the bucket watcher.
+     */
+    static CompactorPipeline fromObjectEvents(DataStream<ObjectEvent> objects, DataStream<Rejection> malformed,
+                                              Configuration conf, ObjectStoreFactory storeFactory) {
         BucketLayout layout = new BucketLayout(conf.get(CompactorOptions.DATA_PREFIX));
         SchedulingRules rules = schedulingRules(conf);
         MergeSettings mergeSettings = mergeSettings(conf);
 
+        // Event time is assigned after classification, by one subtask that sees every shard's events, so a shard
+        // without traffic cannot hold the watermark back (QuietBucketClock follows the wall clock when quiet).
         SingleOutputStreamOperator<BucketEvent> classified = objects
                 .process(new ClassifyEvents(layout))
                 .uid(UID_CLASSIFY).name("classify events")
@@ -131,7 +154,20 @@ public final class CompactorPipeline {
                 .uid(UID_MERGE).name("merge");
 
         staged.sinkTo(new ParquetCommitSink(storeFactory, layout)).uid(UID_COMMIT).name("commit");
-        return new CompactorPipeline(events, classified.getSideOutput(ClassifyEvents.REJECTED), tasks, staged);
+
+        DataStream<Rejection> rejections = classified.getSideOutput(ClassifyEvents.REJECTED);
+        if (malformed != null) {
+            rejections = rejections.union(malformed);
+        }
+        // Our own compacted outputs are rejections too, after every commit; only errors are worth a dead letter.
+        rejections
+                .filter((FilterFunction<Rejection>) r -> RejectReason.valueOf(r.reason).isError())
+                .name("errors only")
+                .setParallelism(1)
+                .sinkTo(new DeadLetterSink(storeFactory))
+                .uid(UID_DEAD_LETTERS).name("dead letters")
+                .setParallelism(1);
+        return new CompactorPipeline(events, rejections, tasks, staged);
     }
 
     /**
@@ -179,11 +215,9 @@ public final class CompactorPipeline {
                 "");
     }
 
-    /** The bucket option as a store: a local directory, given as a path or a file:// URI. */
+    /** The bucket option as a store: S3 for s3://bucket/prefix, else a local directory (path or file:// URI). */
     static ObjectStoreFactory storeFactory(Configuration conf) {
-        String root = LocalDirectory.resolve(CompactorOptions.BUCKET.key(),
-                conf.getOptional(CompactorOptions.BUCKET).orElse(null)).toString();
-        return () -> new LocalObjectStore(Path.of(root));
+        return BucketLocation.storeFactory(conf);
     }
 
     public DataStream<BucketEvent> events() {

@@ -1,5 +1,8 @@
 package dev.compactor.job;
 
+import dev.compactor.job.source.KinesisNotificationSource;
+import dev.compactor.store.S3Settings;
+
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -19,7 +22,7 @@ import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
- * Runs the compaction job inside this JVM on a local directory used as the bucket, with the Flink dashboard,
+ * Runs the compaction job inside this JVM on a bucket (a local directory, or S3 with events from Kinesis), with the Flink dashboard,
  * RocksDB incremental checkpoints kept on disk, a restart strategy and the queryable state proxy: the same
  * job as in production, minus the cluster.
  *
@@ -31,6 +34,8 @@ public final class LocalRunner {
     public static final int DEFAULT_REST_PORT = 8081;
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
     static final String DEFAULT_STATE_SUBDIR = "_state";
+    /** Under the working directory; one subdirectory per S3 bucket and prefix. */
+    static final String DEFAULT_S3_STATE_DIR = ".compactor-state";
 
     /** Flink options this class reads itself, so their values are checked before Flink starts. */
     private static final List<ConfigOption<?>> FLINK_OPTIONS_READ = List.of(
@@ -60,11 +65,22 @@ public final class LocalRunner {
         OptionReader.checkAll(conf, CompactorOptions.all());
         OptionReader.checkAll(conf, FLINK_OPTIONS_READ);
 
-        Path bucket = LocalDirectory.resolve(CompactorOptions.BUCKET.key(), conf.get(CompactorOptions.BUCKET));
-        conf.set(CompactorOptions.BUCKET, bucket.toString());
+        Path defaultStateDir;
+        if (BucketLocation.isS3(conf.get(CompactorOptions.BUCKET))) {
+            S3Settings s3 = BucketLocation.s3Settings(conf);
+            // Checkpoints stay on local disk: Flink's S3 file system plugin is not part of a local run.
+            defaultStateDir = Path.of(DEFAULT_S3_STATE_DIR, s3.bucket(), s3.prefix()).toAbsolutePath();
+        } else {
+            Path bucket = LocalDirectory.resolve(CompactorOptions.BUCKET.key(), conf.get(CompactorOptions.BUCKET));
+            conf.set(CompactorOptions.BUCKET, bucket.toString());
+            defaultStateDir = bucket.resolve(DEFAULT_STATE_SUBDIR);
+        }
+        if (EventSource.parse(conf.get(CompactorOptions.EVENTS_SOURCE)) == EventSource.KINESIS) {
+            KinesisNotificationSource.create(conf);
+        }
         Path stateDir = conf.getOptional(CompactorOptions.STATE_DIR)
                 .map(dir -> LocalDirectory.resolve(CompactorOptions.STATE_DIR.key(), dir))
-                .orElse(bucket.resolve(DEFAULT_STATE_SUBDIR));
+                .orElse(defaultStateDir);
         conf.set(CompactorOptions.STATE_DIR, stateDir.toString());
 
         setIfAbsent(conf, RestOptions.PORT, DEFAULT_REST_PORT);
@@ -95,8 +111,18 @@ public final class LocalRunner {
         return new Configuration(conf);
     }
 
-    public Path bucket() {
-        return Path.of(conf.get(CompactorOptions.BUCKET));
+    /** The bucket as configured: an absolute directory or an s3:// URI. */
+    public String bucket() {
+        return conf.get(CompactorOptions.BUCKET);
+    }
+
+    /** The bucket's directory, for what only works on a local bucket (the demo's writer simulator). */
+    public Path localBucket() {
+        if (BucketLocation.isS3(bucket())) {
+            throw new InvalidOptionException("--" + CompactorOptions.BUCKET.key() + " " + bucket()
+                    + ": this command needs a local directory as the bucket");
+        }
+        return Path.of(bucket());
     }
 
     public String dashboardUrl() {
@@ -105,7 +131,9 @@ public final class LocalRunner {
 
     /** Creates the bucket if needed and submits the job; it runs until cancelled through the returned client. */
     public JobClient start() throws Exception {
-        LocalDirectory.prepare(CompactorOptions.BUCKET.key(), bucket());
+        if (!BucketLocation.isS3(bucket())) {
+            LocalDirectory.prepare(CompactorOptions.BUCKET.key(), localBucket());
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         pipeline.accept(env, conf);
         JobClient job = env.executeAsync(JOB_NAME);

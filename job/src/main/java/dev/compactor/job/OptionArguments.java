@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  */
 public final class OptionArguments {
 
-    private static final List<String> OWN_PREFIXES = List.of("compaction.", "events.", "local.");
+    private static final List<String> OWN_PREFIXES = List.of("compaction.", "events.", "local.", "s3.");
 
     private OptionArguments() {}
 

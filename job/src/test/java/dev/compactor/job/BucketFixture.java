@@ -3,6 +3,7 @@ package dev.compactor.job;
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectInfo;
+import dev.compactor.store.ObjectStore;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -22,20 +23,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A local bucket for tests: writes real source files the way writers do, and reads back what the job made. */
+/** A bucket for tests (a local directory, or any store): writes real source files the way writers do, and reads back what the job made. */
 final class BucketFixture {
 
     static final Schema ROW = SchemaBuilder.record("Row").fields()
             .requiredLong("ts").requiredString("writer").requiredLong("seq")
             .requiredString("row_id").requiredDouble("value").endRecord();
 
-    final LocalObjectStore store;
+    final ObjectStore store;
     final BucketLayout layout = BucketLayout.defaults();
     /** Every row written, as its string form, with its multiplicity. */
     final Map<String, Integer> written = new HashMap<>();
 
     BucketFixture(Path root) {
-        this.store = new LocalObjectStore(root);
+        this(new LocalObjectStore(root));
+    }
+
+    BucketFixture(ObjectStore store) {
+        this.store = store;
     }
 
     static String sourceKey(String namespace, long epochSeconds, String writer, long seq) {

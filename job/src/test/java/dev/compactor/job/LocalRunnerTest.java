@@ -84,8 +84,12 @@ class LocalRunnerTest {
     @Test
     void badBucketsAreClearErrors() {
         InvalidOptionException remote = assertThrows(InvalidOptionException.class,
-                () -> LocalRunner.localConfiguration(withBucket("s3://my-bucket/data")));
-        assertTrue(remote.getMessage().contains("scheme 's3'"), remote.getMessage());
+                () -> LocalRunner.localConfiguration(withBucket("gs://my-bucket/data")));
+        assertTrue(remote.getMessage().contains("scheme 'gs'"), remote.getMessage());
+
+        InvalidOptionException noName = assertThrows(InvalidOptionException.class,
+                () -> LocalRunner.localConfiguration(withBucket("s3:///data")));
+        assertTrue(noName.getMessage().contains("no bucket name"), noName.getMessage());
 
         InvalidOptionException missing = assertThrows(InvalidOptionException.class,
                 () -> LocalRunner.localConfiguration(new Configuration()));
@@ -94,6 +98,44 @@ class LocalRunnerTest {
         InvalidOptionException withHost = assertThrows(InvalidOptionException.class,
                 () -> LocalRunner.localConfiguration(withBucket("file://host/dir")));
         assertTrue(withHost.getMessage().contains("file:///absolute/dir"), withHost.getMessage());
+    }
+
+    @Test
+    void anS3BucketKeepsItsUriAndCheckpointsUnderTheWorkingDirectory() {
+        Configuration conf = LocalRunner.localConfiguration(withBucket("s3://lake/raw/events"));
+        assertEquals("s3://lake/raw/events", conf.get(CompactorOptions.BUCKET));
+        assertEquals(Path.of(".compactor-state", "lake", "raw", "events").toAbsolutePath(),
+                Path.of(conf.get(CompactorOptions.STATE_DIR)));
+        assertEquals("raw/events/", BucketLocation.s3Settings(conf).prefix());
+        assertEquals("", BucketLocation.s3Settings(withBucket("s3://lake")).prefix());
+    }
+
+    @Test
+    void kinesisEventsNeedAValidStreamArnAndPosition() {
+        Configuration user = withBucket("s3://lake");
+        user.setString(CompactorOptions.EVENTS_SOURCE.key(), "kinesis");
+        InvalidOptionException missing = assertThrows(InvalidOptionException.class,
+                () -> LocalRunner.localConfiguration(user));
+        assertTrue(missing.getMessage().contains("--events.kinesis.stream-arn is missing"), missing.getMessage());
+
+        user.setString(CompactorOptions.KINESIS_STREAM_ARN.key(), "events");
+        InvalidOptionException bad = assertThrows(InvalidOptionException.class,
+                () -> LocalRunner.localConfiguration(user));
+        assertTrue(bad.getMessage().contains("expected arn:aws:kinesis:"), bad.getMessage());
+
+        user.setString(CompactorOptions.KINESIS_STREAM_ARN.key(), "arn:aws:kinesis:eu-west-1:123456789012:stream/e");
+        user.setString(CompactorOptions.KINESIS_INITIAL_POSITION.key(), "yesterday");
+        InvalidOptionException position = assertThrows(InvalidOptionException.class,
+                () -> LocalRunner.localConfiguration(user));
+        assertTrue(position.getMessage().contains("TRIM_HORIZON or LATEST"), position.getMessage());
+
+        user.setString(CompactorOptions.KINESIS_INITIAL_POSITION.key(), "latest");
+        LocalRunner.localConfiguration(user);
+
+        user.setString(CompactorOptions.EVENTS_SOURCE.key(), "sqs");
+        InvalidOptionException source = assertThrows(InvalidOptionException.class,
+                () -> LocalRunner.localConfiguration(user));
+        assertTrue(source.getMessage().contains("bucket-watch, kinesis"), source.getMessage());
     }
 
     @Test

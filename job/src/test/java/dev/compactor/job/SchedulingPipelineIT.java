@@ -85,7 +85,7 @@ class SchedulingPipelineIT {
                 ObjectEvent.created(duplicated.key(), duplicated.size(), duplicated.eTag(), 0));
         DataStream<ObjectEvent> events = CompactorPipeline.bucketWatch(env, jobConfig(), CompactorPipeline
                 .storeFactory(jobConfig())).union(duplicate);
-        CompactorPipeline.fromObjectEvents(events, jobConfig(), CompactorPipeline.storeFactory(jobConfig()));
+        CompactorPipeline.fromObjectEvents(events, null, jobConfig(), CompactorPipeline.storeFactory(jobConfig()));
 
         JobClient job = env.executeAsync("scheduling-it");
         try {

@@ -17,7 +17,7 @@ public final class EventClassifier implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Prefixes the job (or an operator) writes to that no event needs to act on. */
-    static final List<String> NO_ACTION_PREFIXES = List.of(BucketLayout.QUARANTINE_PREFIX, "_state/", "_rejected/");
+    static final List<String> NO_ACTION_PREFIXES = List.of(BucketLayout.QUARANTINE_PREFIX, "_state/", BucketLayout.REJECTED_PREFIX);
 
     private static final Pattern MANIFEST_FILE = Pattern.compile("(\\d+)-g(\\d+)\\.json");
     private static final Pattern STAGING_DIR = Pattern.compile("(\\d+)-g(\\d+)-a(\\d+)");

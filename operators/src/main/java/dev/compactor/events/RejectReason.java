@@ -10,6 +10,8 @@ public enum RejectReason {
     NOT_PARQUET(true),
     /** A key that should follow one of the layout's naming schemes but does not. */
     MALFORMED_NAME(true),
+    /** A notification record that is not one of the formats NotificationParser reads; it names no usable object. */
+    MALFORMED_NOTIFICATION(true),
     /** One of our own compacted outputs: expected after every commit, so counted but not an error. */
     COMPACTED_OUTPUT(false);
 

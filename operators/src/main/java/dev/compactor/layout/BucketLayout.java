@@ -18,6 +18,7 @@ import java.util.Objects;
  * _staging/{ns}/{ws}-g{gen}-a{attempt}/_FAILED.json                                  the attempt gave up, with why
  * _manifests/{ns}/{ws}-g{gen}.json                                                   commit record of a window generation
  * _quarantine/{ns}/{file name} (+ .reason.json)                                       unreadable inputs
+ * _rejected/YYYY/MM/DD/{epochMillis}-s{subtask}-a{attempt}-{n}.jsonl                  dead letters: rejected events
  * </pre>
  * {@code ws} is the window start in epoch milliseconds, the runbook's window key.
  */
@@ -27,6 +28,7 @@ public final class BucketLayout implements Serializable {
     public static final String STAGING_PREFIX = "_staging/";
     public static final String MANIFEST_PREFIX = "_manifests/";
     public static final String QUARANTINE_PREFIX = "_quarantine/";
+    public static final String REJECTED_PREFIX = "_rejected/";
     public static final String STAGED_MARKER = "_STAGED.json";
     public static final String FAILED_MARKER = "_FAILED.json";
     public static final String REASON_SUFFIX = ".reason.json";
@@ -74,6 +76,16 @@ public final class BucketLayout implements Serializable {
 
     public String stagedMarkerKey(String namespace, long windowStart, int generation, int attempt) {
         return stagingDir(namespace, windowStart, generation, attempt) + STAGED_MARKER;
+    }
+
+    /**
+     * One dead-letter object: unique per subtask, task attempt and flush, so a restarted task never overwrites
+     * what an earlier attempt wrote.
+     */
+    public static String deadLetterKey(long flushTimeMillis, int subtask, int attempt, long flush) {
+        ZonedDateTime t = Instant.ofEpochMilli(flushTimeMillis).atZone(ZoneOffset.UTC);
+        return String.format("%s%04d/%02d/%02d/%d-s%d-a%d-%d.jsonl", REJECTED_PREFIX, t.getYear(), t.getMonthValue(),
+                t.getDayOfMonth(), flushTimeMillis, subtask, attempt, flush);
     }
 
     public String failedMarkerKey(String namespace, long windowStart, int generation, int attempt) {

@@ -7,6 +7,11 @@ public final class CompactorMetrics {
     /** Events dropped with a reason; one counter per reason under the group {@code rejected}. */
     public static final String REJECTED_GROUP = "rejected";
     public static final String EVENTS_IGNORED = "eventsIgnored";
+    /** Notification records read from the event stream, and the object events they held. */
+    public static final String NOTIFICATIONS_READ = "notificationsRead";
+    public static final String NOTIFICATION_EVENTS = "notificationEvents";
+    /** Rejections written to the dead-letter objects under {@code _rejected/}. */
+    public static final String DEAD_LETTERS_WRITTEN = "deadLettersWritten";
 
     public static final String FILES_ADDED = "filesAdded";
     public static final String FILES_REPLACED = "filesReplaced";

@@ -33,7 +33,9 @@ public interface ObjectStore extends AutoCloseable {
 
     /**
      * Makes {@code from} visible as {@code to} and removes {@code from}: an atomic rename where the store
-     * has one, else a copy followed by a delete. Overwrites {@code to}.
+     * has one, else a copy followed by a delete. A local directory overwrites {@code to}; S3 never replaces an
+     * existing {@code to}: one of the source's size is taken as an earlier, interrupted move (only {@code from} is
+     * deleted), one of another size is an error.
      */
     void move(String from, String to) throws IOException;
 

@@ -19,7 +19,7 @@ import java.util.List;
  */
 @Command(name = "compactor",
         description = "Compacts small Parquet files into large hour-partitioned ones with Apache Flink.",
-        subcommands = {LocalCommand.class, DemoCommand.class, ClusterCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LocalCommand.class, DemoCommand.class, ClusterCommand.class, BridgeCommand.class, CommandLine.HelpCommand.class})
 public final class CompactorCli implements Runnable {
 
     private static final String OPTIONS_SECTION = "configurationOptions";

@@ -100,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
         WriterSimulator.Settings settings = simulatorSettings();
         LocalRunner runner = LocalRunner.of(configuration());
         Configuration conf = runner.configuration();
-        LocalObjectStore store = new LocalObjectStore(runner.bucket());
+        LocalObjectStore store = new LocalObjectStore(runner.localBucket());
         BucketLayout layout = new BucketLayout(conf.get(CompactorOptions.DATA_PREFIX));
         WriterSimulator simulator = new WriterSimulator(store, layout, settings, Clock.systemUTC(), System.nanoTime());
         PrintWriter out = spec.commandLine().getOut();

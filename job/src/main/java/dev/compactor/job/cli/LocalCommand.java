@@ -18,15 +18,15 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "local",
-        description = "Run the compaction job in this process on a local directory used as the bucket, "
+        description = "Run the compaction job in this process on a bucket (a local directory, or s3://bucket/prefix), "
                 + "with the Flink dashboard, until Ctrl-C.")
 final class LocalCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bucket", required = true, paramLabel = "DIR",
-            description = "The bucket: a directory path or file:// URI; created when missing.")
+    @Option(names = "--bucket", required = true, paramLabel = "DIR|URI",
+            description = "The bucket: a directory path or file:// URI (created when missing), or s3://bucket/prefix.")
     String bucket;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")

@@ -75,6 +75,23 @@ class CompactorCliTest {
     }
 
     @Test
+    void s3BucketWithKinesisEventsIsAccepted() {
+        Configuration conf = localConfiguration("--bucket", "s3://lake/raw", "--s3.endpoint", "http://127.0.0.1:4570",
+                "--s3.path-style-access", "true", "--s3.access-key", "a", "--s3.secret-key", "b",
+                "--events.source", "kinesis",
+                "--events.kinesis.stream-arn", "arn:aws:kinesis:us-east-1:000000000000:stream/bucket-events",
+                "--events.kinesis.endpoint", "http://127.0.0.1:4568");
+        assertEquals("s3://lake/raw", conf.get(CompactorOptions.BUCKET));
+        assertTrue(conf.get(CompactorOptions.S3_PATH_STYLE_ACCESS));
+        assertEquals("kinesis", conf.get(CompactorOptions.EVENTS_SOURCE));
+        assertEquals("http://127.0.0.1:4568", conf.get(CompactorOptions.KINESIS_ENDPOINT));
+
+        ParameterException typo = assertThrows(ParameterException.class,
+                () -> localConfiguration("--bucket", "s3://lake", "--s3.endpiont", "http://x"));
+        assertTrue(typo.getMessage().contains("unknown option --s3.endpiont"), typo.getMessage());
+    }
+
+    @Test
     void unknownKeyInOurNamespaceIsAnErrorListingValidKeys() {
         ParameterException e = assertThrows(ParameterException.class,
                 () -> localConfiguration("--bucket", bucket.toString(), "--compaction.windowsize", "10 min"));
