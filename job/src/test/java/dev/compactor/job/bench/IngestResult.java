@@ -7,7 +7,7 @@ package dev.compactor.job.bench;
  * the increment). {@code dispatched} counts compaction tasks the tracker sent, which should be none.
  */
 record IngestResult(int namespaces, long events, double eventsPerSecond, double seconds, double cpuMicrosPerEvent,
-                    int checkpointsDuringIngest, long stateBytes, long dispatched) {
+                    long checkpointsDuringIngest, long stateBytes, long dispatched) {
 
     /** Every generated notification names a distinct new file, so the tracker holds one file per event. */
     double stateBytesPerFile() {
