@@ -1,23 +1,23 @@
 package dev.compactor.job;
 
-import dev.compactor.window.WindowRules;
+import dev.compactor.window.SchedulingRules;
 
 import org.apache.flink.configuration.Configuration;
 
 import java.time.Duration;
 
 /**
- * Window rules under which no window becomes ready within a benchmark run, so WindowTracker keeps every file it is
+ * Scheduling rules under which no window becomes ready within a benchmark run, so WindowTracker keeps every file it is
  * sent in state. Built through the job's own option mapping so changes to the rules' constructor do not reach here.
  */
 public final class NeverReadyWindowRules {
 
     private NeverReadyWindowRules() {}
 
-    public static WindowRules create() {
+    public static SchedulingRules create() {
         Configuration conf = new Configuration();
         conf.set(CompactorOptions.MIN_FILES, Integer.MAX_VALUE);
         conf.set(CompactorOptions.FORCE_AFTER, Duration.ofDays(3650));
-        return CompactorPipeline.windowRules(conf);
+        return CompactorPipeline.schedulingRules(conf);
     }
 }
