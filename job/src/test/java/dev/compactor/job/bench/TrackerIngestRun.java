@@ -3,7 +3,7 @@ package dev.compactor.job.bench;
 import dev.compactor.events.BucketEvent;
 import dev.compactor.events.ObjectEvent;
 import dev.compactor.job.CompactorOptions;
-import dev.compactor.job.NeverReadyWindowRules;
+import dev.compactor.job.NeverReadyRules;
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.operator.BucketWatermarks;
 import dev.compactor.operator.ClassifyEvents;
@@ -117,7 +117,7 @@ final class TrackerIngestRun {
                         CompactorOptions.MAX_OUT_OF_ORDERNESS.defaultValue().toMillis()))
                 .name("event time").setParallelism(1)
                 .keyBy((BucketEvent e) -> e.namespace, Types.STRING)
-                .process(new WindowTracker(NeverReadyWindowRules.create()), CompactorTypes.COMPACTION_TASK)
+                .process(new WindowTracker(NeverReadyRules.create()), CompactorTypes.COMPACTION_TASK)
                 .name(TRACKER).setParallelism(trackerParallelism)
                 // Its own task, so the checkpoint statistics of the tracker's task are the tracker's alone.
                 .sinkTo(new DiscardingSink<>()).name("discard").setParallelism(trackerParallelism).disableChaining();

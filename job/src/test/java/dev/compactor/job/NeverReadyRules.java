@@ -10,9 +10,9 @@ import java.time.Duration;
  * Scheduling rules under which no window becomes ready within a benchmark run, so WindowTracker keeps every file it is
  * sent in state. Built through the job's own option mapping so changes to the rules' constructor do not reach here.
  */
-public final class NeverReadyWindowRules {
+public final class NeverReadyRules {
 
-    private NeverReadyWindowRules() {}
+    private NeverReadyRules() {}
 
     public static SchedulingRules create() {
         Configuration conf = new Configuration();
