@@ -144,6 +144,12 @@ public final class CompactorOptions {
             .noDefaultValue()
             .withDescription("Where local mode keeps RocksDB checkpoints; {bucket}/_state when unset.");
 
+    public static final ConfigOption<Boolean> RESUME = ConfigOptions.key("local.resume")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Whether local mode resumes from the newest checkpoint retained in the state directory "
+                    + "(bin/compactor local --fresh turns it off). An explicit execution.state-recovery.path wins.");
+
     private CompactorOptions() {}
 
     public static List<ConfigOption<?>> all() {
@@ -151,6 +157,6 @@ public final class CompactorOptions {
                 MIN_FILES, FORCE_AFTER, WRITER_INACTIVE_AFTER, BACKPRESSURE_NORMAL, BACKPRESSURE_SEVERE, MAX_ATTEMPTS,
                 RETRY_BACKOFF, SHARDED_NAMESPACES,
                 PROCESSING_TIMEOUT, TARGET_FILE_SIZE, SORT_COLUMN, MERGE_MEMORY, COMPRESSION, MAX_CONCURRENT_MERGES,
-                POLL_INTERVAL, MAX_OUT_OF_ORDERNESS, STATE_DIR);
+                POLL_INTERVAL, MAX_OUT_OF_ORDERNESS, STATE_DIR, RESUME);
     }
 }
