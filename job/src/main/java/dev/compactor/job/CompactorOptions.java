@@ -213,6 +213,12 @@ public final class CompactorOptions {
             .withDescription("Where local mode keeps RocksDB checkpoints; {bucket}/_state when unset, or "
                     + ".compactor-state/{bucket}/{prefix} in the working directory for an s3:// bucket.");
 
+    public static final ConfigOption<Boolean> RESUME = ConfigOptions.key("local.resume")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Whether local mode resumes from the newest checkpoint retained in the state directory "
+                    + "(bin/compactor local --fresh turns it off). An explicit execution.state-recovery.path wins.");
+
     private CompactorOptions() {}
 
     public static List<ConfigOption<?>> all() {
@@ -222,6 +228,6 @@ public final class CompactorOptions {
                 PROCESSING_TIMEOUT, TARGET_FILE_SIZE, SORT_COLUMN, MERGE_MEMORY, COMPRESSION, MAX_CONCURRENT_MERGES,
                 POLL_INTERVAL, MAX_OUT_OF_ORDERNESS, EVENTS_SOURCE, KINESIS_STREAM_ARN, KINESIS_REGION,
                 KINESIS_ENDPOINT, KINESIS_INITIAL_POSITION, KINESIS_ACCESS_KEY, KINESIS_SECRET_KEY, S3_ENDPOINT,
-                S3_REGION, S3_PATH_STYLE_ACCESS, S3_ACCESS_KEY, S3_SECRET_KEY, STATE_DIR);
+                S3_REGION, S3_PATH_STYLE_ACCESS, S3_ACCESS_KEY, S3_SECRET_KEY, STATE_DIR, RESUME);
     }
 }

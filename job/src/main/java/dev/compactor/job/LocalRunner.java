@@ -11,14 +11,17 @@ import org.apache.flink.configuration.QueryableStateOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
@@ -129,16 +132,48 @@ public final class LocalRunner {
         return "http://localhost:" + conf.get(RestOptions.PORT) + "/";
     }
 
+    /**
+     * What the next {@link #start()} restores: the savepoint or checkpoint the user named with
+     * {@code execution.state-recovery.path}, else the newest checkpoint a previous run left in the state directory
+     * (a run killed at any moment resumes where its last checkpoint was), else nothing.
+     */
+    public Optional<String> restorePath() {
+        Optional<String> named = conf.getOptional(StateRecoveryOptions.SAVEPOINT_PATH);
+        if (named.isPresent() || !conf.get(CompactorOptions.RESUME)) {
+            return named;
+        }
+        return localCheckpointsDirectory()
+                .flatMap(RetainedCheckpoints::latest)
+                .map(checkpoint -> checkpoint.directory().toString());
+    }
+
+    /** The checkpoint directory when it is on the local file system (a user may point it at a remote store). */
+    private Optional<Path> localCheckpointsDirectory() {
+        URI dir = URI.create(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
+        if (dir.getScheme() == null) {
+            return Optional.of(Path.of(dir.getPath()));
+        }
+        return "file".equals(dir.getScheme()) ? Optional.of(Path.of(dir)) : Optional.empty();
+    }
+
     /** Creates the bucket if needed and submits the job; it runs until cancelled through the returned client. */
     public JobClient start() throws Exception {
+        return start(restorePath());
+    }
+
+    /** Submits the job restoring {@code restorePath}, as returned by {@link #restorePath()}; empty starts fresh. */
+    public JobClient start(Optional<String> restorePath) throws Exception {
         if (!BucketLocation.isS3(bucket())) {
             LocalDirectory.prepare(CompactorOptions.BUCKET.key(), localBucket());
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-        pipeline.accept(env, conf);
+        Configuration runConf = new Configuration(conf);
+        restorePath.ifPresent(path -> runConf.set(StateRecoveryOptions.SAVEPOINT_PATH, path));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(runConf);
+        pipeline.accept(env, runConf);
         JobClient job = env.executeAsync(JOB_NAME);
-        LOG.info("Job {} ({}) running on bucket {}; dashboard {}; checkpoints in {}", JOB_NAME, job.getJobID(),
-                bucket(), dashboardUrl(), conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
+        LOG.info("Job {} ({}) running on bucket {}; restored from {}; dashboard {}; checkpoints in {}", JOB_NAME,
+                job.getJobID(), bucket(), restorePath.orElse("nothing (fresh start)"), dashboardUrl(),
+                conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
         return job;
     }
 

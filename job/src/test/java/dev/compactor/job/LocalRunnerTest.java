@@ -73,6 +73,25 @@ class LocalRunnerTest {
     }
 
     @Test
+    void aNewRunResumesFromTheNewestRetainedCheckpointUnlessToldOtherwise() throws IOException {
+        Path bucket = tmp.resolve("bucket");
+        assertTrue(LocalRunner.of(withBucket(bucket.toString())).restorePath().isEmpty(), "nothing to resume");
+
+        Path chk = Files.createDirectories(bucket.resolve("_state/checkpoints/0123abcd/chk-12"));
+        Files.writeString(chk.resolve("_metadata"), "metadata");
+        assertEquals(chk.toString(), LocalRunner.of(withBucket(bucket.toString())).restorePath().orElseThrow());
+
+        Configuration fresh = withBucket(bucket.toString());
+        fresh.set(CompactorOptions.RESUME, false);
+        assertTrue(LocalRunner.of(fresh).restorePath().isEmpty(), "--fresh ignores retained checkpoints");
+
+        Configuration named = withBucket(bucket.toString());
+        named.setString("execution.state-recovery.path", "/backups/savepoint-1");
+        assertEquals("/backups/savepoint-1", LocalRunner.of(named).restorePath().orElseThrow(),
+                "a savepoint the user names wins");
+    }
+
+    @Test
     void bucketMayBeAFileUriOrARelativePath() {
         Configuration fromUri = LocalRunner.localConfiguration(withBucket(tmp.toUri().toString()));
         assertEquals(tmp.toString(), fromUri.get(CompactorOptions.BUCKET));

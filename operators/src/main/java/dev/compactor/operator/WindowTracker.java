@@ -15,9 +15,6 @@ import dev.compactor.window.WindowState;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.TimeDomain;
@@ -87,15 +84,11 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     public void open(OpenContext openContext) {
         windowRules = rules.windows();
         readiness = new ReadinessRule(windowRules);
-        windows = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("windows", Types.STRING, TypeInformation.of(WindowRecord.class)));
-        latestGeneration = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("latest-generation", Types.LONG, Types.INT));
-        files = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("files", Types.STRING, TypeInformation.of(FileRecord.class)));
-        windowWriters = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("window-writers", Types.STRING, Types.BOOLEAN));
-        writers = getRuntimeContext().getMapState(new MapStateDescriptor<>("writers", Types.STRING, Types.LONG));
+        windows = getRuntimeContext().getMapState(TrackerState.windows());
+        latestGeneration = getRuntimeContext().getMapState(TrackerState.latestGeneration());
+        files = getRuntimeContext().getMapState(TrackerState.files());
+        windowWriters = getRuntimeContext().getMapState(TrackerState.windowWriters());
+        writers = getRuntimeContext().getMapState(TrackerState.writers());
 
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         filesAdded = metrics.counter(CompactorMetrics.FILES_ADDED);
@@ -419,6 +412,6 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     }
 
     static String windowKey(long windowStart, int generation) {
-        return windowStart + "-g" + generation;
+        return TrackerState.windowKey(windowStart, generation);
     }
 }

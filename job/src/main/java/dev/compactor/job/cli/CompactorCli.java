@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 
 /**
  * Entry point of {@code bin/compactor}: runs the compaction job locally, alone or with a demo writer simulator, or
@@ -46,6 +47,10 @@ public final class CompactorCli implements Runnable {
     /** The configured command line, shared by main and the tests. */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new CompactorCli());
+        // before the settings below, which apply to the subcommands present when they are made
+        for (CompactorSubcommands extension : ServiceLoader.load(CompactorSubcommands.class)) {
+            extension.commands().forEach(cli::addSubcommand);
+        }
         // option values may start with '@' (a payload, a tag); they are never argument files
         cli.setExpandAtFiles(false);
         cli.setParameterExceptionHandler(CompactorCli::reportUsageError);

@@ -15,6 +15,7 @@ import picocli.CommandLine.Unmatched;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "local",
@@ -29,6 +30,10 @@ final class LocalCommand implements Callable<Integer> {
             description = "The bucket: a directory path or file:// URI (created when missing), or s3://bucket/prefix.")
     String bucket;
 
+    @Option(names = "--fresh",
+            description = "Start with empty state instead of resuming from the newest checkpoint in the state directory.")
+    boolean fresh;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -40,6 +45,9 @@ final class LocalCommand implements Callable<Integer> {
         try {
             Configuration conf = OptionArguments.parse(options);
             conf.set(CompactorOptions.BUCKET, bucket);
+            if (fresh) {
+                conf.set(CompactorOptions.RESUME, false);
+            }
             return LocalRunner.localConfiguration(conf);
         } catch (InvalidOptionException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -49,7 +57,10 @@ final class LocalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LocalRunner runner = LocalRunner.of(configuration());
-        JobClient job = runner.start();
+        Optional<String> restore = runner.restorePath();
+        spec.commandLine().getOut().println(restore.map(path -> "Restoring state from " + path)
+                .orElse("Starting with empty state (no checkpoint to resume; the job rebuilds it from the bucket)"));
+        JobClient job = runner.start(restore);
         spec.commandLine().getOut().printf("Compacting bucket %s%nDashboard: %s%nLogs: %s%nPress Ctrl-C to stop.%n",
                 runner.bucket(), runner.dashboardUrl(), System.getProperty("log.file", "(log4j default)"));
         return new ForegroundJob(job, List.of(), spec.commandLine().getOut()).await();

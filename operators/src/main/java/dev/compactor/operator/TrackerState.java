@@ -1,0 +1,48 @@
+package dev.compactor.operator;
+
+import dev.compactor.window.FileRecord;
+import dev.compactor.window.WindowRecord;
+
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+
+/**
+ * The keyed state of {@link WindowTracker}, one descriptor per state, shared with the tools that read or write
+ * savepoints (state dump, bootstrap from a bucket listing). A name or type changed here changes what savepoints
+ * hold: the old state no longer restores.
+ */
+public final class TrackerState {
+
+    private TrackerState() {}
+
+    /** "{windowStart}-g{generation}" → the generation's record. */
+    public static MapStateDescriptor<String, WindowRecord> windows() {
+        return new MapStateDescriptor<>("windows", Types.STRING, TypeInformation.of(WindowRecord.class));
+    }
+
+    /** windowStart → newest generation ever opened; kept after commit so generations are never reused. */
+    public static MapStateDescriptor<Long, Integer> latestGeneration() {
+        return new MapStateDescriptor<>("latest-generation", Types.LONG, Types.INT);
+    }
+
+    /** object key → pending file. */
+    public static MapStateDescriptor<String, FileRecord> files() {
+        return new MapStateDescriptor<>("files", Types.STRING, TypeInformation.of(FileRecord.class));
+    }
+
+    /** "{windowStart}-g{generation}/{writer}" → present. */
+    public static MapStateDescriptor<String, Boolean> windowWriters() {
+        return new MapStateDescriptor<>("window-writers", Types.STRING, Types.BOOLEAN);
+    }
+
+    /** writer → newest file time seen (the runbook's known writers). */
+    public static MapStateDescriptor<String, Long> writers() {
+        return new MapStateDescriptor<>("writers", Types.STRING, Types.LONG);
+    }
+
+    /** The key of a window generation in {@link #windows()}, and the prefix of its {@link #windowWriters()}. */
+    public static String windowKey(long windowStart, int generation) {
+        return windowStart + "-g" + generation;
+    }
+}

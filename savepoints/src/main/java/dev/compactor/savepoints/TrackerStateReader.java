@@ -1,0 +1,80 @@
+package dev.compactor.savepoints;
+
+import dev.compactor.operator.TrackerState;
+import dev.compactor.window.FileRecord;
+import dev.compactor.window.WindowRecord;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Reads WindowTracker's state of one key (a namespace, or {@code namespace#windowStart} when sharded) into one JSON
+ * object, or nothing when the key belongs to another namespace than the one asked for.
+ */
+final class TrackerStateReader extends KeyedStateReaderFunction<String, String> {
+    private static final long serialVersionUID = 1L;
+
+    /** Null for every namespace. */
+    private final String namespace;
+
+    private transient MapState<String, WindowRecord> windows;
+    private transient MapState<Long, Integer> latestGeneration;
+    private transient MapState<String, FileRecord> files;
+    private transient MapState<String, Boolean> windowWriters;
+    private transient MapState<String, Long> writers;
+    private transient ObjectMapper json;
+
+    TrackerStateReader(String namespace) {
+        this.namespace = namespace;
+    }
+
+    /** Flink 1.20 still calls this abstract variant rather than open(OpenContext). */
+    @Override
+    public void open(Configuration parameters) {
+        windows = getRuntimeContext().getMapState(TrackerState.windows());
+        latestGeneration = getRuntimeContext().getMapState(TrackerState.latestGeneration());
+        files = getRuntimeContext().getMapState(TrackerState.files());
+        windowWriters = getRuntimeContext().getMapState(TrackerState.windowWriters());
+        writers = getRuntimeContext().getMapState(TrackerState.writers());
+        json = new ObjectMapper();
+    }
+
+    @Override
+    public void readKey(String key, Context ctx, Collector<String> out) throws Exception {
+        if (namespace != null && !TrackerKeys.belongsTo(key, namespace)) {
+            return;
+        }
+        ObjectNode node = json.createObjectNode();
+        node.put("key", key);
+        node.set("windows", json.valueToTree(sorted(windows.entries())));
+        node.set("generations", json.valueToTree(sorted(latestGeneration.entries())));
+        node.set("files", json.valueToTree(sorted(files.entries())));
+        node.set("windowWriters", json.valueToTree(writersByWindow()));
+        node.set("writers", json.valueToTree(sorted(writers.entries())));
+        out.collect(json.writeValueAsString(node));
+    }
+
+    /** "{windowStart}-g{generation}" → its writers, from the flat "{window}/{writer}" entries. */
+    private Map<String, TreeSet<String>> writersByWindow() throws Exception {
+        Map<String, TreeSet<String>> byWindow = new TreeMap<>();
+        for (String entry : windowWriters.keys()) {
+            int slash = entry.indexOf('/');
+            byWindow.computeIfAbsent(entry.substring(0, slash), w -> new TreeSet<>()).add(entry.substring(slash + 1));
+        }
+        return byWindow;
+    }
+
+    private static <K, V> Map<K, V> sorted(Iterable<Map.Entry<K, V>> entries) {
+        Map<K, V> map = new TreeMap<>();
+        entries.forEach(e -> map.put(e.getKey(), e.getValue()));
+        return map;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.compactor.savepoints.verify;
+
+/** One thing in the bucket that contradicts a manifest. */
+public record Finding(Kind kind, String key, String detail) {
+
+    public enum Kind {
+        /** A manifest that cannot be parsed, or of an unknown format version. */
+        UNREADABLE_MANIFEST,
+        /** An output a manifest lists is not in the bucket. */
+        OUTPUT_MISSING,
+        /** An output whose row count differs from its manifest entry. */
+        OUTPUT_ROWS,
+        /** An output whose size or SHA-256 differs from its manifest entry. */
+        OUTPUT_CHECKSUM,
+        /** A source file still present although a manifest says its rows were compacted. */
+        SOURCE_NOT_DELETED,
+        /** A staging object of a window generation that is already committed, or one outside the staging layout. */
+        ORPHAN_STAGING
+    }
+
+    @Override
+    public String toString() {
+        return kind + " " + key + ": " + detail;
+    }
+}

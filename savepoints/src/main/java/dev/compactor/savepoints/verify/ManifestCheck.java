@@ -1,0 +1,161 @@
+package dev.compactor.savepoints.verify;
+
+import dev.compactor.commit.Manifest;
+import dev.compactor.commit.ManifestCodec;
+import dev.compactor.layout.BucketLayout;
+import dev.compactor.store.ObjectInfo;
+import dev.compactor.store.ObjectStore;
+
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.SeekableInputStream;
+
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Re-reads every manifest of a bucket and checks the bucket against it: each output exists with the manifest's row
+ * count, size and SHA-256; no input it lists is still present; no staging object is left for a committed
+ * generation. Meant for an idle bucket: while the job runs, a commit between its manifest and its deletions is
+ * reported too.
+ */
+public final class ManifestCheck {
+
+    /** {@code _staging/{ns}/{windowStart}-g{generation}-a{attempt}/{object}} */
+    private static final Pattern STAGING_KEY = Pattern.compile(
+            Pattern.quote(BucketLayout.STAGING_PREFIX) + "(.+)/(\\d+)-g(\\d+)-a\\d+/[^/]+");
+    private static final int READ_CHUNK = 1 << 16;
+
+    private final ObjectStore store;
+    private final BucketLayout layout;
+
+    public ManifestCheck(ObjectStore store, BucketLayout layout) {
+        this.store = store;
+        this.layout = layout;
+    }
+
+    /** What contradicts the manifests; {@code namespace} null checks every namespace. */
+    public Report check(String namespace) throws IOException {
+        List<Finding> findings = new ArrayList<>();
+        Set<String> committedGenerations = new HashSet<>();
+        int manifests = 0;
+        int outputs = 0;
+        for (ObjectInfo object : store.list(BucketLayout.MANIFEST_PREFIX)) {
+            Optional<Manifest> read = readManifest(object.key(), findings);
+            if (read.isEmpty() || !matches(read.get().namespace(), namespace)) {
+                continue;
+            }
+            Manifest manifest = read.get();
+            manifests++;
+            committedGenerations.add(layout.stagingGenerationPrefix(manifest.namespace(), manifest.windowStart(),
+                    manifest.generation()));
+            for (Manifest.OutputEntry output : manifest.outputs()) {
+                outputs++;
+                checkOutput(object.key(), output, findings);
+            }
+            for (Manifest.InputEntry input : manifest.inputs()) {
+                if (store.head(input.key()).isPresent()) {
+                    findings.add(new Finding(Finding.Kind.SOURCE_NOT_DELETED, input.key(),
+                            "still present although " + object.key() + " lists it as compacted"));
+                }
+            }
+        }
+        checkStaging(namespace, committedGenerations, findings);
+        return new Report(manifests, outputs, findings);
+    }
+
+    private static boolean matches(String manifestNamespace, String namespace) {
+        return namespace == null || namespace.equals(manifestNamespace);
+    }
+
+    private Optional<Manifest> readManifest(String key, List<Finding> findings) throws IOException {
+        try {
+            return Optional.of(ManifestCodec.fromJson(store.read(key)));
+        } catch (IOException e) {
+            if (store.head(key).isEmpty()) {
+                return Optional.empty(); // deleted since the listing
+            }
+            findings.add(new Finding(Finding.Kind.UNREADABLE_MANIFEST, key, e.getMessage()));
+            return Optional.empty();
+        }
+    }
+
+    private void checkOutput(String manifestKey, Manifest.OutputEntry expected, List<Finding> findings)
+            throws IOException {
+        Optional<ObjectInfo> actual = store.head(expected.key());
+        if (actual.isEmpty()) {
+            findings.add(new Finding(Finding.Kind.OUTPUT_MISSING, expected.key(), "listed in " + manifestKey));
+            return;
+        }
+        long rows;
+        try (ParquetFileReader reader = ParquetFileReader.open(store.inputFile(expected.key()))) {
+            rows = reader.getRecordCount();
+        } catch (IOException | RuntimeException e) {
+            findings.add(new Finding(Finding.Kind.OUTPUT_ROWS, expected.key(), "not readable as Parquet ("
+                    + e.getMessage() + "); " + manifestKey + " says " + expected.rows() + " rows"));
+            rows = -1;
+        }
+        if (rows >= 0 && rows != expected.rows()) {
+            findings.add(new Finding(Finding.Kind.OUTPUT_ROWS, expected.key(),
+                    rows + " rows, " + manifestKey + " says " + expected.rows()));
+        }
+        String sha256 = sha256(expected.key());
+        if (actual.get().size() != expected.size() || !sha256.equals(expected.sha256())) {
+            findings.add(new Finding(Finding.Kind.OUTPUT_CHECKSUM, expected.key(),
+                    actual.get().size() + " bytes with SHA-256 " + sha256 + ", " + manifestKey + " says "
+                            + expected.size() + " bytes with SHA-256 " + expected.sha256()));
+        }
+    }
+
+    private String sha256(String key) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        byte[] chunk = new byte[READ_CHUNK];
+        try (SeekableInputStream in = store.inputFile(key).newStream()) {
+            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                digest.update(chunk, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private void checkStaging(String namespace, Set<String> committedGenerations, List<Finding> findings)
+            throws IOException {
+        for (ObjectInfo object : store.list(BucketLayout.STAGING_PREFIX)) {
+            Matcher m = STAGING_KEY.matcher(object.key());
+            if (!m.matches()) {
+                if (namespace == null) {
+                    findings.add(new Finding(Finding.Kind.ORPHAN_STAGING, object.key(),
+                            "outside the staging layout " + BucketLayout.STAGING_PREFIX
+                                    + "{ns}/{windowStart}-g{generation}-a{attempt}/"));
+                }
+                continue;
+            }
+            String generationPrefix = layout.stagingGenerationPrefix(m.group(1), Long.parseLong(m.group(2)),
+                    Integer.parseInt(m.group(3)));
+            if (matches(m.group(1), namespace) && committedGenerations.contains(generationPrefix)) {
+                findings.add(new Finding(Finding.Kind.ORPHAN_STAGING, object.key(),
+                        "its window generation is committed; the commit should have cleared it"));
+            }
+        }
+    }
+
+    /** The outcome of a check. */
+    public record Report(int manifests, int outputs, List<Finding> findings) {
+        public boolean clean() {
+            return findings.isEmpty();
+        }
+    }
+}
