@@ -154,6 +154,7 @@ public final class ParquetMerger {
                 writeSorted(inputs, schema, parquetSchema, order.get(), parts, codecs, spill);
             }
             staged.parts.addAll(parts.finish());
+            LOG.info("staged {} parts with {} row groups for {}", staged.parts.size(), parts.rowGroups(), task);
             for (InputFooter in : inputs) {
                 staged.inputs.add(new StagedWindow.Input(in.key(), in.size(), in.rowCount()));
             }
@@ -191,8 +192,8 @@ public final class ParquetMerger {
                 }
             }
         }
-        LOG.info("merged {} inputs in file order: {} row groups copied as bytes, {} rows re-encoded, {} row groups out",
-                inputs.size(), copied, reencoded, parts.rowGroups());
+        LOG.info("merged {} inputs in file order: {} row groups copied as bytes, {} rows re-encoded",
+                inputs.size(), copied, reencoded);
     }
 
     private static long copyRows(InputFooter in, RowGroupRows rows, PartWriter parts) throws IOException {
@@ -246,8 +247,8 @@ public final class ParquetMerger {
                     budget.runRowGroupBytes(), codecs.getCompressor(CompressionCodecName.UNCOMPRESSED), spill);
             try {
                 merge.mergeInto(sources, parts);
-                LOG.info("merged {} sorted inputs by {}: {} runs spilled, {} passes, {} row groups out",
-                        sources.size(), column, merge.runsWritten(), merge.passes(), parts.rowGroups());
+                LOG.info("merged {} sorted inputs by {}: {} runs spilled, {} passes", sources.size(), column,
+                        merge.runsWritten(), merge.passes());
                 return;
             } catch (UnsortedInputException e) {
                 why = e.getMessage();
