@@ -13,10 +13,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Entry point of {@code bin/compactor}: runs the compaction job locally, alone or with a demo writer simulator. */
+/**
+ * Entry point of {@code bin/compactor}: runs the compaction job locally, alone or with a demo writer simulator, or
+ * merges local files once.
+ */
 @Command(name = "compactor",
         description = "Compacts small Parquet files into large hour-partitioned ones with Apache Flink.",
-        subcommands = {LocalCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LocalCommand.class, DemoCommand.class, MergeCommand.class, CommandLine.HelpCommand.class})
 public final class CompactorCli implements Runnable {
 
     private static final String OPTIONS_SECTION = "configurationOptions";
@@ -32,7 +35,7 @@ public final class CompactorCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: use 'local' or 'demo'");
+        throw new ParameterException(spec.commandLine(), "missing command: use 'local', 'demo' or 'merge'");
     }
 
     public static void main(String[] args) {
