@@ -145,7 +145,8 @@ public final class ParquetMerger {
         MessageType parquetSchema = new AvroSchemaConverter(new PlainParquetConfiguration()).convert(schema);
         CodecFactory codecs = new CodecFactory(new PlainParquetConfiguration(), ParquetWriter.DEFAULT_PAGE_SIZE);
         PartWriter parts = new PartWriter(store, layout, task, schema, parquetSchema, codecs.getCompressor(codec),
-                budget.outputRowGroupBytes(), settings.targetFileSizeBytes(), window.accepted().size());
+                budget.outputRowGroupBytes(), settings.targetFileSizeBytes(), PlainColumns.of(window.accepted()),
+                window.accepted().size());
         try (SpillDirectory spill = new SpillDirectory(spillRoot())) {
             List<InputFooter> inputs = window.accepted();
             if (order.isEmpty()) {

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes a window's rows into staging parts p0, p1, … and starts a new part once the current one reaches the
@@ -43,6 +44,7 @@ final class PartWriter implements ColumnRowSink {
     private final BytesInputCompressor compressor;
     private final long rowGroupBytes;
     private final long targetBytes;
+    private final Set<String> plainColumns;
     private final Map<String, String> metadata;
 
     private final List<StagedWindow.Part> closed = new ArrayList<>();
@@ -52,7 +54,8 @@ final class PartWriter implements ColumnRowSink {
     private int rowGroups;
 
     PartWriter(ObjectStore store, BucketLayout layout, CompactionTask task, Schema avroSchema, MessageType schema,
-               BytesInputCompressor compressor, long rowGroupBytes, long targetBytes, int inputCount) {
+               BytesInputCompressor compressor, long rowGroupBytes, long targetBytes, Set<String> plainColumns,
+               int inputCount) {
         this.store = store;
         this.layout = layout;
         this.task = task;
@@ -61,6 +64,7 @@ final class PartWriter implements ColumnRowSink {
         this.compressor = compressor;
         this.rowGroupBytes = rowGroupBytes;
         this.targetBytes = targetBytes;
+        this.plainColumns = plainColumns;
         this.metadata = Map.of(INPUT_COUNT_KEY, Integer.toString(inputCount),
                 GENERATION_KEY, Integer.toString(task.generation));
     }
@@ -148,7 +152,8 @@ final class PartWriter implements ColumnRowSink {
 
     private void open() throws IOException {
         currentOutput = new HashingOutputFile(store.outputFile(stagingKey(closed.size())));
-        current = new RowGroupFileWriter(currentOutput, avroSchema, schema, compressor, pageBytes(), metadata);
+        current = new RowGroupFileWriter(currentOutput, avroSchema, schema, compressor, pageBytes(), plainColumns,
+                metadata);
         currentWritten = current.writtenBytes();
     }
 

@@ -18,13 +18,13 @@ import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.SeekableInputStream;
-import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One Parquet file written row group by row group, from three kinds of input that may be mixed: rows copied
@@ -50,25 +50,26 @@ final class RowGroupFileWriter implements AutoCloseable {
     private ColumnChunkPageWriteStore pages;
     private ColumnWriteStore store;
     private ColumnWriter[] writers;
-    private RecordConsumer avroConsumer;
     private long openRows;
     private long rows;
     private int rowGroups;
     private long bufferedBytes;
 
     /**
-     * @param metadata key-value metadata of the footer, in addition to the Avro schema parquet-avro readers use
+     * @param plainColumns dotted paths of the columns to write without a dictionary
+     * @param metadata     key-value metadata of the footer, in addition to the Avro schema parquet-avro readers use
      */
     RowGroupFileWriter(OutputFile out, Schema avroSchema, MessageType schema, BytesInputCompressor compressor,
-                       int pageBytes, Map<String, String> metadata) throws IOException {
+                       int pageBytes, Set<String> plainColumns, Map<String, String> metadata) throws IOException {
         this.schema = schema;
         this.columns = schema.getColumns();
         this.compressor = compressor;
-        this.properties = ParquetProperties.builder()
+        ParquetProperties.Builder props = ParquetProperties.builder()
                 .withPageSize(pageBytes)
                 .withDictionaryPageSize(Math.max(pageBytes, ParquetProperties.DEFAULT_DICTIONARY_PAGE_SIZE / 4))
-                .withAllocator(new HeapByteBufferAllocator())
-                .build();
+                .withAllocator(new HeapByteBufferAllocator());
+        plainColumns.forEach(c -> props.withDictionaryEncoding(c, false));
+        this.properties = props.build();
         this.file = new ParquetFileWriter(out, schema, ParquetFileWriter.Mode.OVERWRITE, Long.MAX_VALUE, 0,
                 properties.getColumnIndexTruncateLength(), properties.getStatisticsTruncateLength(), false);
         this.avro = new AvroWriteSupport<>(schema, avroSchema, GenericData.get());
@@ -170,8 +171,7 @@ final class RowGroupFileWriter implements AutoCloseable {
         for (int c = 0; c < writers.length; c++) {
             writers[c] = store.getColumnWriter(columns.get(c));
         }
-        avroConsumer = new ColumnIOFactory(false).getColumnIO(schema).getRecordWriter(store);
-        avro.prepareForWrite(avroConsumer);
+        avro.prepareForWrite(new ColumnIOFactory(false).getColumnIO(schema).getRecordWriter(store));
     }
 
     private void countRow() {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.PriorityQueue;
 
 /**
@@ -111,7 +112,7 @@ final class SortedMerge {
     private Source writeRun(List<Source> group) throws IOException {
         Path run = spill.newRunFile();
         try (RowGroupFileWriter out = new RowGroupFileWriter(new LocalOutputFile(run), avroSchema, schema,
-                runCompressor, (int) Math.min(runRowGroupBytes, 1 << 20), Map.of())) {
+                runCompressor, (int) Math.min(runRowGroupBytes, 1 << 20), Set.of(), Map.of())) {
             merge(group, new ColumnRowSink() {
                 @Override
                 public ColumnWriter[] columnWriters() {

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -103,7 +104,7 @@ class SortedMergeTest {
 
     private void writeTo(Path file, SortedMerge merge, List<SortedMerge.Source> sources) throws IOException {
         try (RowGroupFileWriter out = new RowGroupFileWriter(new LocalOutputFile(file), avro, schema,
-                codecs.getCompressor(CompressionCodecName.SNAPPY), 64 << 10, Map.of())) {
+                codecs.getCompressor(CompressionCodecName.SNAPPY), 64 << 10, Set.of(), Map.of())) {
             merge.mergeInto(sources, new ColumnRowSink() {
                 @Override
                 public ColumnWriter[] columnWriters() {
