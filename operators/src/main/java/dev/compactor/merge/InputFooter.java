@@ -43,11 +43,6 @@ record InputFooter(String key, long size, Schema schema, MessageType parquetSche
         }
     }
 
-    /** Compressed bytes of the largest row group: what reading this file holds in memory at once. */
-    long largestRowGroupBytes() {
-        return rowGroups.stream().mapToLong(BlockMetaData::getCompressedSize).max().orElse(0);
-    }
-
     /** The schema parquet-avro itself would read the file with: the writer's Avro schema if it left one. */
     private static Schema avroSchemaOf(FileMetaData meta) {
         Map<String, String> kv = meta.getKeyValueMetaData();

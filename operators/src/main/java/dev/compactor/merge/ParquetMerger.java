@@ -6,6 +6,7 @@ import dev.compactor.store.ObjectStore;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -31,6 +32,13 @@ import java.util.stream.Collectors;
 /**
  * Merges the files of one window generation into staging parts near the target size, in file order or sorted
  * by the sort column, with memory bounded by the settings whatever the window's size.
+ *
+ * <p>Rows take the cheapest way that keeps them exact. In file order, a large row group of an input in exactly the
+ * output's schema is copied as bytes; other row groups are decoded and re-encoded value by value, column by column
+ * ({@link RowGroupRows}), and coalesced into row groups of the configured size. Sorted, inputs that are each in
+ * sort order are streamed through a k-way merge ({@link SortedMerge}); otherwise the window goes through the
+ * external sort. Only inputs whose Parquet layout differs from the output's (written by other tools) are read as
+ * Avro records.
  *
  * <p>It writes only the staging parts of the task's attempt. Output bytes depend only on the task's files and
  * the settings, never on the attempt or the time, so a retry and a late first attempt stage identical parts.
@@ -200,8 +208,10 @@ public final class ParquetMerger {
     private static long copyRows(InputFooter in, RowGroupRows rows, PartWriter parts) throws IOException {
         long n = 0;
         while (rows.hasRow()) {
+            // outside the try: a part that cannot be opened is the output's failure, not the input's
+            ColumnWriter[] writers = parts.columnWriters();
             try {
-                rows.copyRow(parts.columnWriters());
+                rows.copyRow(writers);
             } catch (RuntimeException e) {
                 throw new UnreadableInputException(in, e);
             }

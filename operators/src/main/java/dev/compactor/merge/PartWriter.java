@@ -141,12 +141,11 @@ final class PartWriter implements ColumnRowSink {
 
     private void afterRow() throws IOException {
         long buffered = current.bufferedBytes();
-        if (buffered >= rowGroupBytes || currentWritten + buffered >= targetBytes) {
+        if (currentWritten + buffered >= targetBytes) {
+            closeCurrent();
+        } else if (buffered >= rowGroupBytes) {
             current.endRowGroup();
             currentWritten = current.writtenBytes();
-            if (currentWritten >= targetBytes) {
-                closeCurrent();
-            }
         }
     }
 

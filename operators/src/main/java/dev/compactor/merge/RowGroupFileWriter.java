@@ -21,10 +21,10 @@ import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One Parquet file written row group by row group, from three kinds of input that may be mixed: rows copied
@@ -37,7 +37,7 @@ import java.util.Set;
 final class RowGroupFileWriter implements AutoCloseable {
 
     /** Buffered size is summed over all columns, so it is checked only every so many rows. */
-    private static final int ROWS_PER_SIZE_CHECK = 128;
+    private static final int ROWS_PER_SIZE_CHECK = 16;
 
     private final MessageType schema;
     private final List<ColumnDescriptor> columns;
@@ -73,7 +73,8 @@ final class RowGroupFileWriter implements AutoCloseable {
         this.file = new ParquetFileWriter(out, schema, ParquetFileWriter.Mode.OVERWRITE, Long.MAX_VALUE, 0,
                 properties.getColumnIndexTruncateLength(), properties.getStatisticsTruncateLength(), false);
         this.avro = new AvroWriteSupport<>(schema, avroSchema, GenericData.get());
-        this.metadata = new HashMap<>(avro.init(new PlainParquetConfiguration()).getExtraMetaData());
+        // sorted, so the footer's bytes do not depend on hash order
+        this.metadata = new TreeMap<>(avro.init(new PlainParquetConfiguration()).getExtraMetaData());
         this.metadata.putAll(metadata);
         file.start();
     }
@@ -131,11 +132,6 @@ final class RowGroupFileWriter implements AutoCloseable {
         pages = null;
         openRows = 0;
         bufferedBytes = 0;
-    }
-
-    /** Rows in the open row group. */
-    long openRows() {
-        return openRows;
     }
 
     /** Encoded bytes of the open row group so far (refreshed every few rows). */

@@ -27,7 +27,6 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
     private final List<BlockMetaData> blocks;
     private SeekableInputStream copyStream;
     private int next;
-    private long rowsRead;
 
     private SourceRowGroups(InputFile file, InputFooter input, ColumnMapping mapping, ParquetFileReader reader) {
         this.file = file;
@@ -70,7 +69,6 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
         reader.skipNextRowGroup();
         next++;
         parts.appendRowGroup(copyStream, block, this);
-        rowsRead += block.getRowCount();
     }
 
     /** Decodes the next row group; its values are read lazily, page by page, as rows are copied. */
@@ -78,20 +76,11 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
         try {
             PageReadStore pages = reader.readNextRowGroup();
             next++;
-            rowsRead += pages.getRowCount();
             return new RowGroupRows(pages, reader.getFileMetaData().getSchema(), reader.getFileMetaData().getCreatedBy(),
                     mapping);
         } catch (IOException | RuntimeException e) {
             throw failure(input, e);
         }
-    }
-
-    long rowsRead() {
-        return rowsRead;
-    }
-
-    InputFooter input() {
-        return input;
     }
 
     @Override
