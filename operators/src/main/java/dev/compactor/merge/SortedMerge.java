@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.PriorityQueue;
 
 /**
@@ -36,6 +37,8 @@ final class SortedMerge {
     private final long runRowGroupBytes;
     private final BytesInputCompressor runCompressor;
     private final SpillDirectory spill;
+    /** Runs are read once, seconds later: a dictionary per small row group would cost more than it saves. */
+    private final Set<String> allColumns;
     private int runsWritten;
     private int passes;
 
@@ -48,6 +51,7 @@ final class SortedMerge {
         this.runRowGroupBytes = runRowGroupBytes;
         this.runCompressor = runCompressor;
         this.spill = spill;
+        this.allColumns = schema.getColumns().stream().map(c -> String.join(".", c.getPath())).collect(Collectors.toSet());
     }
 
     /** A sorted stream of rows: a source file (with its footer) or a sort run (footer null). */
@@ -112,7 +116,7 @@ final class SortedMerge {
     private Source writeRun(List<Source> group) throws IOException {
         Path run = spill.newRunFile();
         try (RowGroupFileWriter out = new RowGroupFileWriter(new LocalOutputFile(run), avroSchema, schema,
-                runCompressor, (int) Math.min(runRowGroupBytes, 1 << 20), Set.of(), Map.of())) {
+                runCompressor, (int) Math.min(runRowGroupBytes, 1 << 20), allColumns, Map.of())) {
             merge(group, new ColumnRowSink() {
                 @Override
                 public ColumnWriter[] columnWriters() {
