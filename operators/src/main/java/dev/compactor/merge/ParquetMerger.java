@@ -196,7 +196,9 @@ public final class ParquetMerger {
                         groups.copyNext(parts);
                         copied++;
                     } else {
-                        reencoded += copyRows(in, groups.decodeNext(), parts);
+                        try (RowGroupRows rows = groups.decodeNext()) {
+                            reencoded += copyRows(in, rows, parts);
+                        }
                     }
                 }
             }

@@ -15,8 +15,9 @@ import java.util.List;
  * column: no row object is ever built. Values keep their type; only definition levels move when a top-level
  * column became optional, and a column the input lacks is written as null.
  */
-final class RowGroupRows {
+final class RowGroupRows implements AutoCloseable {
 
+    private final PageReadStore pages;
     private final ColumnReader[] readers;
     private final PrimitiveTypeName[] types;
     private final int[] maxDefinition;
@@ -26,6 +27,7 @@ final class RowGroupRows {
     private long rowsLeft;
 
     RowGroupRows(PageReadStore pages, MessageType fileSchema, String createdBy, ColumnMapping mapping) {
+        this.pages = pages;
         ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, new IgnoringConverter(fileSchema), fileSchema,
                 createdBy);
         List<ColumnDescriptor> outs = mapping.outputColumns();
@@ -81,6 +83,12 @@ final class RowGroupRows {
             }
         }
         rowsLeft--;
+    }
+
+    /** Gives the row group's buffers back; parquet-java keeps them reachable until then. */
+    @Override
+    public void close() {
+        pages.close();
     }
 
     private void copyValue(int c, ColumnReader r, ColumnWriter w) {

@@ -216,8 +216,11 @@ final class SortedMerge {
         /** Moves to a row, decoding the next row group when this one is done; false at the end. */
         boolean advance() throws IOException {
             while (rows == null || !rows.hasRow()) {
-                if (!groups.hasNext()) {
+                if (rows != null) {
+                    rows.close();
                     rows = null;
+                }
+                if (!groups.hasNext()) {
                     return false;
                 }
                 rows = groups.decodeNext();

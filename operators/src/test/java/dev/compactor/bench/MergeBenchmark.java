@@ -45,7 +45,8 @@ import java.util.stream.Stream;
  *
  * <p>Datasets: (a) many small files, (b) few large files (large row groups), (c) (a) with every file sorted by
  * ts and merged sorted by ts. Flags: --scale F (1.0) multiplies the row counts, --dir PATH (a fresh temporary
- * directory), --memory-mb N merge memory (256), --duckdb-threads N (1, as our merge runs on one thread).
+ * directory), --memory-mb N merge memory (256), --duckdb-threads N (1, as our merge runs on one thread),
+ * --datasets S which of a, b, c to run (abc).
  */
 public final class MergeBenchmark {
 
@@ -75,6 +76,7 @@ public final class MergeBenchmark {
         Path dir = null;
         long memoryMb = 256;
         int threads = 1;
+        String only = "abc";
         for (int i = 0; i < args.length; i += 2) {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -82,8 +84,9 @@ public final class MergeBenchmark {
                 case "--dir" -> dir = Path.of(value);
                 case "--memory-mb" -> memoryMb = Long.parseLong(value);
                 case "--duckdb-threads" -> threads = Integer.parseInt(value);
+                case "--datasets" -> only = value;
                 default -> throw new IllegalArgumentException("unknown flag " + args[i]
-                        + "; use --scale F --dir PATH --memory-mb N --duckdb-threads N");
+                        + "; use --scale F --dir PATH --memory-mb N --duckdb-threads N --datasets abc");
             }
         }
         Path work = dir == null ? Files.createTempDirectory("merge-bench-") : Files.createDirectories(dir);
@@ -96,7 +99,9 @@ public final class MergeBenchmark {
                 Runtime.getRuntime().maxMemory() >> 20, threads, CODEC, scale);
         bench.warmUp();
         for (Dataset d : datasets) {
-            bench.run(d);
+            if (only.indexOf(d.name.charAt(1)) >= 0) {
+                bench.run(d);
+            }
         }
         bench.printTable();
     }
