@@ -5,6 +5,7 @@ import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
@@ -104,7 +105,10 @@ final class RowGroupRows implements AutoCloseable {
                 case DOUBLE -> w.write(r.getDouble(), rl, outDl);
                 case FLOAT -> w.write(r.getFloat(), rl, outDl);
                 case BOOLEAN -> w.write(r.getBoolean(), rl, outDl);
-                case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> w.write(r.getBinary(), rl, outDl);
+                // Marked reused: statistics, page indexes and dictionaries then keep copies of the few values
+                // they hold, not slices that pin whole input pages until the output file is closed.
+                case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 ->
+                        w.write(Binary.fromReusedByteBuffer(r.getBinary().toByteBuffer()), rl, outDl);
             }
         }
         r.consume();
