@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Merge benchmark: our ParquetMerger vs DuckDB vs a raw byte copy, on one generated window.
-# Needs Java 17 and Maven. Usage: bench/merge-bench.sh [--files N] [--rows N] [--dir PATH] [--memory-mb N]
+# Merge benchmark: our ParquetMerger vs DuckDB vs a raw byte copy, on three generated windows.
+# Needs Java 17 and Maven. Usage: bench/merge-bench.sh [--scale F] [--dir PATH] [--memory-mb N] [--duckdb-threads N] [--datasets abc]
 # Extra JVM options via BENCH_JAVA_OPTS (default -Xmx1g).
 set -euo pipefail
 cd "$(dirname "$0")/.."

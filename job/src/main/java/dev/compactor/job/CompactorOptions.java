@@ -121,8 +121,21 @@ public final class CompactorOptions {
 
     public static final ConfigOption<String> COMPRESSION = ConfigOptions.key("compaction.compression")
             .stringType()
-            .defaultValue("SNAPPY")
-            .withDescription("Parquet codec of compacted files: SNAPPY, ZSTD, GZIP or UNCOMPRESSED.");
+            .defaultValue("ZSTD")
+            .withDescription("Parquet codec of the row groups a merge encodes: ZSTD, SNAPPY, GZIP or UNCOMPRESSED. "
+                    + "Row groups copied as bytes keep their own codec.");
+
+    public static final ConfigOption<MemorySize> ROW_GROUP_SIZE = ConfigOptions.key("compaction.row-group-size")
+            .memoryType()
+            .defaultValue(MemorySize.parse("128 mb"))
+            .withDescription("Size of the row groups a merge encodes; small input row groups are coalesced into "
+                    + "these. Capped at half of compaction.merge-memory.");
+
+    public static final ConfigOption<MemorySize> COPY_ROW_GROUP_SIZE = ConfigOptions.key("compaction.copy-row-group-size")
+            .memoryType()
+            .noDefaultValue()
+            .withDescription("Input row groups at least this large (compressed), in exactly the output's schema, are "
+                    + "copied as bytes instead of re-encoded. Default: an eighth of compaction.row-group-size.");
 
     public static final ConfigOption<Integer> MAX_CONCURRENT_MERGES = ConfigOptions.key("compaction.max-concurrent-merges")
             .intType()
@@ -225,7 +238,8 @@ public final class CompactorOptions {
         return List.of(BUCKET, DATA_PREFIX, WINDOW_SIZE, PRIORITY_WAITS, DEFAULT_PRIORITY, PRIORITIES, MAX_WAIT,
                 MIN_FILES, FORCE_AFTER, WRITER_INACTIVE_AFTER, BACKPRESSURE_NORMAL, BACKPRESSURE_SEVERE, MAX_ATTEMPTS,
                 RETRY_BACKOFF, SHARDED_NAMESPACES,
-                PROCESSING_TIMEOUT, TARGET_FILE_SIZE, SORT_COLUMN, MERGE_MEMORY, COMPRESSION, MAX_CONCURRENT_MERGES,
+                PROCESSING_TIMEOUT, TARGET_FILE_SIZE, SORT_COLUMN, MERGE_MEMORY, COMPRESSION, ROW_GROUP_SIZE,
+                COPY_ROW_GROUP_SIZE, MAX_CONCURRENT_MERGES,
                 POLL_INTERVAL, MAX_OUT_OF_ORDERNESS, EVENTS_SOURCE, KINESIS_STREAM_ARN, KINESIS_REGION,
                 KINESIS_ENDPOINT, KINESIS_INITIAL_POSITION, KINESIS_ACCESS_KEY, KINESIS_SECRET_KEY, S3_ENDPOINT,
                 S3_REGION, S3_PATH_STYLE_ACCESS, S3_ACCESS_KEY, S3_SECRET_KEY, STATE_DIR, RESUME);

@@ -32,6 +32,7 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -207,12 +208,16 @@ public final class CompactorPipeline {
     }
 
     static MergeSettings mergeSettings(Configuration conf) {
+        long rowGroup = conf.get(CompactorOptions.ROW_GROUP_SIZE).getBytes();
         return new MergeSettings(
                 conf.get(CompactorOptions.TARGET_FILE_SIZE).getBytes(),
                 conf.getOptional(CompactorOptions.SORT_COLUMN).orElse(null),
                 conf.get(CompactorOptions.MERGE_MEMORY).getBytes(),
                 conf.get(CompactorOptions.COMPRESSION),
-                "");
+                "",
+                rowGroup,
+                conf.getOptional(CompactorOptions.COPY_ROW_GROUP_SIZE).map(MemorySize::getBytes)
+                        .orElse(MergeSettings.defaultCopyThreshold(rowGroup)));
     }
 
     /** The bucket option as a store: S3 for s3://bucket/prefix, else a local directory (path or file:// URI). */

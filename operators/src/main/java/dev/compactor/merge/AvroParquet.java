@@ -18,8 +18,9 @@ import org.apache.parquet.io.OutputFile;
 import java.io.IOException;
 
 /**
- * The one place that configures parquet-avro. Everything goes through {@link PlainParquetConfiguration} and an
- * explicit data model, because the Hadoop-configuration paths of parquet-java need a Hadoop installation we do
+ * The one place that configures parquet-avro's own readers and writers (the row-by-row paths: inputs whose Parquet
+ * layout differs from the output's, and the external sort). Everything goes through {@link PlainParquetConfiguration}
+ * and an explicit data model, because the Hadoop-configuration paths of parquet-java need a Hadoop installation we do
  * not have (see STACK.md §2).
  */
 final class AvroParquet {
@@ -31,18 +32,12 @@ final class AvroParquet {
 
     static ParquetWriter<GenericRecord> writer(OutputFile out, Schema schema, CompressionCodecName codec,
                                                long rowGroupBytes) throws IOException {
-        return writer(out, schema, codec, rowGroupBytes, ParquetWriter.DEFAULT_PAGE_SIZE);
-    }
-
-    static ParquetWriter<GenericRecord> writer(OutputFile out, Schema schema, CompressionCodecName codec,
-                                               long rowGroupBytes, int pageBytes) throws IOException {
         return AvroParquetWriter.<GenericRecord>builder(out)
                 .withSchema(schema)
                 .withConf(new PlainParquetConfiguration())
                 .withDataModel(GenericData.get())
                 .withCompressionCodec(codec)
                 .withRowGroupSize(rowGroupBytes)
-                .withPageSize(pageBytes)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .build();
     }

@@ -7,18 +7,23 @@ import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.FileMetaData;
+import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 /**
- * What a source file's footer says, read before any row is: its Avro schema, row count and uncompressed size.
- * Reading it is cheap and catches most corrupt files (bad magic, truncated, unparsable footer) before the merge
- * writes anything.
+ * What a source file's footer says, read before any row is: its schemas, row groups and sizes. Reading it is
+ * cheap and catches most corrupt files (bad magic, truncated, unparsable footer) before the merge writes
+ * anything.
  *
+ * @param schema            the Avro schema parquet-avro would read the file with
+ * @param parquetSchema     the file's own Parquet schema, which decides whether its row groups can be copied
  * @param uncompressedBytes sum of the row groups' uncompressed sizes, the basis of the row-size estimate
  */
-record InputFooter(String key, long size, Schema schema, long rowCount, long uncompressedBytes) {
+record InputFooter(String key, long size, Schema schema, MessageType parquetSchema, String createdBy,
+                   List<BlockMetaData> rowGroups, long rowCount, long uncompressedBytes) {
 
     /** Where parquet-avro keeps the writer's Avro schema; newer and older key. */
     private static final String[] AVRO_SCHEMA_KEYS = {"parquet.avro.schema", "avro.schema"};
@@ -28,11 +33,13 @@ record InputFooter(String key, long size, Schema schema, long rowCount, long unc
             FileMetaData meta = reader.getFileMetaData();
             long rows = 0;
             long uncompressed = 0;
-            for (BlockMetaData block : reader.getFooter().getBlocks()) {
+            List<BlockMetaData> blocks = reader.getFooter().getBlocks();
+            for (BlockMetaData block : blocks) {
                 rows += block.getRowCount();
                 uncompressed += block.getTotalByteSize();
             }
-            return new InputFooter(key, size, avroSchemaOf(meta), rows, uncompressed);
+            return new InputFooter(key, size, avroSchemaOf(meta), meta.getSchema(), meta.getCreatedBy(),
+                    List.copyOf(blocks), rows, uncompressed);
         }
     }
 

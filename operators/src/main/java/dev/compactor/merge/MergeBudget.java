@@ -4,16 +4,17 @@ import java.util.List;
 
 /**
  * How one merge divides its memory ({@link MergeSettings#mergeMemoryBytes()}). Half goes to what is being
- * written (an output row group), half to what is being read or held (the sort buffer, or the open sort runs).
+ * written (an output row group), half to what is being read or held (the sort buffer, the inputs' row groups
+ * of a sorted merge, or the open sort runs).
  *
  * @param outputRowGroupBytes row-group size of the parts: the writer buffers one row group
- * @param sortBufferBytes     estimated heap of the rows held for one in-memory sort
+ * @param readBytes           estimated heap of the rows held for one in-memory sort, or of the row groups a
+ *                            sorted merge holds open
  * @param runRowGroupBytes    row-group size of spilled runs; small so that many runs can be open at once
- * @param fanIn               how many runs one merge pass reads at once
+ * @param fanIn               how many runs one external-sort merge pass reads at once
  */
-record MergeBudget(long outputRowGroupBytes, long sortBufferBytes, long runRowGroupBytes, int fanIn) {
+record MergeBudget(long outputRowGroupBytes, long readBytes, long runRowGroupBytes, int fanIn) {
 
-    private static final long MAX_ROW_GROUP = 128L << 20;
     private static final long MIN_RUN_ROW_GROUP = 64L << 10;
     private static final long MAX_RUN_ROW_GROUP = 4L << 20;
     /** An open run reader holds a row group's column chunks plus the pages decoded from them. */
@@ -27,7 +28,7 @@ record MergeBudget(long outputRowGroupBytes, long sortBufferBytes, long runRowGr
         long half = settings.mergeMemoryBytes() / 2;
         long runRowGroup = Math.max(MIN_RUN_ROW_GROUP, Math.min(MAX_RUN_ROW_GROUP, settings.mergeMemoryBytes() / 256));
         int fanIn = (int) Math.max(2, Math.min(Integer.MAX_VALUE, half / (RUN_READER_OVERHEAD * runRowGroup)));
-        return new MergeBudget(Math.min(half, MAX_ROW_GROUP), half, runRowGroup, fanIn);
+        return new MergeBudget(Math.min(half, settings.rowGroupSizeBytes()), half, runRowGroup, fanIn);
     }
 
     /**

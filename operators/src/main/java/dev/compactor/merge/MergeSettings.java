@@ -7,16 +7,22 @@ import java.util.Optional;
 /**
  * How a window is merged. Plain and serialisable, built from the job configuration.
  *
- * @param targetFileSizeBytes a part is closed once its written size reaches this
- * @param sortColumn          rows are ordered by this top-level column when set; file order otherwise
- * @param mergeMemoryBytes    bound on the bytes one merge buffers (rows held for sorting, row groups in flight)
- * @param compression         Parquet codec name of the outputs (SNAPPY, ZSTD, GZIP, UNCOMPRESSED)
- * @param spillDirectory      local directory for sort runs; the JVM's temporary directory when empty
+ * @param targetFileSizeBytes    a part is closed once its written size reaches this
+ * @param sortColumn             rows are ordered by this top-level column when set; file order otherwise
+ * @param mergeMemoryBytes       bound on the bytes one merge buffers (rows held for sorting, row groups in flight)
+ * @param compression            Parquet codec of the outputs (ZSTD, SNAPPY, GZIP, UNCOMPRESSED)
+ * @param spillDirectory         local directory for sort runs; the JVM's temporary directory when empty
+ * @param rowGroupSizeBytes      size of the row groups the merge encodes (capped at half the merge memory)
+ * @param copyRowGroupBytes      input row groups at least this large (compressed) are copied as bytes when their
+ *                               schema is the output's; smaller ones are re-encoded and coalesced
  */
 public record MergeSettings(long targetFileSizeBytes, String sortColumn, long mergeMemoryBytes, String compression,
-                            String spillDirectory) implements Serializable {
+                            String spillDirectory, long rowGroupSizeBytes, long copyRowGroupBytes)
+        implements Serializable {
 
     public static final long MIN_MERGE_MEMORY = 4L << 20;
+    public static final long DEFAULT_ROW_GROUP_SIZE = 128L << 20;
+    public static final String DEFAULT_COMPRESSION = "ZSTD";
 
     public MergeSettings {
         if (targetFileSizeBytes < 1024) {
@@ -26,6 +32,12 @@ public record MergeSettings(long targetFileSizeBytes, String sortColumn, long me
             throw new IllegalArgumentException(
                     "merge memory must be at least 4 mb, was " + mergeMemoryBytes + " bytes");
         }
+        if (rowGroupSizeBytes < 1024) {
+            throw new IllegalArgumentException("row-group size must be at least 1 kb, was " + rowGroupSizeBytes + " bytes");
+        }
+        if (copyRowGroupBytes < 0) {
+            throw new IllegalArgumentException("copy threshold must not be negative, was " + copyRowGroupBytes + " bytes");
+        }
         Objects.requireNonNull(compression, "compression");
         if (sortColumn != null && sortColumn.isBlank()) {
             sortColumn = null;
@@ -33,8 +45,23 @@ public record MergeSettings(long targetFileSizeBytes, String sortColumn, long me
         spillDirectory = spillDirectory == null ? "" : spillDirectory;
     }
 
+    /** Settings with the default row-group size and copy threshold. */
+    public MergeSettings(long targetFileSizeBytes, String sortColumn, long mergeMemoryBytes, String compression,
+                         String spillDirectory) {
+        this(targetFileSizeBytes, sortColumn, mergeMemoryBytes, compression, spillDirectory, DEFAULT_ROW_GROUP_SIZE,
+                defaultCopyThreshold(DEFAULT_ROW_GROUP_SIZE));
+    }
+
     public static MergeSettings defaults() {
-        return new MergeSettings(128L << 20, null, 128L << 20, "SNAPPY", "");
+        return new MergeSettings(128L << 20, null, 128L << 20, DEFAULT_COMPRESSION, "");
+    }
+
+    /**
+     * An eighth of a row group: a row group that size already reads well, and copying it is 20-30 times cheaper
+     * than re-encoding it. Smaller ones would make the output's row groups small.
+     */
+    public static long defaultCopyThreshold(long rowGroupSizeBytes) {
+        return rowGroupSizeBytes / 8;
     }
 
     public Optional<String> sortColumnIfSet() {

@@ -5,7 +5,13 @@ import dev.compactor.store.ObjectInfo;
 import dev.compactor.store.ObjectStore;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.schema.MessageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +32,13 @@ import java.util.stream.Collectors;
 /**
  * Merges the files of one window generation into staging parts near the target size, in file order or sorted
  * by the sort column, with memory bounded by the settings whatever the window's size.
+ *
+ * <p>Rows take the cheapest way that keeps them exact. In file order, a large row group of an input in exactly the
+ * output's schema is copied as bytes; other row groups are decoded and re-encoded value by value, column by column
+ * ({@link RowGroupRows}), and coalesced into row groups of the configured size. Sorted, inputs that are each in
+ * sort order are streamed through a k-way merge ({@link SortedMerge}); otherwise the window goes through the
+ * external sort. Only inputs whose Parquet layout differs from the output's (written by other tools) are read as
+ * Avro records.
  *
  * <p>It writes only the staging parts of the task's attempt. Output bytes depend only on the task's files and
  * the settings, never on the attempt or the time, so a retry and a late first attempt stage identical parts.
@@ -140,55 +153,145 @@ public final class ParquetMerger {
     private void stage(CompactionTask task, WindowSchema window, StagedWindow staged) throws IOException {
         Schema schema = window.schema();
         Optional<RowOrder> order = settings.sortColumnIfSet().map(c -> RowOrder.by(schema, c));
-        PartWriter parts = new PartWriter(store, layout, task, schema, codec, budget.outputRowGroupBytes(),
-                settings.targetFileSizeBytes());
-        try {
-            List<StagedWindow.Input> inputs = order.isPresent()
-                    ? writeSorted(window, order.get(), parts)
-                    : writeInFileOrder(window, parts);
+        MessageType parquetSchema = new AvroSchemaConverter(new PlainParquetConfiguration()).convert(schema);
+        CodecFactory codecs = new CodecFactory(new PlainParquetConfiguration(), ParquetWriter.DEFAULT_PAGE_SIZE);
+        PartWriter parts = new PartWriter(store, layout, task, schema, parquetSchema, codecs.getCompressor(codec),
+                budget.outputRowGroupBytes(), settings.targetFileSizeBytes(), PlainColumns.of(window.accepted()),
+                window.accepted().size());
+        try (SpillDirectory spill = new SpillDirectory(spillRoot())) {
+            List<InputFooter> inputs = window.accepted();
+            if (order.isEmpty()) {
+                writeInFileOrder(inputs, schema, parquetSchema, parts);
+            } else {
+                writeSorted(inputs, schema, parquetSchema, order.get(), parts, codecs, spill);
+            }
             staged.parts.addAll(parts.finish());
-            staged.inputs.addAll(inputs);
+            LOG.info("staged {} parts with {} row groups for {}", staged.parts.size(), parts.rowGroups(), task);
+            for (InputFooter in : inputs) {
+                staged.inputs.add(new StagedWindow.Input(in.key(), in.size(), in.rowCount()));
+            }
         } catch (Throwable e) {
             parts.abort(e);
             throw e;
+        } finally {
+            codecs.release();
         }
     }
 
-    /** One input open at a time; rows go straight to the part writer. */
-    private List<StagedWindow.Input> writeInFileOrder(WindowSchema window, PartWriter parts) throws IOException {
-        List<StagedWindow.Input> inputs = new ArrayList<>();
-        for (InputFooter in : window.accepted()) {
-            try (SourceRows rows = SourceRows.open(store, in, window.schema())) {
-                for (GenericRecord row = rows.next(); row != null; row = rows.next()) {
-                    parts.write(row);
+    /**
+     * The hybrid path: large row groups of inputs in the output's schema are copied as bytes, everything else
+     * is re-encoded into row groups of the configured size. Rows keep file order, so a copied row group ends the
+     * row group being encoded before it.
+     */
+    private void writeInFileOrder(List<InputFooter> inputs, Schema schema, MessageType parquetSchema, PartWriter parts)
+            throws IOException {
+        long copied = 0;
+        long reencoded = 0;
+        for (InputFooter in : inputs) {
+            Optional<ColumnMapping> mapping = ColumnMapping.between(in.parquetSchema(), parquetSchema);
+            if (mapping.isEmpty()) {
+                writeThroughAvro(in, schema, parts);
+                continue;
+            }
+            try (SourceRowGroups groups = SourceRowGroups.open(store.inputFile(in.key()), in, mapping.get())) {
+                while (groups.hasNext()) {
+                    if (mapping.get().identical() && groups.peek().getCompressedSize() >= settings.copyRowGroupBytes()) {
+                        groups.copyNext(parts);
+                        copied++;
+                    } else {
+                        try (RowGroupRows rows = groups.decodeNext()) {
+                            reencoded += copyRows(in, rows, parts);
+                        }
+                    }
                 }
-                inputs.add(new StagedWindow.Input(in.key(), in.size(), rows.rowsRead()));
             }
         }
-        return inputs;
+        LOG.info("merged {} inputs in file order: {} row groups copied as bytes, {} rows re-encoded",
+                inputs.size(), copied, reencoded);
     }
 
-    private List<StagedWindow.Input> writeSorted(WindowSchema window, RowOrder order, PartWriter parts)
+    private static long copyRows(InputFooter in, RowGroupRows rows, PartWriter parts) throws IOException {
+        long n = 0;
+        while (rows.hasRow()) {
+            // outside the try: a part that cannot be opened is the output's failure, not the input's
+            ColumnWriter[] writers = parts.columnWriters();
+            try {
+                rows.copyRow(writers);
+            } catch (RuntimeException e) {
+                throw new UnreadableInputException(in, e);
+            }
+            parts.endRow();
+            n++;
+        }
+        return n;
+    }
+
+    /** For an input whose Parquet layout differs from the output's: parquet-avro converts it row by row. */
+    private void writeThroughAvro(InputFooter in, Schema schema, PartWriter parts) throws IOException {
+        try (SourceRows rows = SourceRows.open(store, in, schema)) {
+            for (GenericRecord row = rows.next(); row != null; row = rows.next()) {
+                parts.write(row);
+            }
+        }
+    }
+
+    /**
+     * Streams a k-way merge when every input can be read column-wise and its statistics do not rule out being
+     * sorted; falls back to the external sort when that is not possible or an input turns out unsorted.
+     */
+    private void writeSorted(List<InputFooter> inputs, Schema schema, MessageType parquetSchema, RowOrder order,
+                             PartWriter parts, CodecFactory codecs, SpillDirectory spill) throws IOException {
+        String column = settings.sortColumn();
+        Optional<SortColumn> key = SortColumn.of(schema, parquetSchema, column);
+        List<SortedMerge.Source> sources = new ArrayList<>();
+        String why = key.isEmpty() ? "its type is compared through Avro" : null;
+        for (InputFooter in : inputs) {
+            if (why != null) {
+                break;
+            }
+            Optional<ColumnMapping> mapping = ColumnMapping.between(in.parquetSchema(), parquetSchema);
+            if (mapping.isEmpty()) {
+                why = in.key() + " cannot be read column by column";
+            } else if (!key.get().rowGroupsMayBeSorted(in.rowGroups())) {
+                why = in.key() + " has row groups out of order";
+            } else {
+                sources.add(SortedMerge.Source.of(store.inputFile(in.key()), in, mapping.get()));
+            }
+        }
+        if (why == null) {
+            SortedMerge merge = new SortedMerge(schema, parquetSchema, key.get(), budget.readBytes(),
+                    budget.runRowGroupBytes(), codecs.getCompressor(CompressionCodecName.UNCOMPRESSED), spill);
+            try {
+                merge.mergeInto(sources, parts);
+                LOG.info("merged {} sorted inputs by {}: {} runs spilled, {} passes", sources.size(), column,
+                        merge.runsWritten(), merge.passes());
+                return;
+            } catch (UnsortedInputException e) {
+                why = e.getMessage();
+                parts.abort(e);
+            }
+        }
+        LOG.info("sorting {} inputs by {} through an external sort: {}", inputs.size(), column, why);
+        sortExternally(inputs, schema, order, parts);
+    }
+
+    private void sortExternally(List<InputFooter> inputs, Schema schema, RowOrder order, PartWriter parts)
             throws IOException {
-        Schema schema = window.schema();
-        long rowBytes = MergeBudget.rowHeapBytes(window.accepted(), schema.getFields().size());
-        int bufferRows = (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, budget.sortBufferBytes() / rowBytes));
-        List<StagedWindow.Input> inputs = new ArrayList<>();
+        long rowBytes = MergeBudget.rowHeapBytes(inputs, schema.getFields().size());
+        int bufferRows = (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, budget.readBytes() / rowBytes));
         try (ExternalSort sort = new ExternalSort(schema, order, bufferRows, budget.runRowGroupBytes(),
                 budget.fanIn(), spillRoot())) {
-            for (InputFooter in : window.accepted()) {
+            for (InputFooter in : inputs) {
                 try (SourceRows rows = SourceRows.open(store, in, schema)) {
                     for (GenericRecord row = rows.next(); row != null; row = rows.next()) {
                         sort.add(row);
                     }
-                    inputs.add(new StagedWindow.Input(in.key(), in.size(), rows.rowsRead()));
                 }
             }
             sort.drainTo(parts::write);
             LOG.info("sorted {} inputs with {} rows per run: {} runs spilled, {} merge passes", inputs.size(),
                     bufferRows, sort.spilledRuns(), sort.mergePasses());
         }
-        return inputs;
     }
 
     private Path spillRoot() {

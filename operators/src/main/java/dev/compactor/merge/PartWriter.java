@@ -4,49 +4,83 @@ import dev.compactor.layout.BucketLayout;
 import dev.compactor.store.ObjectStore;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.io.SeekableInputStream;
+import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes a window's rows into staging parts p0, p1, … and starts a new part once the current one reaches the
- * target size. A part is opened only when a row arrives for it, so there is never an empty trailing part.
+ * target size. Encoded rows are coalesced into row groups of the configured size (smaller only at the end of a
+ * part, or where a copied row group follows). A part is opened only when something arrives for it, so there is
+ * never an empty trailing part.
  */
-final class PartWriter {
+final class PartWriter implements ColumnRowSink {
 
     /**
-     * The writer's size counts finished pages compressed but the open page of each column raw (dictionary
-     * indexes even at 4 bytes each). Pages small next to the target keep that estimate close to the bytes the
-     * part will have.
+     * The buffered size counts finished pages compressed but the open page of each column raw. Pages small next
+     * to the target keep that estimate close to the bytes the part will have.
      */
     private static final int PAGES_PER_TARGET = 16;
     private static final int MIN_PAGE = 8 << 10;
 
+    /** Footer keys recording where a part came from. */
+    static final String INPUT_COUNT_KEY = "compactor.input-count";
+    static final String GENERATION_KEY = "compactor.generation";
+
     private final ObjectStore store;
     private final BucketLayout layout;
     private final CompactionTask task;
-    private final Schema schema;
-    private final CompressionCodecName codec;
+    private final Schema avroSchema;
+    private final MessageType schema;
+    private final BytesInputCompressor compressor;
     private final long rowGroupBytes;
     private final long targetBytes;
+    private final Set<String> plainColumns;
+    private final Map<String, String> metadata;
 
     private final List<StagedWindow.Part> closed = new ArrayList<>();
-    private ParquetWriter<GenericRecord> current;
+    private RowGroupFileWriter current;
     private HashingOutputFile currentOutput;
-    private long currentRows;
+    private long currentWritten;
+    private int rowGroups;
 
-    PartWriter(ObjectStore store, BucketLayout layout, CompactionTask task, Schema schema,
-               CompressionCodecName codec, long rowGroupBytes, long targetBytes) {
+    PartWriter(ObjectStore store, BucketLayout layout, CompactionTask task, Schema avroSchema, MessageType schema,
+               BytesInputCompressor compressor, long rowGroupBytes, long targetBytes, Set<String> plainColumns,
+               int inputCount) {
         this.store = store;
         this.layout = layout;
         this.task = task;
+        this.avroSchema = avroSchema;
         this.schema = schema;
-        this.codec = codec;
+        this.compressor = compressor;
         this.rowGroupBytes = rowGroupBytes;
         this.targetBytes = targetBytes;
+        this.plainColumns = plainColumns;
+        this.metadata = Map.of(INPUT_COUNT_KEY, Integer.toString(inputCount),
+                GENERATION_KEY, Integer.toString(task.generation));
+    }
+
+    @Override
+    public ColumnWriter[] columnWriters() throws IOException {
+        if (current == null) {
+            open();
+        }
+        return current.columnWriters();
+    }
+
+    @Override
+    public void endRow() throws IOException {
+        current.endRow();
+        afterRow();
     }
 
     void write(GenericRecord row) throws IOException {
@@ -54,8 +88,18 @@ final class PartWriter {
             open();
         }
         current.write(row);
-        currentRows++;
-        if (current.getDataSize() >= targetBytes) {
+        afterRow();
+    }
+
+    /** Copies a row group whose schema is the output's as bytes, after the rows written so far. */
+    void appendRowGroup(SeekableInputStream from, BlockMetaData block, RowGroupFileWriter.IndexSource indexes)
+            throws IOException {
+        if (current == null) {
+            open();
+        }
+        current.appendRowGroup(from, block, indexes);
+        currentWritten = current.writtenBytes();
+        if (currentWritten >= targetBytes) {
             closeCurrent();
         }
     }
@@ -66,6 +110,11 @@ final class PartWriter {
             closeCurrent();
         }
         return List.copyOf(closed);
+    }
+
+    /** Row groups of the parts closed so far. */
+    int rowGroups() {
+        return rowGroups;
     }
 
     /**
@@ -87,17 +136,29 @@ final class PartWriter {
             deleteQuietly(p.stagingKey, reason);
         }
         closed.clear();
+        rowGroups = 0;
+    }
+
+    private void afterRow() throws IOException {
+        long buffered = current.bufferedBytes();
+        if (currentWritten + buffered >= targetBytes) {
+            closeCurrent();
+        } else if (buffered >= rowGroupBytes) {
+            current.endRowGroup();
+            currentWritten = current.writtenBytes();
+        }
     }
 
     private void open() throws IOException {
         currentOutput = new HashingOutputFile(store.outputFile(stagingKey(closed.size())));
-        current = AvroParquet.writer(currentOutput, schema, codec, rowGroupBytes, pageBytes());
-        currentRows = 0;
+        current = new RowGroupFileWriter(currentOutput, avroSchema, schema, compressor, pageBytes(), plainColumns,
+                metadata);
+        currentWritten = current.writtenBytes();
     }
 
     private void closeCurrent() throws IOException {
         int part = closed.size();
-        ParquetWriter<GenericRecord> writer = current;
+        RowGroupFileWriter writer = current;
         current = null;
         try {
             writer.close();
@@ -105,9 +166,10 @@ final class PartWriter {
             deleteQuietly(stagingKey(part), e);
             throw e;
         }
+        rowGroups += writer.rowGroups();
         closed.add(new StagedWindow.Part(stagingKey(part),
                 layout.finalPartKey(task.namespace, task.windowStart, task.generation, part),
-                currentRows, currentOutput.bytesWritten(), currentOutput.sha256Hex()));
+                writer.rows(), currentOutput.bytesWritten(), currentOutput.sha256Hex()));
     }
 
     private int pageBytes() {

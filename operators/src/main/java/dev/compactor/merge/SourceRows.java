@@ -18,7 +18,6 @@ final class SourceRows implements Closeable {
 
     private final InputFooter input;
     private final ParquetReader<GenericRecord> reader;
-    private long rowsRead;
 
     private SourceRows(InputFooter input, ParquetReader<GenericRecord> reader) {
         this.input = input;
@@ -61,18 +60,10 @@ final class SourceRows implements Closeable {
     /** The next row, or null at the end of the file. */
     GenericRecord next() throws IOException {
         try {
-            GenericRecord row = reader.read();
-            if (row != null) {
-                rowsRead++;
-            }
-            return row;
+            return reader.read();
         } catch (IOException | RuntimeException e) {
             throw asUnreadableIfFormatError(input, e);
         }
-    }
-
-    long rowsRead() {
-        return rowsRead;
     }
 
     @Override

@@ -12,9 +12,13 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
@@ -28,85 +32,121 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Stream;
 
 /**
- * Merges one generated window of small files with our merger, with DuckDB and by a raw byte copy (the I/O
- * floor), and prints throughput and peak heap side by side. Run through bench/merge-bench.sh.
+ * Merges generated windows with our merger, with DuckDB and by a raw byte copy (the I/O floor), and prints
+ * throughput, peak heap and output row groups side by side. Run through bench/merge-bench.sh.
  *
- * <p>Flags: --files N (1000), --rows N per file (5000), --dir PATH (a fresh temporary directory),
- * --memory-mb N merge memory (256).
+ * <p>Datasets: (a) many small files, (b) few large files (large row groups), (c) (a) with every file sorted by
+ * ts and merged sorted by ts. Flags: --scale F (1.0) multiplies the row counts, --dir PATH (a fresh temporary
+ * directory), --memory-mb N merge memory (256), --duckdb-threads N (1, as our merge runs on one thread),
+ * --datasets S which of a, b, c to run (abc).
  */
 public final class MergeBenchmark {
 
     private static final String NS = "bench";
     private static final long WINDOW_START = 1_767_222_000_000L;
     private static final String ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    private static final String CODEC = "ZSTD";
 
-    private final int files;
-    private final int rowsPerFile;
+    private record Dataset(String name, int files, int rowsPerFile, boolean sorted) {}
+
+    private record Result(String dataset, String method, double seconds, long rows, long inputBytes, long peakHeapMb,
+                          int rowGroups) {}
+
     private final Path work;
     private final long memoryBytes;
+    private final int duckdbThreads;
     private final List<Result> results = new ArrayList<>();
-    private long inputBytes;
 
-    private MergeBenchmark(int files, int rowsPerFile, Path work, long memoryBytes) {
-        this.files = files;
-        this.rowsPerFile = rowsPerFile;
+    private MergeBenchmark(Path work, long memoryBytes, int duckdbThreads) {
         this.work = work;
         this.memoryBytes = memoryBytes;
+        this.duckdbThreads = duckdbThreads;
     }
 
     public static void main(String[] args) throws Exception {
-        int files = 1000;
-        int rows = 5000;
+        double scale = 1.0;
         Path dir = null;
         long memoryMb = 256;
+        int threads = 1;
+        String only = "abc";
         for (int i = 0; i < args.length; i += 2) {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
-                case "--files" -> files = Integer.parseInt(value);
-                case "--rows" -> rows = Integer.parseInt(value);
+                case "--scale" -> scale = Double.parseDouble(value);
                 case "--dir" -> dir = Path.of(value);
                 case "--memory-mb" -> memoryMb = Long.parseLong(value);
+                case "--duckdb-threads" -> threads = Integer.parseInt(value);
+                case "--datasets" -> only = value;
                 default -> throw new IllegalArgumentException("unknown flag " + args[i]
-                        + "; use --files N --rows N --dir PATH --memory-mb N");
+                        + "; use --scale F --dir PATH --memory-mb N --duckdb-threads N --datasets abc");
             }
         }
         Path work = dir == null ? Files.createTempDirectory("merge-bench-") : Files.createDirectories(dir);
-        new MergeBenchmark(files, rows, work, memoryMb << 20).run();
+        List<Dataset> datasets = List.of(
+                new Dataset("(a) 1000 small files", (int) Math.max(2, 1000 * scale), 5000, false),
+                new Dataset("(b) 50 large files", 50, (int) Math.max(1, 200_000 * scale), false),
+                new Dataset("(c) (a) sorted by ts", (int) Math.max(2, 1000 * scale), 5000, true));
+        MergeBenchmark bench = new MergeBenchmark(work, memoryMb << 20, threads);
+        System.out.printf("merge memory %d MB, max heap %d MB, DuckDB threads %d, codec %s, scale %.2f%n", memoryMb,
+                Runtime.getRuntime().maxMemory() >> 20, threads, CODEC, scale);
+        bench.warmUp();
+        for (Dataset d : datasets) {
+            if (only.indexOf(d.name.charAt(1)) >= 0) {
+                bench.run(d);
+            }
+        }
+        bench.printTable();
     }
 
-    private void run() throws Exception {
+    /** Compiles the hot paths first, so the first dataset is not measured half interpreted. */
+    private void warmUp() throws Exception {
         Path bucket = work.resolve("bucket");
         deleteTree(bucket);
         LocalObjectStore store = new LocalObjectStore(bucket);
-        System.out.printf("generating %d files x %d rows under %s%n", files, rowsPerFile, bucket);
-        CompactionTask task = generate(store);
-        Path inputs = bucket.resolve("data").resolve(NS);
-        long rows = (long) files * rowsPerFile;
-        System.out.printf("input: %d rows, %.1f MB; merge memory %d MB; max heap %d MB%n", rows, inputBytes / 1e6,
-                memoryBytes >> 20, Runtime.getRuntime().maxMemory() >> 20);
-
+        CompactionTask task = generate(store, new Dataset("warm-up", 40, 5000, true));
         Path spill = Files.createDirectories(work.resolve("spill"));
-        measure("ParquetMerger, file order", rows, () -> {
-            mergeWith(store, task, null, spill);
-        });
-        measure("ParquetMerger, sorted by ts", rows, () -> {
-            mergeWith(store, task, "ts", spill);
-        });
-        measure("DuckDB, no order", rows, () -> duckdbCopy(inputs, work.resolve("duck-unsorted.parquet"), false));
-        measure("DuckDB, ORDER BY ts", rows, () -> duckdbCopy(inputs, work.resolve("duck-sorted.parquet"), true));
-        measure("raw byte copy (I/O floor)", rows, () -> byteCopy(task, store, work.resolve("concatenated.bin")));
-        printTable();
+        for (int i = 0; i < 3; i++) {
+            mergeWith(store, task, null, spill, 200_000, -1);
+            mergeWith(store, task, "ts", spill, 200_000, -1);
+        }
+        deleteTree(bucket);
+    }
+
+    private void run(Dataset d) throws Exception {
+        Path bucket = work.resolve("bucket");
+        deleteTree(bucket);
+        LocalObjectStore store = new LocalObjectStore(bucket);
+        long t0 = System.nanoTime();
+        CompactionTask task = generate(store, d);
+        long inputBytes = task.files.stream().mapToLong(f -> f.size).sum();
+        long rows = (long) d.files * d.rowsPerFile;
+        System.out.printf("%s: %d files x %d rows, %.1f MB, generated in %.1f s%n", d.name, d.files, d.rowsPerFile,
+                inputBytes / 1e6, (System.nanoTime() - t0) / 1e9);
+        Path inputs = bucket.resolve("data").resolve(NS);
+        Path spill = Files.createDirectories(work.resolve("spill"));
+        String sortColumn = d.sorted ? "ts" : null;
+        measure(d, "ours", rows, inputBytes, () -> mergeWith(store, task, sortColumn, spill, rows, -1));
+        if (d.files <= 50) {
+            measure(d, "ours, copy >= 4 MB", rows, inputBytes, () -> mergeWith(store, task, null, spill, rows, 4L << 20));
+        } else if (!d.sorted) {
+            // the small-file case is where re-encoding speed matters
+            measure(d, "parquet-avro rows", rows, inputBytes, () -> avroReencode(store, task, work.resolve("avro.parquet")));
+        }
+        measure(d, "DuckDB", rows, inputBytes, () -> duckdbCopy(inputs, work.resolve("duck.parquet"), d.sorted));
+        measure(d, "raw byte copy", rows, inputBytes, () -> byteCopy(task, store, work.resolve("concatenated.bin")));
         deleteTree(bucket);
         deleteTree(spill);
     }
 
-    private CompactionTask generate(LocalObjectStore store) throws IOException {
+    private CompactionTask generate(LocalObjectStore store, Dataset d) throws IOException {
         Schema tsMillis = LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
         Schema schema = SchemaBuilder.record("Event").namespace("bench").fields()
                 .name("ts").type(tsMillis).noDefault()
@@ -116,19 +156,26 @@ public final class MergeBenchmark {
         List<SourceFile> sources = new ArrayList<>();
         GenericRecord row = new GenericData.Record(schema);
         char[] payload = new char[20];
-        for (int f = 0; f < files; f++) {
+        long[] ts = new long[d.rowsPerFile];
+        for (int f = 0; f < d.files; f++) {
             String writer = "writer-" + f % 20;
-            long fileTime = WINDOW_START + (long) f * 3_600_000L / files;
+            long fileTime = WINDOW_START + (long) f * 3_600_000L / d.files;
             String key = "data/" + NS + "/" + fileTime / 1000 + "-" + writer + "-" + f + ".parquet";
             Path path = store.pathOf(key);
             Files.createDirectories(path.getParent());
+            for (int i = 0; i < ts.length; i++) {
+                // writers overlap in time, so sorting by ts really interleaves files
+                ts[i] = fileTime + random.nextInt(600_000);
+            }
+            if (d.sorted) {
+                Arrays.sort(ts);
+            }
             try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(path))
                     .withSchema(schema).withConf(new PlainParquetConfiguration()).withDataModel(GenericData.get())
                     .withCompressionCodec(CompressionCodecName.SNAPPY)
                     .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
-                for (int i = 0; i < rowsPerFile; i++) {
-                    // Writers overlap in time, so sorting by ts really interleaves files.
-                    row.put("ts", fileTime + random.nextInt(600_000));
+                for (int i = 0; i < d.rowsPerFile; i++) {
+                    row.put("ts", ts[i]);
                     row.put("writer", writer);
                     row.put("seq", (long) i);
                     row.put("user_id", (long) random.nextInt(1_000_000));
@@ -140,83 +187,130 @@ public final class MergeBenchmark {
                     w.write(row);
                 }
             }
-            long size = Files.size(path);
-            inputBytes += size;
-            sources.add(new SourceFile(key, size, "e" + f, writer, f, fileTime));
+            sources.add(new SourceFile(key, Files.size(path), "e" + f, writer, f, fileTime));
         }
         return new CompactionTask(NS, WINDOW_START, WINDOW_START + 3_600_000L, 0, 0, sources);
     }
 
-    private void mergeWith(LocalObjectStore store, CompactionTask task, String sortColumn, Path spill)
-            throws IOException {
-        MergeSettings settings = new MergeSettings(128L << 20, sortColumn, memoryBytes, "SNAPPY", spill.toString());
+    /** @param copyBytes copy threshold, or -1 for the default */
+    private int mergeWith(LocalObjectStore store, CompactionTask task, String sortColumn, Path spill, long rows,
+                          long copyBytes) throws IOException {
+        long rowGroup = MergeSettings.DEFAULT_ROW_GROUP_SIZE;
+        MergeSettings settings = new MergeSettings(1L << 30, sortColumn, memoryBytes, CODEC, spill.toString(), rowGroup,
+                copyBytes < 0 ? MergeSettings.defaultCopyThreshold(rowGroup) : copyBytes);
         StagedWindow staged = new ParquetMerger(store, BucketLayout.defaults(), settings).merge(task);
-        if (staged.totalRows() != (long) files * rowsPerFile || !staged.quarantined.isEmpty()) {
+        if (staged.totalRows() != rows || !staged.quarantined.isEmpty()) {
             throw new IllegalStateException("merge lost rows or quarantined files: " + staged);
         }
+        int rowGroups = 0;
         for (StagedWindow.Part p : staged.parts) {
+            rowGroups += rowGroupsOf(store.pathOf(p.stagingKey));
             store.delete(p.stagingKey);
         }
+        return rowGroups;
     }
 
-    private static void duckdbCopy(Path inputs, Path output, boolean sorted) throws Exception {
-        String source = "read_parquet('" + inputs + "/*.parquet')";
-        String query = "SELECT * FROM " + source + (sorted ? " ORDER BY ts" : "");
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
-            s.execute("COPY (" + query + ") TO '" + output + "' (FORMAT parquet, COMPRESSION snappy)");
+    /**
+     * The re-encode the column-wise path replaced, for comparison: every row read into an Avro GenericRecord and
+     * written back through parquet-avro, into one file with the same codec and row-group size.
+     */
+    private static int avroReencode(LocalObjectStore store, CompactionTask task, Path output) throws IOException {
+        Schema schema;
+        try (ParquetFileReader r = ParquetFileReader.open(store.inputFile(task.files.get(0).key),
+                ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+            schema = new Schema.Parser().parse(r.getFileMetaData().getKeyValueMetaData().get("parquet.avro.schema"));
         }
+        try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(output))
+                .withSchema(schema).withConf(new PlainParquetConfiguration()).withDataModel(GenericData.get())
+                .withCompressionCodec(CompressionCodecName.valueOf(CODEC))
+                .withRowGroupSize(MergeSettings.DEFAULT_ROW_GROUP_SIZE)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
+            for (SourceFile f : task.files) {
+                try (ParquetReader<GenericRecord> r = AvroParquetReader.<GenericRecord>builder(store.inputFile(f.key),
+                        new PlainParquetConfiguration()).withDataModel(GenericData.get()).build()) {
+                    for (GenericRecord g = r.read(); g != null; g = r.read()) {
+                        w.write(g);
+                    }
+                }
+            }
+        }
+        int rowGroups = rowGroupsOf(output);
         Files.delete(output);
+        return rowGroups;
     }
 
-    private static void byteCopy(CompactionTask task, LocalObjectStore store, Path output) throws IOException {
+    private int duckdbCopy(Path inputs, Path output, boolean sorted) throws Exception {
+        String query = "SELECT * FROM read_parquet('" + inputs + "/*.parquet')" + (sorted ? " ORDER BY ts" : "");
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            s.execute("SET threads = " + duckdbThreads);
+            s.execute("COPY (" + query + ") TO '" + output + "' (FORMAT parquet, COMPRESSION " + CODEC + ")");
+        }
+        int rowGroups = rowGroupsOf(output);
+        Files.delete(output);
+        return rowGroups;
+    }
+
+    private static int byteCopy(CompactionTask task, LocalObjectStore store, Path output) throws IOException {
         try (OutputStream out = Files.newOutputStream(output)) {
             for (SourceFile f : task.files) {
                 Files.copy(store.pathOf(f.key), out);
             }
         }
         Files.delete(output);
+        return 0;
+    }
+
+    private static int rowGroupsOf(Path file) throws IOException {
+        try (ParquetFileReader r = ParquetFileReader.open(LocalObjectStore.fileInput(file),
+                ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+            return r.getRowGroups().size();
+        }
     }
 
     @FunctionalInterface
     private interface Work {
-        void run() throws Exception;
+        /** Returns the output's row-group count (0 when it has none). */
+        int run() throws Exception;
     }
 
-    private void measure(String name, long rows, Work work) throws Exception {
+    private void measure(Dataset d, String method, long rows, long inputBytes, Work work) throws Exception {
         System.gc();
         Thread.sleep(200);
         HeapSampler sampler = new HeapSampler();
         sampler.start();
         long t0 = System.nanoTime();
+        int rowGroups;
         try {
-            work.run();
+            rowGroups = work.run();
         } finally {
             sampler.stopSampling();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        Result r = new Result(name, seconds, rows / seconds, inputBytes / 1e6 / seconds, sampler.peak() >> 20);
-        results.add(r);
-        System.out.printf("%-30s %7.2f s%n", name, seconds);
+        results.add(new Result(d.name, method, seconds, rows, inputBytes, sampler.peak() >> 20, rowGroups));
+        System.out.printf("  %-20s %7.2f s%n", method, seconds);
     }
 
     private void printTable() {
-        double duckUnsorted = find("DuckDB, no order").seconds;
-        double duckSorted = find("DuckDB, ORDER BY ts").seconds;
         System.out.println();
-        System.out.printf("| %-28s | %12s | %9s | %8s | %13s | %14s |%n", "method", "rows/s", "MB/s in", "wall s",
-                "peak heap MB", "time vs DuckDB");
-        System.out.println("|------------------------------|--------------|-----------|----------|---------------|----------------|");
+        System.out.println("| dataset | method | rows/s | MB/s in | wall s | peak heap MB | row groups out | ours/DuckDB | ours/floor |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         for (Result r : results) {
-            double reference = r.name.contains("sorted by ts") || r.name.contains("ORDER BY") ? duckSorted : duckUnsorted;
-            System.out.printf("| %-28s | %12.0f | %9.1f | %8.2f | %13d | %13.2fx |%n", r.name, r.rowsPerSecond,
-                    r.mbPerSecond, r.seconds, r.peakHeapMb, r.seconds / reference);
+            Result duck = find(r.dataset, "DuckDB");
+            Result floor = find(r.dataset, "raw byte copy");
+            boolean ours = r.method.startsWith("ours");
+            System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %.2f | %d | %s | %s | %s |%n", r.dataset, r.method,
+                    r.rows / r.seconds, r.inputBytes / 1e6 / r.seconds, r.seconds, r.peakHeapMb,
+                    r.rowGroups == 0 ? "-" : Integer.toString(r.rowGroups),
+                    ours ? String.format(Locale.ROOT, "%.2fx", duck.seconds / r.seconds) : "",
+                    ours ? String.format(Locale.ROOT, "%.2fx", floor.seconds / r.seconds) : "");
         }
-        System.out.println("(time vs DuckDB: sorted runs against DuckDB ORDER BY, others against DuckDB without; "
-                + "DuckDB's own memory is native, outside the Java heap)");
+        System.out.println("(ours/DuckDB and ours/floor are speed ratios: above 1 means ours is faster. Peak heap is "
+                + "sampled JVM heap, garbage included; DuckDB's memory is native, outside it.)");
     }
 
-    private Result find(String name) {
-        return results.stream().filter(r -> r.name.equals(name)).findFirst().orElseThrow();
+    private Result find(String dataset, String method) {
+        return results.stream().filter(r -> r.dataset.equals(dataset) && r.method.equals(method)).findFirst()
+                .orElseThrow();
     }
 
     private static void deleteTree(Path root) throws IOException {
@@ -229,8 +323,6 @@ public final class MergeBenchmark {
             }
         }
     }
-
-    private record Result(String name, double seconds, double rowsPerSecond, double mbPerSecond, long peakHeapMb) {}
 
     /** Samples used heap every few milliseconds; the peak includes garbage not yet collected. */
     private static final class HeapSampler extends Thread {

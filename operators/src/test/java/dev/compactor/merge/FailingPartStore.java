@@ -15,15 +15,25 @@ final class FailingPartStore implements ObjectStore {
 
     private final LocalObjectStore bucket;
     private final String failingKey;
+    private final boolean unchecked;
 
     FailingPartStore(LocalObjectStore bucket, String failingKey) {
+        this(bucket, failingKey, false);
+    }
+
+    /** @param unchecked fail with a RuntimeException, as some store clients do, instead of an IOException */
+    FailingPartStore(LocalObjectStore bucket, String failingKey, boolean unchecked) {
         this.bucket = bucket;
         this.failingKey = failingKey;
+        this.unchecked = unchecked;
     }
 
     @Override
     public OutputFile outputFile(String key) throws IOException {
         if (key.equals(failingKey)) {
+            if (unchecked) {
+                throw new IllegalStateException("injected unchecked write failure for " + key);
+            }
             throw new IOException("injected write failure for " + key);
         }
         return bucket.outputFile(key);

@@ -11,6 +11,8 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -355,6 +357,22 @@ class ParquetMergerTest {
         IOException e = assertThrows(IOException.class, () -> merger.merge(window.task(0)));
 
         assertTrue(e.getMessage().contains("injected write failure"), e.getMessage());
+        assertEquals(List.of(), keys(BucketLayout.STAGING_PREFIX));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "ts"})
+    void anOutputThatFailsUncheckedIsNeverBlamedOnAnInput(String sortColumn) throws IOException {
+        for (int i = 0; i < 3; i++) {
+            window.addEvents("w" + i, 100, i, 1);
+        }
+        String firstPart = layout.stagingPartKey(WindowFiles.NS, WindowFiles.WINDOW_START, 0, 0, 0);
+        ParquetMerger merger = new ParquetMerger(new FailingPartStore(store, firstPart, true), layout,
+                new MergeSettings(128L << 20, sortColumn, 8L << 20, "ZSTD", spill.toString()));
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> merger.merge(window.task(0)));
+
+        assertTrue(e.getMessage().contains("injected unchecked write failure"), e.getMessage());
         assertEquals(List.of(), keys(BucketLayout.STAGING_PREFIX));
     }
 

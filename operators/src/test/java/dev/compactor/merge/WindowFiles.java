@@ -44,7 +44,7 @@ final class WindowFiles {
         return events(writer, rows, 0, 1);
     }
 
-    private static List<GenericRecord> events(String writer, int rows, long tsBase, long tsStep) {
+    static List<GenericRecord> events(String writer, int rows, long tsBase, long tsStep) {
         List<GenericRecord> out = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
             GenericRecord r = new GenericData.Record(EVENT);

@@ -16,11 +16,12 @@ import java.util.ServiceLoader;
 
 /**
  * Entry point of {@code bin/compactor}: runs the compaction job locally, alone or with a demo writer simulator, or
- * on a local multi-process Flink cluster.
+ * on a local multi-process Flink cluster; merges local files once.
  */
 @Command(name = "compactor",
         description = "Compacts small Parquet files into large hour-partitioned ones with Apache Flink.",
-        subcommands = {LocalCommand.class, DemoCommand.class, ClusterCommand.class, BridgeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LocalCommand.class, DemoCommand.class, ClusterCommand.class, BridgeCommand.class,
+                MergeCommand.class, CommandLine.HelpCommand.class})
 public final class CompactorCli implements Runnable {
 
     private static final String OPTIONS_SECTION = "configurationOptions";
@@ -36,7 +37,7 @@ public final class CompactorCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: use 'local', 'demo' or 'cluster'");
+        throw new ParameterException(spec.commandLine(), "missing command: use 'local', 'demo', 'merge' or 'cluster'");
     }
 
     public static void main(String[] args) {

@@ -176,4 +176,25 @@ class CompactorCliTest {
         assertTrue(help.matches("(?s).*--compaction\\.merge-memory\\s+128 mb\\s+Bound on.*"), help);
         assertFalse(help.contains("&quot;") || help.contains("&#"), help);
     }
+
+    @Test
+    void mergeSubcommandChecksItsSizesAndNeedsAnOutputAndInputs() {
+        CommandLine cli = CompactorCli.commandLine();
+        cli.parseArgs("merge", "--out", "o.parquet", "--sort-column", "ts", "--target-file-size", "64 mb", "a.parquet",
+                "b.parquet");
+        MergeCommand merge = cli.getSubcommands().get("merge").getCommand();
+        assertEquals(64L << 20, merge.settings().targetFileSizeBytes());
+        assertEquals("ts", merge.settings().sortColumn());
+        assertEquals("ZSTD", merge.settings().compression());
+        assertEquals(2, merge.inputs.size());
+
+        assertThrows(MissingParameterException.class, () -> CompactorCli.commandLine().parseArgs("merge", "a.parquet"));
+        assertThrows(MissingParameterException.class,
+                () -> CompactorCli.commandLine().parseArgs("merge", "--out", "o.parquet"));
+        StringWriter err = new StringWriter();
+        CommandLine bad = CompactorCli.commandLine();
+        bad.setErr(new PrintWriter(err));
+        assertEquals(2, bad.execute("merge", "--out", "o.parquet", "--target-file-size", "lots", "a.parquet"));
+        assertTrue(err.toString().contains("lots"), err.toString());
+    }
 }

@@ -1,0 +1,189 @@
+package dev.compactor.merge;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroWriteSupport;
+import org.apache.parquet.bytes.HeapByteBufferAllocator;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.SeekableInputStream;
+import org.apache.parquet.schema.MessageType;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One Parquet file written row group by row group, from three kinds of input that may be mixed: rows copied
+ * value by value ({@link RowGroupRows}), Avro records, and whole row groups of another file copied as bytes.
+ * Encoded rows are buffered into the open row group until the caller ends it; an appended row group always
+ * comes after the rows written before it, so the file keeps the order rows arrive in.
+ *
+ * <p>Statistics and page indexes are written for re-encoded row groups and carried over for copied ones.
+ */
+final class RowGroupFileWriter implements AutoCloseable {
+
+    /** Buffered size is summed over all columns, so it is checked only every so many rows. */
+    private static final int ROWS_PER_SIZE_CHECK = 16;
+
+    private final MessageType schema;
+    private final List<ColumnDescriptor> columns;
+    private final ParquetProperties properties;
+    private final BytesInputCompressor compressor;
+    private final ParquetFileWriter file;
+    private final AvroWriteSupport<GenericRecord> avro;
+    private final Map<String, String> metadata;
+
+    private ColumnChunkPageWriteStore pages;
+    private ColumnWriteStore store;
+    private ColumnWriter[] writers;
+    private long openRows;
+    private long rows;
+    private int rowGroups;
+    private long bufferedBytes;
+
+    /**
+     * @param plainColumns dotted paths of the columns to write without a dictionary
+     * @param metadata     key-value metadata of the footer, in addition to the Avro schema parquet-avro readers use
+     */
+    RowGroupFileWriter(OutputFile out, Schema avroSchema, MessageType schema, BytesInputCompressor compressor,
+                       int pageBytes, Set<String> plainColumns, Map<String, String> metadata) throws IOException {
+        this.schema = schema;
+        this.columns = schema.getColumns();
+        this.compressor = compressor;
+        ParquetProperties.Builder props = ParquetProperties.builder()
+                .withPageSize(pageBytes)
+                .withDictionaryPageSize(Math.max(pageBytes, ParquetProperties.DEFAULT_DICTIONARY_PAGE_SIZE / 4))
+                .withAllocator(new HeapByteBufferAllocator());
+        plainColumns.forEach(c -> props.withDictionaryEncoding(c, false));
+        this.properties = props.build();
+        this.file = new ParquetFileWriter(out, schema, ParquetFileWriter.Mode.OVERWRITE, Long.MAX_VALUE, 0,
+                properties.getColumnIndexTruncateLength(), properties.getStatisticsTruncateLength(), false);
+        this.avro = new AvroWriteSupport<>(schema, avroSchema, GenericData.get());
+        // sorted, so the footer's bytes do not depend on hash order
+        this.metadata = new TreeMap<>(avro.init(new PlainParquetConfiguration()).getExtraMetaData());
+        this.metadata.putAll(metadata);
+        file.start();
+    }
+
+    /** Writers of the open row group in output column order; valid until the next call that may end it. */
+    ColumnWriter[] columnWriters() {
+        if (store == null) {
+            openRowGroup();
+        }
+        return writers;
+    }
+
+    /** Completes a row written through {@link #columnWriters()}. */
+    void endRow() {
+        store.endRecord();
+        countRow();
+    }
+
+    void write(GenericRecord record) {
+        if (store == null) {
+            openRowGroup();
+        }
+        avro.write(record);
+        countRow();
+    }
+
+    /** Copies a row group of a file whose schema is exactly this one, ending the open row group first. */
+    void appendRowGroup(SeekableInputStream from, BlockMetaData block, IndexSource indexes) throws IOException {
+        endRowGroup();
+        file.startBlock(block.getRowCount());
+        for (ColumnChunkMetaData chunk : block.getColumns()) {
+            ColumnDescriptor column = schema.getColumnDescription(chunk.getPath().toArray());
+            file.appendColumnChunk(column, from, chunk, null, indexes.columnIndex(chunk), indexes.offsetIndex(chunk));
+        }
+        file.endBlock();
+        rows += block.getRowCount();
+        rowGroups++;
+    }
+
+    /** Writes the open row group, if it has rows. */
+    void endRowGroup() throws IOException {
+        if (store == null) {
+            return;
+        }
+        if (openRows > 0) {
+            file.startBlock(openRows);
+            store.flush();
+            pages.flushToFileWriter(file);
+            file.endBlock();
+            rowGroups++;
+        }
+        store.close();
+        pages.close();
+        store = null;
+        pages = null;
+        openRows = 0;
+        bufferedBytes = 0;
+    }
+
+    /** Encoded bytes of the open row group so far (refreshed every few rows). */
+    long bufferedBytes() {
+        return bufferedBytes;
+    }
+
+    /** Bytes in the file so far, the open row group not included. */
+    long writtenBytes() throws IOException {
+        return file.getPos();
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    int rowGroups() {
+        return rowGroups;
+    }
+
+    /** Ends the open row group and writes the footer. */
+    @Override
+    public void close() throws IOException {
+        endRowGroup();
+        file.end(metadata);
+    }
+
+    private void openRowGroup() {
+        pages = new ColumnChunkPageWriteStore(compressor, schema, properties.getAllocator(),
+                properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled());
+        store = properties.newColumnWriteStore(schema, pages, pages);
+        writers = new ColumnWriter[columns.size()];
+        for (int c = 0; c < writers.length; c++) {
+            writers[c] = store.getColumnWriter(columns.get(c));
+        }
+        avro.prepareForWrite(new ColumnIOFactory(false).getColumnIO(schema).getRecordWriter(store));
+    }
+
+    private void countRow() {
+        openRows++;
+        rows++;
+        if (openRows % ROWS_PER_SIZE_CHECK == 0) {
+            bufferedBytes = store.getBufferedSize();
+        }
+    }
+
+    /** Where the page indexes of a copied row group come from. */
+    interface IndexSource {
+        org.apache.parquet.internal.column.columnindex.ColumnIndex columnIndex(ColumnChunkMetaData chunk)
+                throws IOException;
+
+        org.apache.parquet.internal.column.columnindex.OffsetIndex offsetIndex(ColumnChunkMetaData chunk)
+                throws IOException;
+    }
+}

@@ -1,0 +1,239 @@
+package dev.compactor.merge;
+
+import dev.compactor.store.LocalObjectStore;
+import org.apache.avro.Schema;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.schema.MessageType;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.PriorityQueue;
+
+/**
+ * Streams inputs that are each sorted by the sort column into one sorted output: a k-way merge over the inputs'
+ * rows, one decoded row group per input in memory, values copied column by column. When the inputs' row groups
+ * do not fit in the read budget together, neighbouring inputs are first merged into sort runs (local files with
+ * small row groups) until they do.
+ *
+ * <p>It trusts nothing: the output is checked to be in order as it is written, and the first row out of order
+ * ends the merge with {@link UnsortedInputException}, so the caller can sort the window another way.
+ *
+ * <p>Stable: ties keep input order, since groups are neighbours and the heap breaks ties by source index.
+ */
+final class SortedMerge {
+
+    private final Schema avroSchema;
+    private final MessageType schema;
+    private final SortColumn key;
+    private final long readBudgetBytes;
+    private final long runRowGroupBytes;
+    private final BytesInputCompressor runCompressor;
+    private final SpillDirectory spill;
+    /** Runs are read once, seconds later: a dictionary per small row group would cost more than it saves. */
+    private final Set<String> allColumns;
+    private int runsWritten;
+    private int passes;
+
+    SortedMerge(Schema avroSchema, MessageType schema, SortColumn key, long readBudgetBytes, long runRowGroupBytes,
+                BytesInputCompressor runCompressor, SpillDirectory spill) {
+        this.avroSchema = avroSchema;
+        this.schema = schema;
+        this.key = key;
+        this.readBudgetBytes = readBudgetBytes;
+        this.runRowGroupBytes = runRowGroupBytes;
+        this.runCompressor = runCompressor;
+        this.spill = spill;
+        this.allColumns = schema.getColumns().stream().map(c -> String.join(".", c.getPath())).collect(Collectors.toSet());
+    }
+
+    /** A sorted stream of rows: a source file (with its footer) or a sort run (footer null). */
+    record Source(InputFile file, InputFooter footer, ColumnMapping mapping, long memoryBytes, Path run) {
+
+        static Source of(InputFile file, InputFooter footer, ColumnMapping mapping) {
+            long memory = footer.rowGroups().stream()
+                    .mapToLong(b -> b.getCompressedSize() + b.getTotalByteSize()).max().orElse(0);
+            return new Source(file, footer, mapping, memory, null);
+        }
+
+        String name() {
+            return footer != null ? footer.key() : run.getFileName().toString();
+        }
+    }
+
+    void mergeInto(List<Source> sources, ColumnRowSink sink) throws IOException {
+        List<Source> current = sources;
+        while (current.size() > 1 && !fits(current)) {
+            current = mergePass(current);
+        }
+        merge(current, sink);
+        passes++;
+        for (Source s : current) {
+            if (s.run() != null) {
+                spill.delete(s.run());
+            }
+        }
+    }
+
+    int runsWritten() {
+        return runsWritten;
+    }
+
+    int passes() {
+        return passes;
+    }
+
+    private boolean fits(List<Source> sources) {
+        return sources.stream().mapToLong(Source::memoryBytes).sum() <= readBudgetBytes;
+    }
+
+    /** Merges neighbouring groups that fit the budget (at least two sources each) into runs. */
+    private List<Source> mergePass(List<Source> input) throws IOException {
+        List<Source> output = new ArrayList<>();
+        int i = 0;
+        while (i < input.size()) {
+            int end = i + 1;
+            long memory = input.get(i).memoryBytes();
+            while (end < input.size() && (end - i < 2 || memory + input.get(end).memoryBytes() <= readBudgetBytes)) {
+                memory += input.get(end).memoryBytes();
+                end++;
+            }
+            List<Source> group = input.subList(i, end);
+            output.add(group.size() == 1 ? group.get(0) : writeRun(group));
+            i = end;
+        }
+        passes++;
+        return output;
+    }
+
+    private Source writeRun(List<Source> group) throws IOException {
+        Path run = spill.newRunFile();
+        try (RowGroupFileWriter out = new RowGroupFileWriter(new LocalOutputFile(run), avroSchema, schema,
+                runCompressor, (int) Math.min(runRowGroupBytes, 1 << 20), allColumns, Map.of())) {
+            merge(group, new ColumnRowSink() {
+                @Override
+                public ColumnWriter[] columnWriters() {
+                    return out.columnWriters();
+                }
+
+                @Override
+                public void endRow() throws IOException {
+                    out.endRow();
+                    if (out.bufferedBytes() >= runRowGroupBytes) {
+                        out.endRowGroup();
+                    }
+                }
+            });
+        }
+        for (Source s : group) {
+            if (s.run() != null) {
+                spill.delete(s.run());
+            }
+        }
+        runsWritten++;
+        // a run's row groups are small and uncompressed: it holds one of them at a time when read
+        return new Source(LocalObjectStore.fileInput(run), null, ColumnMapping.identity(schema),
+                2 * runRowGroupBytes, run);
+    }
+
+    private void merge(List<Source> group, ColumnRowSink sink) throws IOException {
+        List<Cursor> cursors = new ArrayList<>();
+        key.forget();
+        try {
+            PriorityQueue<Cursor> heads = new PriorityQueue<>(Math.max(1, group.size()), this::compare);
+            for (Source s : group) {
+                Cursor c = new Cursor(cursors.size(), s, SourceRowGroups.open(s.file(), s.footer(), s.mapping()));
+                cursors.add(c);
+                if (c.advance()) {
+                    heads.add(c);
+                }
+            }
+            Cursor c = heads.poll();
+            while (c != null) {
+                if (key.beforeLast(c.rows)) {
+                    throw new UnsortedInputException(c.source.name());
+                }
+                key.remember(c.rows);
+                c.copyRow(sink.columnWriters());
+                sink.endRow();
+                if (!c.advance()) {
+                    c = heads.poll();
+                } else if (!heads.isEmpty() && compare(c, heads.peek()) > 0) {
+                    // Only when another input's head comes first does the heap get involved: inputs that
+                    // overlap little are copied in long stretches.
+                    heads.add(c);
+                    c = heads.poll();
+                }
+            }
+        } finally {
+            closeAll(cursors);
+        }
+    }
+
+    private int compare(Cursor a, Cursor b) {
+        int byKey = key.compare(a.rows, b.rows);
+        return byKey != 0 ? byKey : Integer.compare(a.index, b.index);
+    }
+
+    private static void closeAll(List<Cursor> cursors) throws IOException {
+        IOException first = null;
+        for (Cursor c : cursors) {
+            try {
+                c.groups.close();
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** The current row of one source. */
+    private static final class Cursor {
+        final int index;
+        final Source source;
+        final SourceRowGroups groups;
+        RowGroupRows rows;
+
+        Cursor(int index, Source source, SourceRowGroups groups) {
+            this.index = index;
+            this.source = source;
+            this.groups = groups;
+        }
+
+        /** Moves to a row, decoding the next row group when this one is done; false at the end. */
+        boolean advance() throws IOException {
+            while (rows == null || !rows.hasRow()) {
+                if (rows != null) {
+                    rows.close();
+                    rows = null;
+                }
+                if (!groups.hasNext()) {
+                    return false;
+                }
+                rows = groups.decodeNext();
+            }
+            return true;
+        }
+
+        void copyRow(ColumnWriter[] writers) throws IOException {
+            try {
+                rows.copyRow(writers);
+            } catch (RuntimeException e) {
+                throw SourceRowGroups.failure(source.footer(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.compactor.merge;
+
+import dev.compactor.store.LocalObjectStore;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.schema.MessageType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SortedMergeTest {
+
+    @TempDir
+    Path bucket;
+    @TempDir
+    Path spillRoot;
+
+    private final CodecFactory codecs = new CodecFactory(new PlainParquetConfiguration(), 1 << 20);
+    private final Schema avro = WindowFiles.EVENT;
+    private final MessageType schema = new AvroSchemaConverter(new PlainParquetConfiguration()).convert(avro);
+
+    @AfterEach
+    void release() {
+        codecs.release();
+    }
+
+    @Test
+    void mergesSortedInputsThroughRunsWhenTheyExceedTheReadBudgetAndKeepsTiesInInputOrder() throws IOException {
+        LocalObjectStore store = new LocalObjectStore(bucket);
+        WindowFiles window = new WindowFiles(store);
+        List<GenericRecord> all = new ArrayList<>();
+        for (int f = 0; f < 12; f++) {
+            // steps of 3 with offsets 0..2 repeat: many equal keys across files
+            all.addAll(window.addEvents("w" + f, 400, f % 3, 3));
+        }
+        all.sort(RowOrder.by(avro, "ts"));
+        List<SortedMerge.Source> sources = sources(store, window);
+        long oneInput = sources.get(0).memoryBytes();
+
+        Path out = bucket.resolve("merged.parquet");
+        SortedMerge merge;
+        try (SpillDirectory spill = new SpillDirectory(spillRoot)) {
+            merge = newMerge(3 * oneInput, spill);
+            writeTo(out, merge, sources);
+        }
+
+        assertTrue(merge.runsWritten() >= 4, "runs: " + merge.runsWritten());
+        assertTrue(merge.passes() >= 2, "passes: " + merge.passes());
+        assertEquals(WindowFiles.asText(all), WindowFiles.asText(window.readObject("merged.parquet")));
+        try (Stream<Path> left = Files.list(spillRoot)) {
+            assertEquals(List.of(), left.toList());
+        }
+    }
+
+    @Test
+    void rowsOutOfOrderEndTheMerge() throws IOException {
+        LocalObjectStore store = new LocalObjectStore(bucket);
+        WindowFiles window = new WindowFiles(store);
+        window.addEvents("w0", 100, 0, 1);
+        window.addEvents("w1", 100, 1000, -1);
+
+        try (SpillDirectory spill = new SpillDirectory(spillRoot)) {
+            SortedMerge merge = newMerge(64L << 20, spill);
+            UnsortedInputException e = assertThrows(UnsortedInputException.class,
+                    () -> writeTo(bucket.resolve("merged.parquet"), merge, sources(store, window)));
+            assertTrue(e.getMessage().contains("w1"), e.getMessage());
+        }
+    }
+
+    private SortedMerge newMerge(long readBudget, SpillDirectory spill) {
+        SortColumn key = SortColumn.of(avro, schema, "ts").orElseThrow();
+        return new SortedMerge(avro, schema, key, readBudget, 16L << 10,
+                codecs.getCompressor(CompressionCodecName.UNCOMPRESSED), spill);
+    }
+
+    private List<SortedMerge.Source> sources(LocalObjectStore store, WindowFiles window) throws IOException {
+        List<SortedMerge.Source> sources = new ArrayList<>();
+        for (SourceFile f : window.task(0).files) {
+            InputFooter footer = InputFooter.read(store, f.key, f.size);
+            sources.add(SortedMerge.Source.of(store.inputFile(f.key), footer,
+                    ColumnMapping.between(footer.parquetSchema(), schema).orElseThrow()));
+        }
+        return sources;
+    }
+
+    private void writeTo(Path file, SortedMerge merge, List<SortedMerge.Source> sources) throws IOException {
+        try (RowGroupFileWriter out = new RowGroupFileWriter(new LocalOutputFile(file), avro, schema,
+                codecs.getCompressor(CompressionCodecName.SNAPPY), 64 << 10, Set.of(), Map.of())) {
+            merge.mergeInto(sources, new ColumnRowSink() {
+                @Override
+                public ColumnWriter[] columnWriters() {
+                    return out.columnWriters();
+                }
+
+                @Override
+                public void endRow() {
+                    out.endRow();
+                }
+            });
+        }
+    }
+}
