@@ -30,9 +30,9 @@ class LocalFileMergeTest {
     void mergesLocalFilesIntoOneOutputAndLeavesNothingElseBehind() throws IOException {
         BucketFixture files = new BucketFixture(dir.resolve("in"));
         List<Path> inputs = List.of(
-                files.store.pathOf(files.writeSource("ns", 1000, "w1", 1, 300)),
-                files.store.pathOf(files.writeSource("ns", 1001, "w2", 2, 200)),
-                files.store.pathOf(files.writeSource("ns", 1002, "w3", 3, 100)));
+                dir.resolve("in").resolve(files.writeSource("ns", 1000, "w1", 1, 300)),
+                dir.resolve("in").resolve(files.writeSource("ns", 1001, "w2", 2, 200)),
+                dir.resolve("in").resolve(files.writeSource("ns", 1002, "w3", 3, 100)));
         Path out = dir.resolve("out").resolve("merged.parquet");
         Files.createDirectories(out.getParent());
 
@@ -58,7 +58,7 @@ class LocalFileMergeTest {
     @Test
     void aBadInputFailsTheMergeAndWritesNothing() throws IOException {
         BucketFixture files = new BucketFixture(dir.resolve("in"));
-        Path good = files.store.pathOf(files.writeSource("ns", 1000, "w1", 1, 10));
+        Path good = dir.resolve("in").resolve(files.writeSource("ns", 1000, "w1", 1, 10));
         Path bad = dir.resolve("bad.parquet");
         Files.writeString(bad, "not parquet");
         Path out = dir.resolve("merged.parquet");
