@@ -15,11 +15,14 @@ import java.util.List;
 
 /**
  * Entry point of {@code bin/compactor}: runs the compaction job locally, alone or with a demo writer simulator, or
- * on a local multi-process Flink cluster.
+ * on a local multi-process Flink cluster; serves the status API alone; and wraps the API for operators.
  */
 @Command(name = "compactor",
         description = "Compacts small Parquet files into large hour-partitioned ones with Apache Flink.",
-        subcommands = {LocalCommand.class, DemoCommand.class, ClusterCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LocalCommand.class, DemoCommand.class, ClusterCommand.class, ApiCommand.class,
+                StatusCommand.class, HealthCommand.class, ControlClientCommands.TriggerCheck.class,
+                ControlClientCommands.Rollback.class, ControlClientCommands.SetPriority.class,
+                ControlClientCommands.Reset.class, ControlClientCommands.Cleanup.class, CommandLine.HelpCommand.class})
 public final class CompactorCli implements Runnable {
 
     private static final String OPTIONS_SECTION = "configurationOptions";
@@ -35,7 +38,8 @@ public final class CompactorCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: use 'local', 'demo' or 'cluster'");
+        throw new ParameterException(spec.commandLine(), "missing command: use 'local', 'demo', 'cluster', 'api', "
+                + "'status', 'health', 'trigger-check', 'rollback', 'set-priority', 'reset' or 'cleanup'");
     }
 
     public static void main(String[] args) {
@@ -44,7 +48,7 @@ public final class CompactorCli implements Runnable {
     }
 
     /** The configured command line, shared by main and the tests. */
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new CompactorCli());
         // option values may start with '@' (a payload, a tag); they are never argument files
         cli.setExpandAtFiles(false);

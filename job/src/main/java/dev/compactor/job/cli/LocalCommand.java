@@ -4,6 +4,7 @@ import dev.compactor.job.CompactorOptions;
 import dev.compactor.job.InvalidOptionException;
 import dev.compactor.job.LocalRunner;
 import dev.compactor.job.OptionArguments;
+import dev.compactor.job.api.RunningApi;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;
@@ -13,6 +14,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -50,8 +52,10 @@ final class LocalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LocalRunner runner = LocalRunner.of(configuration());
         JobClient job = runner.start();
-        spec.commandLine().getOut().printf("Compacting bucket %s%nDashboard: %s%nLogs: %s%nPress Ctrl-C to stop.%n",
-                runner.bucket(), runner.dashboardUrl(), System.getProperty("log.file", "(log4j default)"));
-        return new ForegroundJob(job, List.of(), spec.commandLine().getOut()).await();
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("Compacting bucket %s%nDashboard: %s%n", runner.bucket(), runner.dashboardUrl());
+        RunningApi api = LocalStatusApi.start(runner.configuration(), job, out);
+        out.printf("Logs: %s%nPress Ctrl-C to stop.%n", System.getProperty("log.file", "(log4j default)"));
+        return new ForegroundJob(job, List.of(api::close), out).await();
     }
 }
