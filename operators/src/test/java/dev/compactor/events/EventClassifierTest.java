@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -153,6 +154,37 @@ class EventClassifierTest {
         String key = LAYOUT.stagedMarkerKey("app/users", 1_714_561_200_000L, 2, 7);
         assertEquals(BucketEvent.windowStaged("app/users", key, 1_714_561_200_000L, 2, 7),
                 classifier.classify(created(key)).event());
+    }
+
+    @Test
+    void controlObjectsAreCommandsWithEverythingInTheirName() {
+        for (ControlCommand command : List.of(ControlCommand.of("1714561200000-0a1b2c3d", ControlCommand.Kind.RESET),
+                ControlCommand.of("1714561200000-0a1b2c3d", ControlCommand.Kind.TRIGGER_CHECK),
+                ControlCommand.of("1714561200000-0a1b2c3d", ControlCommand.Kind.CLEANUP),
+                ControlCommand.rollback("1714561200001-ffffffff", 1_714_561_200_000L),
+                ControlCommand.setPriority("1714561200002-00000000", 3))) {
+            String key = command.objectKey("app/users");
+            BucketEvent e = classifier.classify(created(key)).event();
+            assertEquals(BucketEvent.control("app/users", key, command), e);
+            assertEquals(command, e.toCommand());
+        }
+        assertTrue(classifier.classify(deleted("_control/users/1714561200000-0a1b2c3d.reset.json")).isIgnored());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"_control/users/1714561200000-0a1b2c3d.priority-7.json",
+            "_control/users/1714561200000-0a1b2c3d.drop-table.json", "_control/users/reset.json",
+            "_control/1714561200000-0a1b2c3d.reset.json", "_control/../1714561200000-0a1b2c3d.reset.json"})
+    void malformedControlObjectsAreRejected(String key) {
+        assertRejected(created(key), RejectReason.MALFORMED_NAME, "");
+    }
+
+    @Test
+    void operatorNamespacesAreCheckedLikeKeys() {
+        assertEquals("app/users", ControlCommand.checkNamespace("app/users"));
+        for (String bad : new String[] {"", "/users", "a/../b", "users/", "a\u0001b", "year=2024"}) {
+            assertThrows(IllegalArgumentException.class, () -> ControlCommand.checkNamespace(bad), bad);
+        }
     }
 
     @ParameterizedTest
