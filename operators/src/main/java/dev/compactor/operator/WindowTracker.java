@@ -102,6 +102,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private transient Counter attemptsFailed;
     private transient Counter windowsFailed;
     private transient Counter invalidTransitions;
+    private transient NamespaceGauges namespaceGauges;
 
     public WindowTracker(SchedulingRules rules) {
         this.rules = Objects.requireNonNull(rules, "rules");
@@ -141,6 +142,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         attemptsFailed = metrics.counter(CompactorMetrics.ATTEMPTS_FAILED);
         windowsFailed = metrics.counter(CompactorMetrics.WINDOWS_FAILED);
         invalidTransitions = metrics.counter(CompactorMetrics.INVALID_TRANSITIONS);
+        namespaceGauges = new NamespaceGauges(metrics, System::currentTimeMillis);
     }
 
     @Override
@@ -548,6 +550,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
                 rules.priorities().waitAfterEndMs(priority), rules.backpressure().level(inFlight).runbookName(),
                 windowRules.processingTimeoutMs(), known, active, snapshots, compactedAt == null ? 0 : compactedAt,
                 lastCommand.value());
+        namespaceGauges.update(snapshot);
         String json = StatusJson.write(snapshot);
         status.update(json);
         ctx.output(STATUS, new StatusUpdate(key, json));

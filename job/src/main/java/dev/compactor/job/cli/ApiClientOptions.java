@@ -49,8 +49,12 @@ final class ApiClientOptions {
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IOException("cannot reach the status API at " + base + " (" + e + ")", e);
+        }
         return new Answer(response.statusCode(), JSON.readTree(response.body()));
     }
 
