@@ -88,13 +88,13 @@ public final class CompactorPipeline {
         return fromObjectEvents(bucketWatch(env, conf, storeFactory), conf, storeFactory);
     }
 
-    /** Object events of a local bucket: the watcher lists the data, manifest, staging and control prefixes. */
+    /** Object events of a local bucket: the watcher lists the data, manifest, staging, control, quarantine prefixes. */
     static DataStream<ObjectEvent> bucketWatch(StreamExecutionEnvironment env, Configuration conf,
                                                ObjectStoreFactory storeFactory) {
         BucketLayout layout = new BucketLayout(conf.get(CompactorOptions.DATA_PREFIX));
         BucketWatchSource source = new BucketWatchSource(storeFactory,
                 List.of(layout.dataPrefix(), BucketLayout.MANIFEST_PREFIX, BucketLayout.STAGING_PREFIX,
-                        BucketLayout.CONTROL_PREFIX),
+                        BucketLayout.CONTROL_PREFIX, BucketLayout.QUARANTINE_PREFIX),
                 conf.get(CompactorOptions.POLL_INTERVAL));
         return env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "bucket watch", TypeInformation.of(ObjectEvent.class))

@@ -20,7 +20,9 @@ public class BucketEvent {
         /** A merge attempt gave up (its retries spent, or the window's data made it fail); the reason is in {@link #key}'s object. */
         WINDOW_FAILED,
         /** An operator's {@link ControlCommand}, written under {@code _control/}. */
-        CONTROL
+        CONTROL,
+        /** The commit set a source file aside under {@code _quarantine/} (its reason object appeared). */
+        FILE_QUARANTINED
     }
 
     public Type type;
@@ -55,6 +57,12 @@ public class BucketEvent {
 
     public static BucketEvent fileRemoved(String namespace, String key, long fileTimeMillis) {
         BucketEvent e = of(Type.FILE_REMOVED, namespace, key);
+        e.fileTimeMillis = fileTimeMillis;
+        return e;
+    }
+
+    public static BucketEvent fileQuarantined(String namespace, String key, long fileTimeMillis) {
+        BucketEvent e = of(Type.FILE_QUARANTINED, namespace, key);
         e.fileTimeMillis = fileTimeMillis;
         return e;
     }

@@ -18,7 +18,7 @@ public final class EventClassifier implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Prefixes the job (or an operator) writes to that no event needs to act on. */
-    static final List<String> NO_ACTION_PREFIXES = List.of(BucketLayout.QUARANTINE_PREFIX, "_state/", "_rejected/");
+    static final List<String> NO_ACTION_PREFIXES = List.of("_state/", "_rejected/");
 
     private static final Pattern MANIFEST_FILE = Pattern.compile("(\\d+)-g(\\d+)\\.json");
     private static final Pattern STAGING_DIR = Pattern.compile("(\\d+)-g(\\d+)-a(\\d+)");
@@ -53,6 +53,9 @@ public final class EventClassifier implements Serializable {
             }
             if (key.startsWith(BucketLayout.CONTROL_PREFIX)) {
                 return classifyControl(e, key.substring(BucketLayout.CONTROL_PREFIX.length()));
+            }
+            if (key.startsWith(BucketLayout.QUARANTINE_PREFIX)) {
+                return classifyQuarantine(e, key.substring(BucketLayout.QUARANTINE_PREFIX.length()));
             }
         } catch (InvalidNameException bad) {
             return Classification.rejected(RejectReason.MALFORMED_NAME,
@@ -141,6 +144,20 @@ public final class EventClassifier implements Serializable {
         String namespace = KeyNameRules.validateNamespace(slash < 0 ? "" : path.substring(0, slash));
         ControlCommand command = ControlCommand.parseFileName(path.substring(slash + 1));
         return Classification.accepted(BucketEvent.control(namespace, e.key, command));
+    }
+
+    /** Each quarantined file has one reason object; that is the one counted. */
+    private Classification classifyQuarantine(ObjectEvent e, String path) throws InvalidNameException {
+        int slash = path.lastIndexOf('/');
+        String fileName = path.substring(slash + 1);
+        if (e.action == ObjectEvent.Action.DELETED || !fileName.endsWith(BucketLayout.REASON_SUFFIX)) {
+            return Classification.ignored("quarantine object '" + Printable.excerpt(e.key)
+                    + "' other than a new reason needs no action");
+        }
+        String namespace = KeyNameRules.validateNamespace(slash < 0 ? "" : path.substring(0, slash));
+        SourceFileName name = SourceFileName.parse(fileName.substring(0,
+                fileName.length() - BucketLayout.REASON_SUFFIX.length()));
+        return Classification.accepted(BucketEvent.fileQuarantined(namespace, e.key, name.epochSeconds() * 1000));
     }
 
     private static long windowStart(String digits) throws InvalidNameException {

@@ -37,7 +37,7 @@ public final class TrackerKey implements KeySelector<BucketEvent, String> {
             return e.namespace;
         }
         long windowStart = switch (e.type) {
-            case FILE_ADDED, FILE_REMOVED -> rules.windowStartOf(e.fileTimeMillis);
+            case FILE_ADDED, FILE_REMOVED, FILE_QUARANTINED -> rules.windowStartOf(e.fileTimeMillis);
             case WINDOW_STAGED, WINDOW_FAILED, WINDOW_COMMITTED, CONTROL -> e.windowStart;
         };
         return e.namespace + "#" + windowStart;

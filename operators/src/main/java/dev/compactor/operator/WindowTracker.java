@@ -88,6 +88,9 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private transient ValueState<Integer> priorityOverride;
     private transient ValueState<Long> lastCompaction;
     private transient ValueState<String> lastCommand;
+    /** Keys of the reason objects of quarantined files, so a rewritten reason is not counted twice. */
+    private transient MapState<String, Boolean> quarantined;
+    private transient ValueState<Long> quarantinedCount;
     private transient ValueState<String> status;
 
     private transient Counter filesAdded;
@@ -125,6 +128,9 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         priorityOverride = getRuntimeContext().getState(new ValueStateDescriptor<>("priority-override", Types.INT));
         lastCompaction = getRuntimeContext().getState(new ValueStateDescriptor<>("last-compaction", Types.LONG));
         lastCommand = getRuntimeContext().getState(new ValueStateDescriptor<>("last-command", Types.STRING));
+        quarantined = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("quarantined", Types.STRING, Types.BOOLEAN));
+        quarantinedCount = getRuntimeContext().getState(new ValueStateDescriptor<>("quarantined-count", Types.LONG));
         ValueStateDescriptor<String> statusDescriptor = new ValueStateDescriptor<>("status", Types.STRING);
         statusDescriptor.setQueryable(STATUS_QUERYABLE_NAME);
         status = getRuntimeContext().getState(statusDescriptor);
@@ -161,6 +167,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
                 dispatchReadyWindows(ctx.timerService(), out);
             }
             case CONTROL -> applyCommand(event, ctx.timerService(), out);
+            case FILE_QUARANTINED -> countQuarantined(event);
             default -> throw new IllegalStateException("unknown event type " + event.type);
         }
         publishStatus(ctx);
@@ -445,6 +452,14 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         void run() throws InvalidTransitionException;
     }
 
+    private void countQuarantined(BucketEvent e) throws Exception {
+        if (!quarantined.contains(e.key)) {
+            quarantined.put(e.key, Boolean.TRUE);
+            Long count = quarantinedCount.value();
+            quarantinedCount.update(count == null ? 1 : count + 1);
+        }
+    }
+
     /** An operator's command: its effect is state like any other, so it is checkpointed and shows in the status. */
     private void applyCommand(BucketEvent e, TimerService timers, Collector<CompactionTask> out) throws Exception {
         ControlCommand command = e.toCommand();
@@ -475,7 +490,8 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private void rollBack(ControlCommand command, TimerService timers) throws Exception {
         List<WindowRecord> rolledBack = new ArrayList<>();
         for (WindowRecord window : windows.values()) {
-            if (window.windowStart == command.windowStart() && apply(window, "rollback " + command.id(),
+            if (window.windowStart == command.windowStart() && window.state != WindowState.PENDING
+                    && apply(window, "rollback " + command.id(),
                     () -> window.rolledBack("rolled back by control command " + command.id()))) {
                 rolledBack.add(window);
             }
@@ -498,6 +514,8 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         writers.clear();
         priorityOverride.clear();
         lastCompaction.clear();
+        quarantined.clear();
+        quarantinedCount.clear();
     }
 
     /** Drops pending generations left without files and writers no longer active. */
@@ -546,10 +564,11 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         String ns = namespace.value();
         int priority = priorityOf(ns);
         Long compactedAt = lastCompaction.value();
+        Long quarantinedFiles = quarantinedCount.value();
         NamespaceSnapshot snapshot = new NamespaceSnapshot(key, ns, priority, priorityOverride.value() != null,
                 rules.priorities().waitAfterEndMs(priority), rules.backpressure().level(inFlight).runbookName(),
                 windowRules.processingTimeoutMs(), known, active, snapshots, compactedAt == null ? 0 : compactedAt,
-                lastCommand.value());
+                quarantinedFiles == null ? 0 : quarantinedFiles, lastCommand.value());
         namespaceGauges.update(snapshot);
         String json = StatusJson.write(snapshot);
         status.update(json);

@@ -8,7 +8,8 @@ import java.util.TreeSet;
 
 /**
  * The runbook's namespace status ({@code GET /compaction/status}), field for field, plus our additions:
- * {@code failedWindows}, {@code lastCompactionTime} and {@code lastCommand} (the newest control command applied).
+ * {@code failedWindows}, {@code quarantinedFiles}, {@code lastCompactionTime} and {@code lastCommand} (the newest
+ * control command applied).
  *
  * <p>A sharded namespace publishes one snapshot per shard ({@code namespace#windowStart}); its status is their
  * union: windows and writers of every shard, the worst backpressure of any shard (each shard counts its own windows
@@ -17,7 +18,8 @@ import java.util.TreeSet;
 public record NamespaceStatus(String namespace, int priority, long effectiveMaxWaitTimeMs, String backpressure,
                               int activeWindows, QueueMetrics queueMetrics, Health health, List<String> knownWriters,
                               List<String> activeWriters, long oldestWindowAge, long totalPendingFiles,
-                              int windowsStuckInProcessing, int failedWindows, String lastCompactionTime,
+                              int windowsStuckInProcessing, int failedWindows, long quarantinedFiles,
+                              String lastCompactionTime,
                               String lastCommand, List<WindowStatus> windows) {
 
     private static final List<String> BACKPRESSURE_ORDER = List.of("none", "normal", "severe");
@@ -33,6 +35,7 @@ public record NamespaceStatus(String namespace, int priority, long effectiveMaxW
         List<WindowSnapshot> windows = new ArrayList<>();
         String backpressure = "none";
         long lastCompaction = 0;
+        long quarantined = 0;
         String lastCommand = null;
         for (NamespaceSnapshot shard : shards) {
             known.addAll(shard.knownWriters());
@@ -42,6 +45,7 @@ public record NamespaceStatus(String namespace, int priority, long effectiveMaxW
                 backpressure = shard.backpressure();
             }
             lastCompaction = Math.max(lastCompaction, shard.lastCompactionTime());
+            quarantined += shard.quarantinedFiles();
             if (shard.lastCommand() != null && (lastCommand == null || shard.lastCommand().compareTo(lastCommand) > 0)) {
                 lastCommand = shard.lastCommand();
             }
@@ -75,7 +79,7 @@ public record NamespaceStatus(String namespace, int priority, long effectiveMaxW
         Health health = rule.evaluate(stuck, oldestAge, activeWindows, pendingFiles, failed);
         return new NamespaceStatus(first.namespace(), first.priority(), first.effectiveMaxWaitTimeMs(), backpressure,
                 activeWindows, new QueueMetrics(pending, processing, dispatched), health, List.copyOf(known),
-                List.copyOf(active), oldestAge, pendingFiles, stuck, failed,
+                List.copyOf(active), oldestAge, pendingFiles, stuck, failed, quarantined,
                 lastCompaction == 0 ? null : Instant.ofEpochMilli(lastCompaction).toString(), lastCommand,
                 windows.stream().map(WindowStatus::of).toList());
     }

@@ -171,6 +171,14 @@ class EventClassifierTest {
         assertTrue(classifier.classify(deleted("_control/users/1714561200000-0a1b2c3d.reset.json")).isIgnored());
     }
 
+    @Test
+    void quarantineReasonIsAFileQuarantinedOfItsSourcesWindow() {
+        String key = LAYOUT.quarantineReasonKey("data/app/users/1714564800-w1-3.parquet");
+        assertEquals(BucketEvent.fileQuarantined("app/users", key, 1_714_564_800_000L),
+                classifier.classify(created(key)).event());
+        assertTrue(classifier.classify(deleted(key)).isIgnored());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"_control/users/1714561200000-0a1b2c3d.priority-7.json",
             "_control/users/1714561200000-0a1b2c3d.drop-table.json", "_control/users/reset.json",
@@ -190,8 +198,7 @@ class EventClassifierTest {
     @ParameterizedTest
     @ValueSource(strings = {"_staging/users/1714561200000-g0-a0/p0.parquet",
             "_staging/users/1714561200000-g0-a1/p12.parquet", "_staging/stray.txt",
-            "_quarantine/data/users/1714564800-w-0.parquet",
-            "_quarantine/data/users/1714564800-w-0.parquet.reason.json",
+            "_quarantine/users/1714564800-w-0.parquet",
             "_state/checkpoint-17", "_rejected/data/users/x.parquet"})
     void ownObjectsThatNeedNoActionAreIgnored(String key) {
         for (ObjectEvent e : new ObjectEvent[]{created(key), deleted(key)}) {

@@ -120,6 +120,17 @@ class ControlCommandsTest {
     }
 
     @Test
+    void quarantinedFilesAreCountedOnceAndForgottenByAReset() throws Exception {
+        String key = "_quarantine/" + NS + "/" + (W0 / 1000 + 1) + "-w1-0.parquet.reason.json";
+        for (int i = 0; i < 2; i++) {
+            harness.processElement(new StreamRecord<>(BucketEvent.fileQuarantined(NS, key, W0 + 1_000), W0));
+        }
+        assertEquals(1, latestStatus().quarantinedFiles(), "a rewritten reason is the same file");
+        send(ControlCommand.of(ControlCommand.newId(6_000), ControlCommand.Kind.RESET));
+        assertEquals(0, latestStatus().quarantinedFiles());
+    }
+
+    @Test
     void cleanupForgetsInactiveWriters() throws Exception {
         harness.processWatermark(new Watermark(W0 + 1_000 + 120_000));
         send(ControlCommand.of(ControlCommand.newId(5_000), ControlCommand.Kind.CLEANUP));

@@ -41,7 +41,7 @@ class NamespaceGaugesTest {
 
     private static NamespaceSnapshot snapshot(String key, String backpressure, WindowSnapshot... windows) {
         return new NamespaceSnapshot(key, "hot", 2, false, 0, backpressure, 300_000, List.of(), List.of(),
-                List.of(windows), 0, null);
+                List.of(windows), 0, 0, null);
     }
 
     private static WindowSnapshot window(long start, String state, int files) {

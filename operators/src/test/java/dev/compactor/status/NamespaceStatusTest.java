@@ -18,7 +18,7 @@ class NamespaceStatusTest {
 
     private static NamespaceSnapshot shard(String key, String backpressure, WindowSnapshot... windows) {
         return new NamespaceSnapshot(key, "users", 2, false, 900_000, backpressure, 300_000, List.of("w1", "w2"),
-                List.of("w1"), List.of(windows), 0, null);
+                List.of("w1"), List.of(windows), 0, 2, null);
     }
 
     private static WindowSnapshot window(long start, String state, int files, long startedAt) {
@@ -40,6 +40,7 @@ class NamespaceStatusTest {
         assertEquals(new QueueMetrics(1, 1, 0), s.queueMetrics());
         assertEquals("normal", s.backpressure(), "the worst shard's");
         assertEquals(9, s.totalPendingFiles());
+        assertEquals(4, s.quarantinedFiles(), "summed over the shards");
         assertEquals(3 * H, s.oldestWindowAge());
         assertEquals(1, s.windowsStuckInProcessing(), "processing for longer than the 300 s timeout");
         assertEquals(HealthLevel.DEGRADED, s.health().status(), s.health().toString());
