@@ -35,16 +35,17 @@ final class MergeMetrics {
         private final Histogram durationMs;
 
         private OfNamespace(MetricGroup group) {
-            started = group.counter("mergesStarted", new ThreadSafeSimpleCounter());
-            succeeded = group.counter("mergesSucceeded", new ThreadSafeSimpleCounter());
-            failed = group.counter("mergesFailed", new ThreadSafeSimpleCounter());
-            retried = group.counter("mergesRetried", new ThreadSafeSimpleCounter());
-            rowsIn = group.counter("rowsIn", new ThreadSafeSimpleCounter());
-            rowsOut = group.counter("rowsOut", new ThreadSafeSimpleCounter());
-            bytesIn = group.counter("bytesIn", new ThreadSafeSimpleCounter());
-            bytesOut = group.counter("bytesOut", new ThreadSafeSimpleCounter());
-            quarantined = group.counter("quarantinedInputs", new ThreadSafeSimpleCounter());
-            durationMs = group.histogram("mergeDurationMs", new DescriptiveStatisticsHistogram(DURATION_SAMPLES));
+            started = group.counter(CompactorMetrics.NS_MERGES_STARTED, new ThreadSafeSimpleCounter());
+            succeeded = group.counter(CompactorMetrics.NS_MERGES_SUCCEEDED, new ThreadSafeSimpleCounter());
+            failed = group.counter(CompactorMetrics.NS_MERGES_FAILED, new ThreadSafeSimpleCounter());
+            retried = group.counter(CompactorMetrics.NS_MERGES_RETRIED, new ThreadSafeSimpleCounter());
+            rowsIn = group.counter(CompactorMetrics.NS_ROWS_IN, new ThreadSafeSimpleCounter());
+            rowsOut = group.counter(CompactorMetrics.NS_ROWS_OUT, new ThreadSafeSimpleCounter());
+            bytesIn = group.counter(CompactorMetrics.NS_BYTES_IN, new ThreadSafeSimpleCounter());
+            bytesOut = group.counter(CompactorMetrics.NS_BYTES_OUT, new ThreadSafeSimpleCounter());
+            quarantined = group.counter(CompactorMetrics.NS_QUARANTINED_INPUTS, new ThreadSafeSimpleCounter());
+            durationMs = group.histogram(CompactorMetrics.NS_MERGE_DURATION_MS,
+                    new DescriptiveStatisticsHistogram(DURATION_SAMPLES));
         }
 
         void staged(StagedWindow staged, long durationMillis) {
@@ -69,6 +70,6 @@ final class MergeMetrics {
 
     OfNamespace of(String namespace) {
         return namespaces.computeIfAbsent(namespace,
-                ns -> new OfNamespace(metrics.addGroup(NamespaceGauges.GROUP, ns)));
+                ns -> new OfNamespace(metrics.addGroup(CompactorMetrics.NAMESPACE_GROUP, ns)));
     }
 }

@@ -19,7 +19,6 @@ import java.util.function.ToLongFunction;
  */
 final class NamespaceGauges {
 
-    static final String GROUP = "namespace";
     private static final List<String> BACKPRESSURE_LEVELS = List.of("none", "normal", "severe");
 
     /** What one tracker key's snapshot said, reduced to the gauges' figures. */
@@ -67,15 +66,15 @@ final class NamespaceGauges {
 
     private Map<String, Figures> register(String namespace) {
         Map<String, Figures> shards = new HashMap<>();
-        MetricGroup group = metrics.addGroup(GROUP, namespace);
-        group.gauge("pendingWindows", sum(shards, Figures::pending));
-        group.gauge("processingWindows", sum(shards, Figures::processing));
-        group.gauge("dispatchedWindows", sum(shards, Figures::dispatched));
-        group.gauge("failedWindows", sum(shards, Figures::failed));
-        group.gauge("pendingFiles", sum(shards, Figures::pendingFiles));
-        group.gauge("backpressureLevel", (Gauge<Long>) () -> shards.values().stream()
+        MetricGroup group = metrics.addGroup(CompactorMetrics.NAMESPACE_GROUP, namespace);
+        group.gauge(CompactorMetrics.NS_PENDING_WINDOWS, sum(shards, Figures::pending));
+        group.gauge(CompactorMetrics.NS_PROCESSING_WINDOWS, sum(shards, Figures::processing));
+        group.gauge(CompactorMetrics.NS_DISPATCHED_WINDOWS, sum(shards, Figures::dispatched));
+        group.gauge(CompactorMetrics.NS_FAILED_WINDOWS, sum(shards, Figures::failed));
+        group.gauge(CompactorMetrics.NS_PENDING_FILES, sum(shards, Figures::pendingFiles));
+        group.gauge(CompactorMetrics.NS_BACKPRESSURE_LEVEL, (Gauge<Long>) () -> shards.values().stream()
                 .mapToLong(Figures::backpressure).max().orElse(0));
-        group.gauge("oldestWindowAgeMs", (Gauge<Long>) () -> {
+        group.gauge(CompactorMetrics.NS_OLDEST_WINDOW_AGE_MS, (Gauge<Long>) () -> {
             long oldest = shards.values().stream().mapToLong(Figures::oldestStart).min().orElse(Long.MAX_VALUE);
             return oldest == Long.MAX_VALUE ? 0 : Math.max(0, wallClock.getAsLong() - oldest);
         });
