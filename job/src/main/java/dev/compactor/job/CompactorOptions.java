@@ -232,6 +232,49 @@ public final class CompactorOptions {
             .withDescription("Whether local mode resumes from the newest checkpoint retained in the state directory "
                     + "(bin/compactor local --fresh turns it off). An explicit execution.state-recovery.path wins.");
 
+    public static final ConfigOption<Integer> API_PORT = ConfigOptions.key("api.port")
+            .intType()
+            .defaultValue(8080)
+            .withDescription("Port of the status/control HTTP API (/compaction/...); 0 picks a free one.");
+
+    public static final ConfigOption<String> API_TOKEN = ConfigOptions.key("api.token")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Bearer token the API's mutating endpoints require; else COMPACTOR_API_TOKEN; local "
+                    + "mode generates and prints one when neither is set.");
+
+    public static final ConfigOption<Integer> HEALTH_STUCK_WARNING = ConfigOptions.key("health.stuck-windows.warning")
+            .intType().defaultValue(0)
+            .withDescription("windowsStuckInProcessing above this degrades a namespace.");
+
+    public static final ConfigOption<Integer> HEALTH_STUCK_CRITICAL = ConfigOptions.key("health.stuck-windows.critical")
+            .intType().defaultValue(3)
+            .withDescription("windowsStuckInProcessing above this makes a namespace unhealthy.");
+
+    public static final ConfigOption<Duration> HEALTH_AGE_WARNING = ConfigOptions.key("health.oldest-window-age.warning")
+            .durationType().defaultValue(Duration.ofHours(2))
+            .withDescription("oldestWindowAge above this degrades a namespace.");
+
+    public static final ConfigOption<Duration> HEALTH_AGE_CRITICAL = ConfigOptions.key("health.oldest-window-age.critical")
+            .durationType().defaultValue(Duration.ofHours(4))
+            .withDescription("oldestWindowAge above this makes a namespace unhealthy.");
+
+    public static final ConfigOption<Integer> HEALTH_ACTIVE_WARNING = ConfigOptions.key("health.active-windows.warning")
+            .intType().defaultValue(10)
+            .withDescription("activeWindows above this degrades a namespace.");
+
+    public static final ConfigOption<Integer> HEALTH_ACTIVE_CRITICAL = ConfigOptions.key("health.active-windows.critical")
+            .intType().defaultValue(20)
+            .withDescription("activeWindows above this makes a namespace unhealthy.");
+
+    public static final ConfigOption<Long> HEALTH_PENDING_WARNING = ConfigOptions.key("health.pending-files.warning")
+            .longType().defaultValue(1000L)
+            .withDescription("totalPendingFiles above this degrades a namespace.");
+
+    public static final ConfigOption<Long> HEALTH_PENDING_CRITICAL = ConfigOptions.key("health.pending-files.critical")
+            .longType().defaultValue(5000L)
+            .withDescription("totalPendingFiles above this makes a namespace unhealthy.");
+
     private CompactorOptions() {}
 
     public static List<ConfigOption<?>> all() {
@@ -242,6 +285,8 @@ public final class CompactorOptions {
                 COPY_ROW_GROUP_SIZE, MAX_CONCURRENT_MERGES,
                 POLL_INTERVAL, MAX_OUT_OF_ORDERNESS, EVENTS_SOURCE, KINESIS_STREAM_ARN, KINESIS_REGION,
                 KINESIS_ENDPOINT, KINESIS_INITIAL_POSITION, KINESIS_ACCESS_KEY, KINESIS_SECRET_KEY, S3_ENDPOINT,
-                S3_REGION, S3_PATH_STYLE_ACCESS, S3_ACCESS_KEY, S3_SECRET_KEY, STATE_DIR, RESUME);
+                S3_REGION, S3_PATH_STYLE_ACCESS, S3_ACCESS_KEY, S3_SECRET_KEY, STATE_DIR, RESUME, API_PORT, API_TOKEN,
+                HEALTH_STUCK_WARNING, HEALTH_STUCK_CRITICAL, HEALTH_AGE_WARNING, HEALTH_AGE_CRITICAL,
+                HEALTH_ACTIVE_WARNING, HEALTH_ACTIVE_CRITICAL, HEALTH_PENDING_WARNING, HEALTH_PENDING_CRITICAL);
     }
 }

@@ -17,6 +17,7 @@ import dev.compactor.operator.AsyncMerge;
 import dev.compactor.operator.BucketWatermarks;
 import dev.compactor.operator.ClassifyEvents;
 import dev.compactor.operator.CompactorTypes;
+import dev.compactor.operator.StatusSummary;
 import dev.compactor.operator.TrackerKey;
 import dev.compactor.operator.WindowTracker;
 import dev.compactor.window.BackpressureRule;
@@ -68,6 +69,7 @@ public final class CompactorPipeline {
     public static final String UID_TRACKER = "window-tracker";
     public static final String UID_MERGE = "async-merge";
     public static final String UID_COMMIT = "commit-sink";
+    public static final String UID_STATUS = "status-summary";
 
     /** Tries of a merge attempt that fails with I/O errors before the attempt gives up (and the window backs off). */
     private static final int MERGE_IO_ATTEMPTS = 3;
@@ -105,12 +107,13 @@ public final class CompactorPipeline {
         return fromObjectEvents(bucketWatch(env, conf, storeFactory), null, conf, storeFactory);
     }
 
-    /** Object events of a local bucket: the watcher lists the data, manifest and staging prefixes. */
+    /** Object events of a local bucket: the watcher lists the data, manifest, staging, control, quarantine prefixes. */
     static DataStream<ObjectEvent> bucketWatch(StreamExecutionEnvironment env, Configuration conf,
                                                ObjectStoreFactory storeFactory) {
         BucketLayout layout = new BucketLayout(conf.get(CompactorOptions.DATA_PREFIX));
         BucketWatchSource source = new BucketWatchSource(storeFactory,
-                List.of(layout.dataPrefix(), BucketLayout.MANIFEST_PREFIX, BucketLayout.STAGING_PREFIX),
+                List.of(layout.dataPrefix(), BucketLayout.MANIFEST_PREFIX, BucketLayout.STAGING_PREFIX,
+                        BucketLayout.CONTROL_PREFIX, BucketLayout.QUARANTINE_PREFIX),
                 conf.get(CompactorOptions.POLL_INTERVAL));
         return env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "bucket watch", TypeInformation.of(ObjectEvent.class))
@@ -140,11 +143,16 @@ public final class CompactorPipeline {
                 .uid(UID_WATERMARKS).name("event time")
                 .setParallelism(1);
 
-        DataStream<CompactionTask> tasks = events
+        SingleOutputStreamOperator<CompactionTask> tasks = events
                 .keyBy(new TrackerKey(Set.copyOf(conf.get(CompactorOptions.SHARDED_NAMESPACES)), rules.windows()),
                         Types.STRING)
                 .process(new WindowTracker(rules), CompactorTypes.COMPACTION_TASK)
                 .uid(UID_TRACKER).name("window tracker");
+        tasks.getSideOutput(WindowTracker.STATUS)
+                .keyBy(StatusSummary.keySelector(), Types.STRING)
+                .process(new StatusSummary(), Types.VOID)
+                .uid(UID_STATUS).name("status summary")
+                .setParallelism(1);
 
         long timeoutMs = 2 * rules.windows().processingTimeoutMs();
         int capacity = conf.get(CompactorOptions.MAX_CONCURRENT_MERGES);

@@ -18,7 +18,11 @@ public class BucketEvent {
         /** The manifest of a window generation exists: its outputs are durable. */
         WINDOW_COMMITTED,
         /** A merge attempt gave up (its retries spent, or the window's data made it fail); the reason is in {@link #key}'s object. */
-        WINDOW_FAILED
+        WINDOW_FAILED,
+        /** An operator's {@link ControlCommand}, written under {@code _control/}. */
+        CONTROL,
+        /** The commit set a source file aside under {@code _quarantine/} (its reason object appeared). */
+        FILE_QUARANTINED
     }
 
     public Type type;
@@ -33,6 +37,10 @@ public class BucketEvent {
     public long windowStart;
     public int generation;
     public int attempt;
+    /** CONTROL: the command's id, kind name and priority (a rollback's window is {@link #windowStart}). */
+    public String commandId;
+    public String command;
+    public int priority;
 
     public BucketEvent() {}
 
@@ -49,6 +57,12 @@ public class BucketEvent {
 
     public static BucketEvent fileRemoved(String namespace, String key, long fileTimeMillis) {
         BucketEvent e = of(Type.FILE_REMOVED, namespace, key);
+        e.fileTimeMillis = fileTimeMillis;
+        return e;
+    }
+
+    public static BucketEvent fileQuarantined(String namespace, String key, long fileTimeMillis) {
+        BucketEvent e = of(Type.FILE_QUARANTINED, namespace, key);
         e.fileTimeMillis = fileTimeMillis;
         return e;
     }
@@ -78,6 +92,19 @@ public class BucketEvent {
         return e;
     }
 
+    public static BucketEvent control(String namespace, String key, ControlCommand c) {
+        BucketEvent e = of(Type.CONTROL, namespace, key);
+        e.commandId = c.id();
+        e.command = c.kind().name();
+        e.windowStart = c.windowStart();
+        e.priority = c.priority();
+        return e;
+    }
+
+    public ControlCommand toCommand() {
+        return new ControlCommand(commandId, ControlCommand.Kind.valueOf(command), windowStart, priority);
+    }
+
     private static BucketEvent of(Type type, String namespace, String key) {
         BucketEvent e = new BucketEvent();
         e.type = type;
@@ -95,7 +122,9 @@ public class BucketEvent {
         return type == e.type && size == e.size && seq == e.seq && fileTimeMillis == e.fileTimeMillis
                 && windowStart == e.windowStart && generation == e.generation && attempt == e.attempt
                 && Objects.equals(namespace, e.namespace) && Objects.equals(key, e.key)
-                && Objects.equals(eTag, e.eTag) && Objects.equals(writerId, e.writerId);
+                && Objects.equals(eTag, e.eTag) && Objects.equals(writerId, e.writerId)
+                && Objects.equals(commandId, e.commandId) && Objects.equals(command, e.command)
+                && priority == e.priority;
     }
 
     @Override

@@ -10,14 +10,15 @@ import java.util.regex.Pattern;
 
 /**
  * Decides what an object event means to the job, from its action and the {@link BucketLayout} naming rules:
- * a writer's source file added or removed, a merge attempt staged, a window generation committed, one of the job's
+ * a writer's source file added or removed, a merge attempt staged, a window generation committed, an operator's
+ * control command, one of the job's
  * own objects that needs no action, or a rejection with a reason. Never throws on odd input: bad events are data.
  */
 public final class EventClassifier implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Prefixes the job (or an operator) writes to that no event needs to act on. */
-    static final List<String> NO_ACTION_PREFIXES = List.of(BucketLayout.QUARANTINE_PREFIX, "_state/", BucketLayout.REJECTED_PREFIX);
+    static final List<String> NO_ACTION_PREFIXES = List.of("_state/", BucketLayout.REJECTED_PREFIX);
 
     private static final Pattern MANIFEST_FILE = Pattern.compile("(\\d+)-g(\\d+)\\.json");
     private static final Pattern STAGING_DIR = Pattern.compile("(\\d+)-g(\\d+)-a(\\d+)");
@@ -50,6 +51,12 @@ public final class EventClassifier implements Serializable {
             if (key.startsWith(BucketLayout.STAGING_PREFIX)) {
                 return classifyStaging(e, key.substring(BucketLayout.STAGING_PREFIX.length()));
             }
+            if (key.startsWith(BucketLayout.CONTROL_PREFIX)) {
+                return classifyControl(e, key.substring(BucketLayout.CONTROL_PREFIX.length()));
+            }
+            if (key.startsWith(BucketLayout.QUARANTINE_PREFIX)) {
+                return classifyQuarantine(e, key.substring(BucketLayout.QUARANTINE_PREFIX.length()));
+            }
         } catch (InvalidNameException bad) {
             return Classification.rejected(RejectReason.MALFORMED_NAME,
                     "'" + Printable.excerpt(key) + "': " + bad.getMessage());
@@ -62,7 +69,7 @@ public final class EventClassifier implements Serializable {
         }
         return Classification.rejected(RejectReason.OUTSIDE_DATA_PREFIX, "'" + Printable.excerpt(key)
                 + "' is neither under the data prefix '" + layout.dataPrefix() + "' nor under "
-                + BucketLayout.MANIFEST_PREFIX + " or " + BucketLayout.STAGING_PREFIX);
+                + BucketLayout.MANIFEST_PREFIX + ", " + BucketLayout.STAGING_PREFIX + " or " + BucketLayout.CONTROL_PREFIX);
     }
 
     private Classification classifyData(ObjectEvent e, String path) throws InvalidNameException {
@@ -126,6 +133,31 @@ public final class EventClassifier implements Serializable {
         }
         return Classification.accepted(BucketEvent.windowStaged(namespace, e.key, windowStart(m.group(1)),
                 generation(m.group(2)), attempt));
+    }
+
+    private Classification classifyControl(ObjectEvent e, String path) throws InvalidNameException {
+        if (e.action == ObjectEvent.Action.DELETED) {
+            return Classification.ignored("removal of control object '" + Printable.excerpt(e.key)
+                    + "' needs no action");
+        }
+        int slash = path.lastIndexOf('/');
+        String namespace = KeyNameRules.validateNamespace(slash < 0 ? "" : path.substring(0, slash));
+        ControlCommand command = ControlCommand.parseFileName(path.substring(slash + 1));
+        return Classification.accepted(BucketEvent.control(namespace, e.key, command));
+    }
+
+    /** Each quarantined file has one reason object; that is the one counted. */
+    private Classification classifyQuarantine(ObjectEvent e, String path) throws InvalidNameException {
+        int slash = path.lastIndexOf('/');
+        String fileName = path.substring(slash + 1);
+        if (e.action == ObjectEvent.Action.DELETED || !fileName.endsWith(BucketLayout.REASON_SUFFIX)) {
+            return Classification.ignored("quarantine object '" + Printable.excerpt(e.key)
+                    + "' other than a new reason needs no action");
+        }
+        String namespace = KeyNameRules.validateNamespace(slash < 0 ? "" : path.substring(0, slash));
+        SourceFileName name = SourceFileName.parse(fileName.substring(0,
+                fileName.length() - BucketLayout.REASON_SUFFIX.length()));
+        return Classification.accepted(BucketEvent.fileQuarantined(namespace, e.key, name.epochSeconds() * 1000));
     }
 
     private static long windowStart(String digits) throws InvalidNameException {

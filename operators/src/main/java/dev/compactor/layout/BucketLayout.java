@@ -19,6 +19,7 @@ import java.util.Objects;
  * _manifests/{ns}/{ws}-g{gen}.json                                                   commit record of a window generation
  * _quarantine/{ns}/{file name} (+ .reason.json)                                       unreadable inputs
  * _rejected/YYYY/MM/DD/{epochMillis}-s{subtask}-a{attempt}-{n}.jsonl                  dead letters: rejected events
+ * _control/{ns}/{id}.{verb}.json                                                     an operator's command (ControlCommand)
  * </pre>
  * {@code ws} is the window start in epoch milliseconds, the runbook's window key.
  */
@@ -29,6 +30,7 @@ public final class BucketLayout implements Serializable {
     public static final String MANIFEST_PREFIX = "_manifests/";
     public static final String QUARANTINE_PREFIX = "_quarantine/";
     public static final String REJECTED_PREFIX = "_rejected/";
+    public static final String CONTROL_PREFIX = "_control/";
     public static final String STAGED_MARKER = "_STAGED.json";
     public static final String FAILED_MARKER = "_FAILED.json";
     public static final String REASON_SUFFIX = ".reason.json";

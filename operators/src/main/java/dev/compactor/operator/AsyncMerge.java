@@ -74,6 +74,7 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
     private transient Counter rows;
     private transient Counter inputBytes;
     private transient Counter quarantined;
+    private transient MergeMetrics byNamespace;
 
     /** Failed I/O tries per attempt so far, by attempt identity; shared by the merge threads. */
     private transient Map<String, Integer> ioFailures;
@@ -108,10 +109,13 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
         rows = metrics.counter(CompactorMetrics.MERGED_ROWS, new ThreadSafeSimpleCounter());
         inputBytes = metrics.counter(CompactorMetrics.MERGED_INPUT_BYTES, new ThreadSafeSimpleCounter());
         quarantined = metrics.counter(CompactorMetrics.INPUTS_QUARANTINED, new ThreadSafeSimpleCounter());
+        byNamespace = new MergeMetrics(metrics);
     }
 
     @Override
     public void asyncInvoke(CompactionTask task, ResultFuture<StagedWindow> result) {
+        MergeMetrics.OfNamespace namespaceMetrics = byNamespace.of(task.namespace);
+        namespaceMetrics.started.inc();
         executor.execute(() -> {
             String attempt = attemptId(task);
             try {
@@ -123,15 +127,18 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
                 failures.inc();
                 int failed = ioFailures.merge(attempt, 1, Integer::sum);
                 if (failed < ioAttempts) {
+                    namespaceMetrics.retried.inc();
                     LOG.warn("{}: merge failed on a store error, try {} of {}: {}", task, failed, ioAttempts,
                             e.toString());
                     result.completeExceptionally(e);
                 } else {
                     ioFailures.remove(attempt);
+                    namespaceMetrics.failed.inc();
                     giveUp(task, "store error after " + failed + " tries: " + e, e, result);
                 }
             } catch (Exception e) {
                 failures.inc();
+                namespaceMetrics.failed.inc();
                 giveUp(task, "merge failed on this window's data: " + e, e, result);
             }
         });
@@ -162,6 +169,7 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
         rows.inc(staged.totalRows());
         inputBytes.inc(bytes);
         quarantined.inc(staged.quarantined.size());
+        byNamespace.of(task.namespace).staged(staged, (System.nanoTime() - started) / 1_000_000);
         LOG.info("{}: staged {} rows from {} files ({} bytes) in {} parts in {} ms; {} quarantined, {} missing",
                 task, staged.totalRows(), staged.inputs.size(), bytes, staged.parts.size(),
                 (System.nanoTime() - started) / 1_000_000, staged.quarantined.size(), staged.missing.size());

@@ -33,5 +33,25 @@ public final class CompactorMetrics {
     public static final String MERGED_INPUT_BYTES = "mergedInputBytes";
     public static final String INPUTS_QUARANTINED = "inputsQuarantined";
 
+    /** Group of the per-namespace metrics; with the Prometheus reporter it becomes a {@code namespace} label. */
+    public static final String NAMESPACE_GROUP = "namespace";
+    public static final String NS_PENDING_WINDOWS = "pendingWindows";
+    public static final String NS_PROCESSING_WINDOWS = "processingWindows";
+    public static final String NS_DISPATCHED_WINDOWS = "dispatchedWindows";
+    public static final String NS_FAILED_WINDOWS = "failedWindows";
+    public static final String NS_PENDING_FILES = "pendingFiles";
+    public static final String NS_OLDEST_WINDOW_AGE_MS = "oldestWindowAgeMs";
+    public static final String NS_BACKPRESSURE_LEVEL = "backpressureLevel";
+    public static final String NS_MERGES_STARTED = "mergesStarted";
+    public static final String NS_MERGES_SUCCEEDED = "mergesSucceeded";
+    public static final String NS_MERGES_FAILED = "mergesFailed";
+    public static final String NS_MERGES_RETRIED = "mergesRetried";
+    public static final String NS_ROWS_IN = "rowsIn";
+    public static final String NS_ROWS_OUT = "rowsOut";
+    public static final String NS_BYTES_IN = "bytesIn";
+    public static final String NS_BYTES_OUT = "bytesOut";
+    public static final String NS_QUARANTINED_INPUTS = "quarantinedInputs";
+    public static final String NS_MERGE_DURATION_MS = "mergeDurationMs";
+
     private CompactorMetrics() {}
 }

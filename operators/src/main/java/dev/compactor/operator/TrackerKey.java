@@ -1,6 +1,7 @@
 package dev.compactor.operator;
 
 import dev.compactor.events.BucketEvent;
+import dev.compactor.events.ControlCommand;
 import dev.compactor.window.WindowRules;
 
 import org.apache.flink.annotation.Internal;
@@ -29,12 +30,15 @@ public final class TrackerKey implements KeySelector<BucketEvent, String> {
 
     @Override
     public String getKey(BucketEvent e) {
-        if (!shardedNamespaces.contains(e.namespace)) {
+        // Only a rollback names a window: the other commands of a sharded namespace reach its unsharded key alone.
+        boolean namesNoWindow = e.type == BucketEvent.Type.CONTROL
+                && !ControlCommand.Kind.ROLLBACK.name().equals(e.command);
+        if (!shardedNamespaces.contains(e.namespace) || namesNoWindow) {
             return e.namespace;
         }
         long windowStart = switch (e.type) {
-            case FILE_ADDED, FILE_REMOVED -> rules.windowStartOf(e.fileTimeMillis);
-            case WINDOW_STAGED, WINDOW_FAILED, WINDOW_COMMITTED -> e.windowStart;
+            case FILE_ADDED, FILE_REMOVED, FILE_QUARANTINED -> rules.windowStartOf(e.fileTimeMillis);
+            case WINDOW_STAGED, WINDOW_FAILED, WINDOW_COMMITTED, CONTROL -> e.windowStart;
         };
         return e.namespace + "#" + windowStart;
     }

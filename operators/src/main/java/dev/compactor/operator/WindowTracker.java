@@ -1,8 +1,12 @@
 package dev.compactor.operator;
 
 import dev.compactor.events.BucketEvent;
+import dev.compactor.events.ControlCommand;
 import dev.compactor.merge.CompactionTask;
 import dev.compactor.merge.SourceFile;
+import dev.compactor.status.NamespaceSnapshot;
+import dev.compactor.status.StatusJson;
+import dev.compactor.status.WindowSnapshot;
 import dev.compactor.window.Backpressure;
 import dev.compactor.window.FileRecord;
 import dev.compactor.window.InvalidTransitionException;
@@ -15,22 +19,29 @@ import dev.compactor.window.WindowState;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * Tracks the windows of one namespace (the key; {@code namespace#windowStart} for time-bucket sharded namespaces)
@@ -42,11 +53,19 @@ import java.util.Objects;
  * the times {@link ReadinessRule} names; processing-time timers catch attempts that made no progress and end
  * retry backoffs. Ready windows dispatch oldest first unless backpressure holds them; every commit re-runs the
  * dispatch, so held windows go as soon as the level drops.
+ *
+ * <p>Operators steer it with {@link ControlCommand}s, which arrive as events in order with the data. After every
+ * event or timer the key publishes a {@link NamespaceSnapshot}: queryable as {@value #STATUS_QUERYABLE_NAME} under
+ * the tracker key, and on the {@link #STATUS} side output for {@link StatusSummary}. Building it reads the window,
+ * writer and window-writer entries, never the per-file ones.
  */
 @Internal
 public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, CompactionTask> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(WindowTracker.class);
+
+    public static final String STATUS_QUERYABLE_NAME = "namespace-status";
+    public static final OutputTag<StatusUpdate> STATUS = new OutputTag<>("namespace-status") {};
 
     private final SchedulingRules rules;
 
@@ -62,6 +81,16 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private transient MapState<String, Boolean> windowWriters;
     /** writer → newest file time seen (the runbook's known writers). */
     private transient MapState<String, Long> writers;
+    /** The namespace of this key (the key itself, less the shard suffix of a sharded namespace). */
+    private transient ValueState<String> namespace;
+    /** An operator's priority (control command), which wins over the configured one until a reset. */
+    private transient ValueState<Integer> priorityOverride;
+    private transient ValueState<Long> lastCompaction;
+    private transient ValueState<String> lastCommand;
+    /** Keys of the reason objects of quarantined files, so a rewritten reason is not counted twice. */
+    private transient MapState<String, Boolean> quarantined;
+    private transient ValueState<Long> quarantinedCount;
+    private transient ValueState<String> status;
 
     private transient Counter filesAdded;
     private transient Counter filesReplaced;
@@ -75,6 +104,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private transient Counter attemptsFailed;
     private transient Counter windowsFailed;
     private transient Counter invalidTransitions;
+    private transient NamespaceGauges namespaceGauges;
 
     public WindowTracker(SchedulingRules rules) {
         this.rules = Objects.requireNonNull(rules, "rules");
@@ -89,6 +119,16 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         files = getRuntimeContext().getMapState(TrackerState.files());
         windowWriters = getRuntimeContext().getMapState(TrackerState.windowWriters());
         writers = getRuntimeContext().getMapState(TrackerState.writers());
+        namespace = getRuntimeContext().getState(new ValueStateDescriptor<>("namespace", Types.STRING));
+        priorityOverride = getRuntimeContext().getState(new ValueStateDescriptor<>("priority-override", Types.INT));
+        lastCompaction = getRuntimeContext().getState(new ValueStateDescriptor<>("last-compaction", Types.LONG));
+        lastCommand = getRuntimeContext().getState(new ValueStateDescriptor<>("last-command", Types.STRING));
+        quarantined = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("quarantined", Types.STRING, Types.BOOLEAN));
+        quarantinedCount = getRuntimeContext().getState(new ValueStateDescriptor<>("quarantined-count", Types.LONG));
+        ValueStateDescriptor<String> statusDescriptor = new ValueStateDescriptor<>("status", Types.STRING);
+        statusDescriptor.setQueryable(STATUS_QUERYABLE_NAME);
+        status = getRuntimeContext().getState(statusDescriptor);
 
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         filesAdded = metrics.counter(CompactorMetrics.FILES_ADDED);
@@ -103,22 +143,29 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         attemptsFailed = metrics.counter(CompactorMetrics.ATTEMPTS_FAILED);
         windowsFailed = metrics.counter(CompactorMetrics.WINDOWS_FAILED);
         invalidTransitions = metrics.counter(CompactorMetrics.INVALID_TRANSITIONS);
+        namespaceGauges = new NamespaceGauges(metrics, System::currentTimeMillis);
     }
 
     @Override
     public void processElement(BucketEvent event, Context ctx, Collector<CompactionTask> out) throws Exception {
+        if (namespace.value() == null) {
+            namespace.update(event.namespace);
+        }
         switch (event.type) {
             case FILE_ADDED -> addFile(event, ctx.timerService());
             case FILE_REMOVED -> removeFile(event);
             case WINDOW_STAGED -> markStaged(event, ctx.timerService());
             case WINDOW_FAILED -> attemptFailed(event, ctx.timerService());
             case WINDOW_COMMITTED -> {
-                completeGeneration(event);
+                completeGeneration(event, ctx.timerService());
                 // A commit lowers the windows in flight: windows held by backpressure may go now.
                 dispatchReadyWindows(ctx.timerService(), out);
             }
+            case CONTROL -> applyCommand(event, ctx.timerService(), out);
+            case FILE_QUARANTINED -> countQuarantined(event);
             default -> throw new IllegalStateException("unknown event type " + event.type);
         }
+        publishStatus(ctx);
     }
 
     private void addFile(BucketEvent e, TimerService timers) throws Exception {
@@ -185,14 +232,19 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         return WindowRecord.open(namespace, windowStart, windowRules.windowEndOf(windowStart), generation);
     }
 
-    private void registerCheckTimes(WindowRecord window, TimerService timers) {
+    private void registerCheckTimes(WindowRecord window, TimerService timers) throws Exception {
         for (long t : readiness.checkTimes(window, waitAfterEnd(window))) {
             timers.registerEventTimeTimer(t);
         }
     }
 
-    private long waitAfterEnd(WindowRecord window) {
-        return rules.priorities().waitAfterEndMs(rules.priorities().priorityOf(window.namespace));
+    private long waitAfterEnd(WindowRecord window) throws Exception {
+        return rules.priorities().waitAfterEndMs(priorityOf(window.namespace));
+    }
+
+    private int priorityOf(String ns) throws Exception {
+        Integer override = priorityOverride.value();
+        return override != null ? override : rules.priorities().priorityOf(ns);
     }
 
     private void removeFile(BucketEvent e) throws Exception {
@@ -260,7 +312,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         }
     }
 
-    private void completeGeneration(BucketEvent e) throws Exception {
+    private void completeGeneration(BucketEvent e, TimerService timers) throws Exception {
         Integer latest = latestGeneration.get(e.windowStart);
         if (latest == null || latest < e.generation) {
             // A manifest we never dispatched (state rebuilt or lost): never hand out its generation again.
@@ -278,6 +330,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             }
         }
         dropGeneration(windowKey);
+        lastCompaction.update(timers.currentProcessingTime());
         windowsCommitted.inc();
         LOG.info("{} committed ({})", window, e.key);
     }
@@ -299,6 +352,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             failStuckWindows(ctx.timerService());
         }
         dispatchReadyWindows(ctx.timerService(), out);
+        publishStatus(ctx);
     }
 
     private void failStuckWindows(TimerService timers) throws Exception {
@@ -339,7 +393,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         ready.sort(Comparator.comparingLong((WindowRecord w) -> w.windowStart).thenComparingInt(w -> w.generation));
         for (WindowRecord window : ready) {
             Backpressure level = rules.backpressure().level(inFlight);
-            if (rules.backpressure().holds(rules.priorities().priorityOf(window.namespace), level)) {
+            if (rules.backpressure().holds(priorityOf(window.namespace), level)) {
                 windowsHeld.inc();
                 continue;
             }
@@ -391,6 +445,129 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
 
     private interface Transition {
         void run() throws InvalidTransitionException;
+    }
+
+    private void countQuarantined(BucketEvent e) throws Exception {
+        if (!quarantined.contains(e.key)) {
+            quarantined.put(e.key, Boolean.TRUE);
+            Long count = quarantinedCount.value();
+            quarantinedCount.update(count == null ? 1 : count + 1);
+        }
+    }
+
+    /** An operator's command: its effect is state like any other, so it is checkpointed and shows in the status. */
+    private void applyCommand(BucketEvent e, TimerService timers, Collector<CompactionTask> out) throws Exception {
+        ControlCommand command = e.toCommand();
+        LOG.info("{}: applying control command {} ({})", e.namespace, command.id(), command.kind());
+        switch (command.kind()) {
+            case TRIGGER_CHECK -> failStuckWindows(timers);
+            case ROLLBACK -> rollBack(command, timers);
+            case SET_PRIORITY -> {
+                priorityOverride.update(command.priority());
+                // the new priority's wait may lie before or after the check times registered so far
+                for (WindowRecord window : windows.values()) {
+                    if (window.acceptsFiles()) {
+                        registerCheckTimes(window, timers);
+                    }
+                }
+            }
+            case RESET -> reset();
+            case CLEANUP -> cleanUp(timers.currentWatermark());
+            default -> throw new IllegalStateException("unknown command " + command.kind());
+        }
+        lastCommand.update(command.id());
+        if (command.kind() != ControlCommand.Kind.RESET) {
+            dispatchReadyWindows(timers, out);
+        }
+    }
+
+    /** Every generation of the window that is processing, dispatched or failed goes back to pending. */
+    private void rollBack(ControlCommand command, TimerService timers) throws Exception {
+        List<WindowRecord> rolledBack = new ArrayList<>();
+        for (WindowRecord window : windows.values()) {
+            if (window.windowStart == command.windowStart() && window.state != WindowState.PENDING
+                    && apply(window, "rollback " + command.id(),
+                    () -> window.rolledBack("rolled back by control command " + command.id()))) {
+                rolledBack.add(window);
+            }
+        }
+        for (WindowRecord window : rolledBack) {
+            windows.put(windowKey(window.windowStart, window.generation), window);
+        }
+        LOG.info("rollback {} of window {}: {} generation(s) back to pending", command.id(), command.windowStart(),
+                rolledBack.size());
+    }
+
+    /**
+     * Forgets what this key tracks. The generation counters stay: they are the ledger that keeps committed output
+     * names from being reused.
+     */
+    private void reset() {
+        windows.clear();
+        files.clear();
+        windowWriters.clear();
+        writers.clear();
+        priorityOverride.clear();
+        lastCompaction.clear();
+        quarantined.clear();
+        quarantinedCount.clear();
+    }
+
+    /** Drops pending generations left without files and writers no longer active. */
+    private void cleanUp(long watermark) throws Exception {
+        List<String> empty = new ArrayList<>();
+        for (Map.Entry<String, WindowRecord> entry : windows.entries()) {
+            if (entry.getValue().acceptsFiles() && entry.getValue().fileCount == 0) {
+                empty.add(entry.getKey());
+            }
+        }
+        for (String windowKey : empty) {
+            dropGeneration(windowKey);
+        }
+        Iterator<Map.Entry<String, Long>> it = writers.iterator();
+        while (it.hasNext()) {
+            if (!windowRules.isWriterActive(it.next().getValue(), watermark)) {
+                it.remove();
+            }
+        }
+    }
+
+    private void publishStatus(Context ctx) throws Exception {
+        String key = ctx.getCurrentKey();
+        Map<String, TreeSet<String>> writersByWindow = new HashMap<>();
+        for (String entry : windowWriters.keys()) {
+            int slash = entry.indexOf('/');
+            writersByWindow.computeIfAbsent(entry.substring(0, slash), k -> new TreeSet<>())
+                    .add(entry.substring(slash + 1));
+        }
+        List<WindowSnapshot> snapshots = new ArrayList<>();
+        int inFlight = 0;
+        for (WindowRecord w : windows.values()) {
+            if (w.isInFlight()) {
+                inFlight++;
+            }
+            List<String> windowWriterList = List.copyOf(writersByWindow.getOrDefault(windowKey(w.windowStart,
+                    w.generation), new TreeSet<>()));
+            snapshots.add(new WindowSnapshot(w.windowStart, w.windowEnd, w.generation, w.state.runbookName(),
+                    w.fileCount, w.totalSize, windowWriterList, w.startedAt, w.stagedAt, w.attempts, w.lastError));
+        }
+        List<String> known = new ArrayList<>();
+        writers.keys().forEach(known::add);
+        known.sort(Comparator.naturalOrder());
+        List<String> active = activeWriters(ctx.timerService().currentWatermark());
+        active.sort(Comparator.naturalOrder());
+        String ns = namespace.value();
+        int priority = priorityOf(ns);
+        Long compactedAt = lastCompaction.value();
+        Long quarantinedFiles = quarantinedCount.value();
+        NamespaceSnapshot snapshot = new NamespaceSnapshot(key, ns, priority, priorityOverride.value() != null,
+                rules.priorities().waitAfterEndMs(priority), rules.backpressure().level(inFlight).runbookName(),
+                windowRules.processingTimeoutMs(), known, active, snapshots, compactedAt == null ? 0 : compactedAt,
+                quarantinedFiles == null ? 0 : quarantinedFiles, lastCommand.value());
+        namespaceGauges.update(snapshot);
+        String json = StatusJson.write(snapshot);
+        status.update(json);
+        ctx.output(STATUS, new StatusUpdate(key, json));
     }
 
     private List<String> activeWriters(long now) throws Exception {

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -155,11 +156,49 @@ class EventClassifierTest {
                 classifier.classify(created(key)).event());
     }
 
+    @Test
+    void controlObjectsAreCommandsWithEverythingInTheirName() {
+        for (ControlCommand command : List.of(ControlCommand.of("1714561200000-0a1b2c3d", ControlCommand.Kind.RESET),
+                ControlCommand.of("1714561200000-0a1b2c3d", ControlCommand.Kind.TRIGGER_CHECK),
+                ControlCommand.of("1714561200000-0a1b2c3d", ControlCommand.Kind.CLEANUP),
+                ControlCommand.rollback("1714561200001-ffffffff", 1_714_561_200_000L),
+                ControlCommand.setPriority("1714561200002-00000000", 3))) {
+            String key = command.objectKey("app/users");
+            BucketEvent e = classifier.classify(created(key)).event();
+            assertEquals(BucketEvent.control("app/users", key, command), e);
+            assertEquals(command, e.toCommand());
+        }
+        assertTrue(classifier.classify(deleted("_control/users/1714561200000-0a1b2c3d.reset.json")).isIgnored());
+    }
+
+    @Test
+    void quarantineReasonIsAFileQuarantinedOfItsSourcesWindow() {
+        String key = LAYOUT.quarantineReasonKey("data/app/users/1714564800-w1-3.parquet");
+        assertEquals(BucketEvent.fileQuarantined("app/users", key, 1_714_564_800_000L),
+                classifier.classify(created(key)).event());
+        assertTrue(classifier.classify(deleted(key)).isIgnored());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"_control/users/1714561200000-0a1b2c3d.priority-7.json",
+            "_control/users/1714561200000-0a1b2c3d.drop-table.json", "_control/users/reset.json",
+            "_control/1714561200000-0a1b2c3d.reset.json", "_control/../1714561200000-0a1b2c3d.reset.json"})
+    void malformedControlObjectsAreRejected(String key) {
+        assertRejected(created(key), RejectReason.MALFORMED_NAME, "");
+    }
+
+    @Test
+    void operatorNamespacesAreCheckedLikeKeys() {
+        assertEquals("app/users", ControlCommand.checkNamespace("app/users"));
+        for (String bad : new String[] {"", "/users", "a/../b", "users/", "a\u0001b", "year=2024"}) {
+            assertThrows(IllegalArgumentException.class, () -> ControlCommand.checkNamespace(bad), bad);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"_staging/users/1714561200000-g0-a0/p0.parquet",
             "_staging/users/1714561200000-g0-a1/p12.parquet", "_staging/stray.txt",
-            "_quarantine/data/users/1714564800-w-0.parquet",
-            "_quarantine/data/users/1714564800-w-0.parquet.reason.json",
+            "_quarantine/users/1714564800-w-0.parquet",
             "_state/checkpoint-17", "_rejected/data/users/x.parquet"})
     void ownObjectsThatNeedNoActionAreIgnored(String key) {
         for (ObjectEvent e : new ObjectEvent[]{created(key), deleted(key)}) {

@@ -284,12 +284,15 @@ class WindowTrackerTest {
         harness.processWatermark(new Watermark(W0 + 10 * WINDOW));
         assertEquals(1, tasks().size());
         assertEquals(0, harness.numKeyedStateEntries() - writersEntries(),
-                "only the writer registry and generation counter remain after the commit");
+                "only the writer registry, generation counter and status entries remain after the commit");
     }
 
-    /** The writer registry (3 writers) and the window's generation counter outlive a commit by design. */
+    /**
+     * The writer registry (3 writers), the window's generation counter and the status entries (namespace, last
+     * compaction time, published snapshot) outlive a commit by design.
+     */
     private static int writersEntries() {
-        return 3 + 1;
+        return 3 + 1 + 3;
     }
 
     @Test

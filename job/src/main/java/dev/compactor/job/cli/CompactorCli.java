@@ -16,12 +16,16 @@ import java.util.ServiceLoader;
 
 /**
  * Entry point of {@code bin/compactor}: runs the compaction job locally, alone or with a demo writer simulator, or
- * on a local multi-process Flink cluster; merges local files once.
+ * on a local multi-process Flink cluster; merges local files once; serves the status API alone; and wraps the API
+ * for operators.
  */
 @Command(name = "compactor",
         description = "Compacts small Parquet files into large hour-partitioned ones with Apache Flink.",
         subcommands = {LocalCommand.class, DemoCommand.class, ClusterCommand.class, BridgeCommand.class,
-                MergeCommand.class, CommandLine.HelpCommand.class})
+                MergeCommand.class, ApiCommand.class, StatusCommand.class, HealthCommand.class,
+                ControlClientCommands.TriggerCheck.class, ControlClientCommands.Rollback.class,
+                ControlClientCommands.SetPriority.class, ControlClientCommands.Reset.class,
+                ControlClientCommands.Cleanup.class, CommandLine.HelpCommand.class})
 public final class CompactorCli implements Runnable {
 
     private static final String OPTIONS_SECTION = "configurationOptions";
@@ -37,7 +41,8 @@ public final class CompactorCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: use 'local', 'demo', 'merge' or 'cluster'");
+        throw new ParameterException(spec.commandLine(), "missing command: use 'local', 'demo', 'cluster', 'merge', "
+                + "'api', 'status', 'health', 'trigger-check', 'rollback', 'set-priority', 'reset' or 'cleanup'");
     }
 
     public static void main(String[] args) {
@@ -46,7 +51,7 @@ public final class CompactorCli implements Runnable {
     }
 
     /** The configured command line, shared by main and the tests. */
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new CompactorCli());
         // before the settings below, which apply to the subcommands present when they are made
         for (CompactorSubcommands extension : ServiceLoader.load(CompactorSubcommands.class)) {

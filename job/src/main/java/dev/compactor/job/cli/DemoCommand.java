@@ -4,6 +4,7 @@ import dev.compactor.job.CompactorOptions;
 import dev.compactor.job.InvalidOptionException;
 import dev.compactor.job.LocalRunner;
 import dev.compactor.job.OptionArguments;
+import dev.compactor.job.api.RunningApi;
 import dev.compactor.job.demo.ProgressReporter;
 import dev.compactor.job.demo.WriterSimulator;
 import dev.compactor.layout.BucketLayout;
@@ -114,11 +115,12 @@ final class DemoCommand implements Callable<Integer> {
                 TimeUtils.formatWithHighestUnit(conf.get(CompactorOptions.PRIORITY_WAITS)
                         .get(conf.get(CompactorOptions.DEFAULT_PRIORITY))),
                 conf.get(CompactorOptions.MIN_FILES));
-        out.printf("Dashboard: %s%nLogs: %s%nPress Ctrl-C to stop.%n", runner.dashboardUrl(),
-                System.getProperty("log.file", "(log4j default)"));
+        out.printf("Dashboard: %s%n", runner.dashboardUrl());
+        RunningApi api = LocalStatusApi.start(conf, job, out);
+        out.printf("Logs: %s%nPress Ctrl-C to stop.%n", System.getProperty("log.file", "(log4j default)"));
         simulator.start();
         progress.start();
         // the simulator stops before the job is cancelled, so the last progress line counts every file written
-        return new ForegroundJob(job, List.of(simulator::stop, progress::stop), out).await();
+        return new ForegroundJob(job, List.of(simulator::stop, progress::stop, api::close), out).await();
     }
 }

@@ -4,6 +4,7 @@ import dev.compactor.job.CompactorOptions;
 import dev.compactor.job.InvalidOptionException;
 import dev.compactor.job.LocalRunner;
 import dev.compactor.job.OptionArguments;
+import dev.compactor.job.api.RunningApi;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;
@@ -13,6 +14,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -58,11 +60,13 @@ final class LocalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LocalRunner runner = LocalRunner.of(configuration());
         Optional<String> restore = runner.restorePath();
-        spec.commandLine().getOut().println(restore.map(path -> "Restoring state from " + path)
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(restore.map(path -> "Restoring state from " + path)
                 .orElse("Starting with empty state (no checkpoint to resume; the job rebuilds it from the bucket)"));
         JobClient job = runner.start(restore);
-        spec.commandLine().getOut().printf("Compacting bucket %s%nDashboard: %s%nLogs: %s%nPress Ctrl-C to stop.%n",
-                runner.bucket(), runner.dashboardUrl(), System.getProperty("log.file", "(log4j default)"));
-        return new ForegroundJob(job, List.of(), spec.commandLine().getOut()).await();
+        out.printf("Compacting bucket %s%nDashboard: %s%n", runner.bucket(), runner.dashboardUrl());
+        RunningApi api = LocalStatusApi.start(runner.configuration(), job, out);
+        out.printf("Logs: %s%nPress Ctrl-C to stop.%n", System.getProperty("log.file", "(log4j default)"));
+        return new ForegroundJob(job, List.of(api::close), out).await();
     }
 }

@@ -10,6 +10,8 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import org.junit.jupiter.api.Test;
+import dev.compactor.job.cli.CompactorCli;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,6 +94,21 @@ class DeploymentManifestsTest {
             assertEquals("/compaction/health", container.path(probe).path("httpGet").path("path").asText(), probe);
         }
         assertEquals(8080, container.path("ports").get(0).path("containerPort").asInt());
+    }
+
+    @Test
+    void statusApiCommandIsOneTheCliAccepts() throws IOException {
+        JsonNode container = documents(MANIFESTS.resolve("status-api.yaml")).get(0)
+                .path("spec").path("template").path("spec").path("containers").get(0);
+        List<String> command = new ArrayList<>();
+        container.path("command").forEach(arg -> command.add(arg.asText()));
+        int main = command.indexOf("dev.compactor.job.cli.CompactorCli");
+        assertTrue(main > 0, command.toString());
+        List<String> args = command.subList(main + 1, command.size());
+        assertEquals("api", args.get(0));
+        CommandLine.ParseResult parsed = CompactorCli.commandLine().parseArgs(args.toArray(String[]::new));
+        assertEquals("api", parsed.subcommand().commandSpec().name());
+        assertTrue(args.contains("--bucket"), "commands are written into the bucket");
     }
 
     private static Set<ValidationMessage> validate(JsonNode deployment) throws IOException {

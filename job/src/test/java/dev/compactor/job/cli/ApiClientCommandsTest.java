@@ -1,0 +1,128 @@
+package dev.compactor.job.cli;
+
+import dev.compactor.job.api.ControlCommandWriter;
+import dev.compactor.job.api.StatusApi;
+import dev.compactor.status.HealthRule;
+import dev.compactor.status.HealthThresholds;
+import dev.compactor.status.NamespaceSnapshot;
+import dev.compactor.status.StatusJson;
+import dev.compactor.status.WindowSnapshot;
+import dev.compactor.store.LocalObjectStore;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CLI's API commands against a real API over a fixed status: tables, --json, exit codes, enqueued commands. */
+class ApiClientCommandsTest {
+
+    private static final long NOW = 1_700_010_000_000L;
+    private static final long W0 = 1_700_006_400_000L;
+
+    @TempDir
+    Path bucket;
+
+    private StatusApi api;
+    private String url;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private void startApi(HealthThresholds thresholds) throws IOException {
+        NamespaceSnapshot users = new NamespaceSnapshot("users", "users", 2, false, 900_000, "none", 300_000,
+                List.of("w1"), List.of("w1"), List.of(new WindowSnapshot(W0, W0 + 3_600_000, 0, "pending", 3, 300,
+                List.of("w1"), 0, 0, 0, null)), 0, 0, null);
+        Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
+        api = new StatusApi(() -> Map.of("users", StatusJson.write(users)),
+                new ControlCommandWriter(() -> new LocalObjectStore(bucket), clock), new HealthRule(thresholds),
+                "secret", clock);
+        url = "http://localhost:" + api.start("localhost", 0);
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    private int run(String... args) {
+        CommandLine cli = CompactorCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        String[] withApi = Stream.concat(Stream.of(args), Stream.of("--api", url)).toArray(String[]::new);
+        return cli.execute(withApi);
+    }
+
+    private long controlObjects() throws IOException {
+        Path dir = bucket.resolve("_control");
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).count();
+        }
+    }
+
+    @Test
+    void statusPrintsATableOrJson() throws IOException {
+        startApi(HealthThresholds.runbookDefaults());
+        assertEquals(0, run("status", "--namespace", "users"));
+        assertTrue(out.toString().contains("namespace users  priority 2"), out.toString());
+        assertTrue(out.toString().contains(W0 + " "), out.toString());
+        assertTrue(out.toString().contains("pending"), out.toString());
+
+        assertEquals(0, run("status", "--namespace", "users", "--json"));
+        assertTrue(out.toString().contains("\"totalPendingFiles\" : 3"), out.toString());
+
+        assertEquals(1, run("status", "--namespace", "orders"));
+        assertTrue(err.toString().contains("unknown namespace"), err.toString());
+    }
+
+    @Test
+    void healthExitsNonZeroWhenUnhealthy() throws IOException {
+        startApi(new HealthThresholds(0, 3, 7_200_000, 14_400_000, 10, 20, 1, 2));
+        assertEquals(HealthCommand.UNHEALTHY, run("health"));
+        assertTrue(out.toString().contains("users") && out.toString().contains("unhealthy"), out.toString());
+    }
+
+    @Test
+    void healthyHealthExitsZero() throws IOException {
+        startApi(HealthThresholds.runbookDefaults());
+        assertEquals(0, run("health", "--json"));
+        assertTrue(out.toString().contains("\"status\" : \"healthy\""), out.toString());
+    }
+
+    @Test
+    void controlCommandsEnqueueWithTheTokenAndFailWithoutIt() throws IOException {
+        startApi(HealthThresholds.runbookDefaults());
+        assertEquals(1, run("set-priority", "--namespace", "users", "--priority", "0", "--token", "wrong"));
+        assertEquals(0, controlObjects());
+
+        assertEquals(0, run("set-priority", "--namespace", "users", "--priority", "0", "--token", "secret"));
+        assertTrue(out.toString().contains("accepted: priority for users"), out.toString());
+        assertEquals(0, run("trigger-check", "--namespace", "users", "--token", "secret"));
+        assertEquals(0, run("cleanup", "--namespace", "users", "--token", "secret"));
+        assertEquals(0, run("reset", "--namespace", "users", "--token", "secret"));
+        assertEquals(4, controlObjects());
+
+        assertEquals(1, run("rollback", "--namespace", "users", "--window", String.valueOf(W0), "--token", "secret"));
+        assertTrue(err.toString().contains("409"), err.toString());
+        assertEquals(1, run("set-priority", "--namespace", "users", "--priority", "7", "--token", "secret"));
+        assertTrue(err.toString().contains("400"), err.toString());
+        assertEquals(4, controlObjects());
+    }
+}

@@ -1,0 +1,4 @@
+package dev.compactor.status;
+
+/** Windows per runbook state. */
+public record QueueMetrics(int pendingWindows, int processingWindows, int dispatchedWindows) {}

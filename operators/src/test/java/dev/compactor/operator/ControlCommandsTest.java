@@ -1,0 +1,139 @@
+package dev.compactor.operator;
+
+import dev.compactor.events.BucketEvent;
+import dev.compactor.events.ControlCommand;
+import dev.compactor.merge.CompactionTask;
+import dev.compactor.status.NamespaceSnapshot;
+import dev.compactor.status.StatusJson;
+import dev.compactor.window.BackpressureRule;
+import dev.compactor.window.RetryPolicy;
+import dev.compactor.window.SchedulingRules;
+import dev.compactor.window.WindowRules;
+
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Control commands applied by WindowTracker, and the status snapshots it publishes after them. */
+class ControlCommandsTest {
+
+    private static final long WINDOW = 60_000;
+    private static final long MAX_WAIT = 10_000;
+    private static final long TIMEOUT = 30_000;
+    private static final long W0 = 1_700_000_040_000L;
+    private static final String NS = "users";
+    /** One attempt only: the first timeout marks the window failed. */
+    private static final SchedulingRules RULES = new SchedulingRules(
+            new WindowRules(WINDOW, MAX_WAIT, 3, 120_000, TIMEOUT, 600_000), WindowTrackerTest.PRIORITIES,
+            BackpressureRule.runbookDefaults(), new RetryPolicy(1, 0, 0));
+
+    private KeyedOneInputStreamOperatorTestHarness<String, BucketEvent, CompactionTask> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = WindowTrackerTest.newHarness(RULES);
+        harness.open();
+        harness.setProcessingTime(1_000);
+        for (String writer : List.of("w1", "w2", "w3")) {
+            String key = "data/" + NS + "/" + (W0 / 1000 + 1) + "-" + writer + "-0.parquet";
+            BucketEvent e = BucketEvent.fileAdded(NS, key, 100, "etag", writer, 0, W0 + 1_000);
+            harness.processElement(new StreamRecord<>(e, e.fileTimeMillis));
+        }
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private String send(ControlCommand command) throws Exception {
+        BucketEvent e = BucketEvent.control(NS, command.objectKey(NS), command);
+        harness.processElement(new StreamRecord<>(e, W0));
+        return command.id();
+    }
+
+    private NamespaceSnapshot latestStatus() {
+        List<StreamRecord<StatusUpdate>> updates = new ArrayList<>(harness.getSideOutput(WindowTracker.STATUS));
+        return StatusJson.readSnapshot(updates.get(updates.size() - 1).getValue().snapshotJson);
+    }
+
+    @Test
+    void rollbackOfAFailedWindowDispatchesItAgainAtOnce() throws Exception {
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+        harness.setProcessingTime(1_000 + TIMEOUT);
+        assertEquals(1, harness.extractOutputValues().size());
+        assertEquals("failed", latestStatus().windows().get(0).state());
+
+        String id = send(ControlCommand.rollback(ControlCommand.newId(5_000), W0));
+
+        List<CompactionTask> tasks = harness.extractOutputValues();
+        assertEquals(2, tasks.size(), "the rolled-back window is dispatched again");
+        assertEquals(1, tasks.get(1).attempt);
+        assertEquals(tasks.get(0).generation, tasks.get(1).generation);
+        NamespaceSnapshot status = latestStatus();
+        assertEquals("processing", status.windows().get(0).state());
+        assertEquals(id, status.lastCommand());
+    }
+
+    @Test
+    void rollbackOfAPendingWindowChangesNothing() throws Exception {
+        send(ControlCommand.rollback(ControlCommand.newId(5_000), W0));
+        assertEquals("pending", latestStatus().windows().get(0).state());
+        assertTrue(harness.extractOutputValues().isEmpty());
+    }
+
+    @Test
+    void priorityCommandOverridesTheConfiguredWait() throws Exception {
+        String id = send(ControlCommand.setPriority(ControlCommand.newId(5_000), 0));
+        NamespaceSnapshot status = latestStatus();
+        assertEquals(0, status.priority());
+        assertTrue(status.priorityOverridden());
+        assertEquals(1_000, status.effectiveMaxWaitTimeMs());
+        assertEquals(id, status.lastCommand());
+
+        // priority 0 waits 1 s after the window's end instead of the default priority's 10 s
+        harness.processWatermark(new Watermark(W0 + WINDOW + 1_000));
+        assertEquals(1, harness.extractOutputValues().size());
+    }
+
+    @Test
+    void resetForgetsWindowsWritersAndOverrides() throws Exception {
+        send(ControlCommand.setPriority(ControlCommand.newId(5_000), 0));
+        String id = send(ControlCommand.of(ControlCommand.newId(6_000), ControlCommand.Kind.RESET));
+
+        NamespaceSnapshot status = latestStatus();
+        assertTrue(status.windows().isEmpty());
+        assertTrue(status.knownWriters().isEmpty());
+        assertEquals(2, status.priority(), "the configured priority again");
+        assertEquals(id, status.lastCommand());
+        harness.processWatermark(new Watermark(W0 + 10 * WINDOW));
+        assertTrue(harness.extractOutputValues().isEmpty());
+    }
+
+    @Test
+    void quarantinedFilesAreCountedOnceAndForgottenByAReset() throws Exception {
+        String key = "_quarantine/" + NS + "/" + (W0 / 1000 + 1) + "-w1-0.parquet.reason.json";
+        for (int i = 0; i < 2; i++) {
+            harness.processElement(new StreamRecord<>(BucketEvent.fileQuarantined(NS, key, W0 + 1_000), W0));
+        }
+        assertEquals(1, latestStatus().quarantinedFiles(), "a rewritten reason is the same file");
+        send(ControlCommand.of(ControlCommand.newId(6_000), ControlCommand.Kind.RESET));
+        assertEquals(0, latestStatus().quarantinedFiles());
+    }
+
+    @Test
+    void cleanupForgetsInactiveWriters() throws Exception {
+        harness.processWatermark(new Watermark(W0 + 1_000 + 120_000));
+        send(ControlCommand.of(ControlCommand.newId(5_000), ControlCommand.Kind.CLEANUP));
+        assertTrue(latestStatus().knownWriters().isEmpty());
+    }
+}
