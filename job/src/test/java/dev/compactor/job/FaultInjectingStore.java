@@ -1,22 +1,19 @@
 package dev.compactor.job;
 
-import dev.compactor.store.ObjectInfo;
+import dev.compactor.store.ForwardingObjectStore;
 import dev.compactor.store.ObjectStore;
 
-import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.OutputFile;
 
 import java.io.IOException;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The local bucket with one crash planted in it: the Nth call of one kind throws an {@link Error}, which fails the
- * Flink task (as a crashed process would) and makes the job restart from its last checkpoint. The counters are static because the
- * MiniCluster runs in the test's JVM and the store is re-created after the restart.
+ * Flink task (as a crashed process would) and makes the job restart from its last checkpoint. The counters are
+ * static because the MiniCluster runs in the test's JVM and the store is re-created after the restart.
  */
-final class FaultInjectingStore implements ObjectStore {
+final class FaultInjectingStore extends ForwardingObjectStore {
 
     enum Fault {
         /** While a merge writes its staging parts. */
@@ -32,8 +29,6 @@ final class FaultInjectingStore implements ObjectStore {
     static final AtomicInteger CRASHES = new AtomicInteger();
     private static final int CRASH_ON_CALL = 2;
 
-    private final ObjectStore delegate;
-
     static final class InjectedCrash extends Error {
         InjectedCrash(Fault site) {
             super("injected crash at " + site);
@@ -41,7 +36,7 @@ final class FaultInjectingStore implements ObjectStore {
     }
 
     FaultInjectingStore(ObjectStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     static void arm(Fault fault) {
@@ -59,41 +54,16 @@ final class FaultInjectingStore implements ObjectStore {
     }
 
     @Override
-    public List<ObjectInfo> list(String prefix) throws IOException {
-        return delegate.list(prefix);
-    }
-
-    @Override
-    public Optional<ObjectInfo> head(String key) throws IOException {
-        return delegate.head(key);
-    }
-
-    @Override
-    public InputFile inputFile(String key) throws IOException {
-        return delegate.inputFile(key);
-    }
-
-    @Override
     public OutputFile outputFile(String key) throws IOException {
         if (key.startsWith("_staging/")) {
             maybeCrash(Fault.MERGE_STAGING_WRITE);
         }
-        return delegate.outputFile(key);
-    }
-
-    @Override
-    public byte[] read(String key) throws IOException {
-        return delegate.read(key);
-    }
-
-    @Override
-    public void write(String key, byte[] content) throws IOException {
-        delegate.write(key, content);
+        return delegate().outputFile(key);
     }
 
     @Override
     public void move(String from, String to) throws IOException {
-        delegate.move(from, to);
+        delegate().move(from, to);
         maybeCrash(Fault.COMMIT_PUBLISH);
     }
 
@@ -102,6 +72,6 @@ final class FaultInjectingStore implements ObjectStore {
         if (key.startsWith("data/")) {
             maybeCrash(Fault.COMMIT_DELETE);
         }
-        return delegate.delete(key);
+        return delegate().delete(key);
     }
 }

@@ -1,26 +1,21 @@
 package dev.compactor.commit;
 
-import dev.compactor.store.ObjectInfo;
+import dev.compactor.store.ForwardingObjectStore;
 import dev.compactor.store.ObjectStore;
-import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.OutputFile;
 
 import java.io.IOException;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * A store that fails one chosen call, the way a process crash or a network error would interrupt the commit
  * at that point: the call has no effect and every later call works again.
  */
-final class FaultyObjectStore implements ObjectStore {
+final class FaultyObjectStore extends ForwardingObjectStore {
 
-    private final ObjectStore delegate;
     private String failingOperation;
     private String failingKeyPrefix;
 
     FaultyObjectStore(ObjectStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** The next {@code operation} ("move", "write", "delete") on a key starting with {@code keyPrefix} fails. */
@@ -38,45 +33,20 @@ final class FaultyObjectStore implements ObjectStore {
     }
 
     @Override
-    public List<ObjectInfo> list(String prefix) throws IOException {
-        return delegate.list(prefix);
-    }
-
-    @Override
-    public Optional<ObjectInfo> head(String key) throws IOException {
-        return delegate.head(key);
-    }
-
-    @Override
-    public InputFile inputFile(String key) throws IOException {
-        return delegate.inputFile(key);
-    }
-
-    @Override
-    public OutputFile outputFile(String key) throws IOException {
-        return delegate.outputFile(key);
-    }
-
-    @Override
-    public byte[] read(String key) throws IOException {
-        return delegate.read(key);
-    }
-
-    @Override
     public void write(String key, byte[] content) throws IOException {
         maybeFail("write", key);
-        delegate.write(key, content);
+        delegate().write(key, content);
     }
 
     @Override
     public void move(String from, String to) throws IOException {
         maybeFail("move", from);
-        delegate.move(from, to);
+        delegate().move(from, to);
     }
 
     @Override
     public boolean delete(String key) throws IOException {
         maybeFail("delete", key);
-        return delegate.delete(key);
+        return delegate().delete(key);
     }
 }

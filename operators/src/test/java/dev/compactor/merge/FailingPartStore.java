@@ -1,19 +1,14 @@
 package dev.compactor.merge;
 
+import dev.compactor.store.ForwardingObjectStore;
 import dev.compactor.store.LocalObjectStore;
-import dev.compactor.store.ObjectInfo;
-import dev.compactor.store.ObjectStore;
-import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.OutputFile;
 
 import java.io.IOException;
-import java.util.List;
-import java.util.Optional;
 
 /** A real local bucket whose writes to one key fail, as a full disk or a lost connection would. */
-final class FailingPartStore implements ObjectStore {
+final class FailingPartStore extends ForwardingObjectStore {
 
-    private final LocalObjectStore bucket;
     private final String failingKey;
     private final boolean unchecked;
 
@@ -23,7 +18,7 @@ final class FailingPartStore implements ObjectStore {
 
     /** @param unchecked fail with a RuntimeException, as some store clients do, instead of an IOException */
     FailingPartStore(LocalObjectStore bucket, String failingKey, boolean unchecked) {
-        this.bucket = bucket;
+        super(bucket);
         this.failingKey = failingKey;
         this.unchecked = unchecked;
     }
@@ -36,41 +31,6 @@ final class FailingPartStore implements ObjectStore {
             }
             throw new IOException("injected write failure for " + key);
         }
-        return bucket.outputFile(key);
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix) throws IOException {
-        return bucket.list(prefix);
-    }
-
-    @Override
-    public Optional<ObjectInfo> head(String key) throws IOException {
-        return bucket.head(key);
-    }
-
-    @Override
-    public InputFile inputFile(String key) throws IOException {
-        return bucket.inputFile(key);
-    }
-
-    @Override
-    public byte[] read(String key) throws IOException {
-        return bucket.read(key);
-    }
-
-    @Override
-    public void write(String key, byte[] content) throws IOException {
-        bucket.write(key, content);
-    }
-
-    @Override
-    public void move(String from, String to) throws IOException {
-        bucket.move(from, to);
-    }
-
-    @Override
-    public boolean delete(String key) throws IOException {
-        return bucket.delete(key);
+        return delegate().outputFile(key);
     }
 }

@@ -1,19 +1,16 @@
 package dev.compactor.merge;
 
 import dev.compactor.layout.BucketLayout;
+import dev.compactor.store.ForwardingObjectStore;
 import dev.compactor.store.LocalObjectStore;
-import dev.compactor.store.ObjectInfo;
-import dev.compactor.store.ObjectStore;
 
 import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.OutputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -45,48 +42,20 @@ class TransientReadFailureTest {
     }
 
     /** Reading one key fails the way a dropped connection does. */
-    private record FlakyReads(LocalObjectStore bucket, String flakyKey) implements ObjectStore {
+    private static final class FlakyReads extends ForwardingObjectStore {
+        private final String flakyKey;
+
+        FlakyReads(LocalObjectStore bucket, String flakyKey) {
+            super(bucket);
+            this.flakyKey = flakyKey;
+        }
+
         @Override
         public InputFile inputFile(String key) throws IOException {
             if (key.equals(flakyKey)) {
                 throw new IOException("connection reset while reading " + key);
             }
-            return bucket.inputFile(key);
-        }
-
-        @Override
-        public List<ObjectInfo> list(String prefix) throws IOException {
-            return bucket.list(prefix);
-        }
-
-        @Override
-        public Optional<ObjectInfo> head(String key) throws IOException {
-            return bucket.head(key);
-        }
-
-        @Override
-        public OutputFile outputFile(String key) throws IOException {
-            return bucket.outputFile(key);
-        }
-
-        @Override
-        public byte[] read(String key) throws IOException {
-            return bucket.read(key);
-        }
-
-        @Override
-        public void write(String key, byte[] content) throws IOException {
-            bucket.write(key, content);
-        }
-
-        @Override
-        public void move(String from, String to) throws IOException {
-            bucket.move(from, to);
-        }
-
-        @Override
-        public boolean delete(String key) throws IOException {
-            return bucket.delete(key);
+            return delegate().inputFile(key);
         }
     }
 }

@@ -1,13 +1,12 @@
 package dev.compactor.job.aws;
 
 import dev.compactor.job.bridge.S3EventNotification;
+import dev.compactor.store.ForwardingObjectStore;
 import dev.compactor.store.ObjectInfo;
-import dev.compactor.store.ObjectStore;
 import dev.compactor.store.ObjectStoreFactory;
 import dev.compactor.store.S3ObjectStore;
 import dev.compactor.store.S3Settings;
 
-import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 
@@ -22,8 +21,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * An S3 bucket whose changes are announced on a Kinesis stream, the way S3 → EventBridge → Kinesis does in
@@ -31,13 +28,14 @@ import java.util.Optional;
  * (staged markers, manifests, published parts, deleted sources), puts an S3 event notification on the stream.
  * A notification goes out after the change, as S3 sends it.
  */
-public final class NotifyingObjectStore implements ObjectStore {
+public final class NotifyingObjectStore extends ForwardingObjectStore {
 
     private final S3ObjectStore store;
     private final KinesisClient kinesis;
     private final String stream;
 
     private NotifyingObjectStore(S3ObjectStore store, KinesisClient kinesis, String stream) {
+        super(store);
         this.store = store;
         this.kinesis = kinesis;
         this.stream = stream;
@@ -57,21 +55,6 @@ public final class NotifyingObjectStore implements ObjectStore {
                         AwsBasicCredentials.create(KinesisLocal.ACCESS_KEY, KinesisLocal.SECRET_KEY)))
                 .build();
         return new NotifyingObjectStore(S3ObjectStore.open(s3), kinesis, stream);
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix) throws IOException {
-        return store.list(prefix);
-    }
-
-    @Override
-    public Optional<ObjectInfo> head(String key) throws IOException {
-        return store.head(key);
-    }
-
-    @Override
-    public InputFile inputFile(String key) throws IOException {
-        return store.inputFile(key);
     }
 
     @Override
@@ -103,11 +86,6 @@ public final class NotifyingObjectStore implements ObjectStore {
                 return out.getPath();
             }
         };
-    }
-
-    @Override
-    public byte[] read(String key) throws IOException {
-        return store.read(key);
     }
 
     @Override
