@@ -8,7 +8,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,7 +27,6 @@ import java.util.List;
  */
 final class S3OutputFile implements OutputFile {
 
-    private static final int BUFFER = 1 << 16;
     private static final String CONTENT_TYPE = "application/octet-stream";
 
     private final S3ObjectStore store;
@@ -65,49 +63,18 @@ final class S3OutputFile implements OutputFile {
         return store.settings().uri() + key;
     }
 
-    private final class UploadOnClose extends PositionOutputStream {
-        private final Path tmp;
-        private final OutputStream out;
-        private long pos;
-        private boolean closed;
-
+    private final class UploadOnClose extends TemporaryFileStream {
         UploadOnClose(Path tmp) throws IOException {
-            this.tmp = tmp;
-            this.out = new BufferedOutputStream(Files.newOutputStream(tmp), BUFFER);
+            super(tmp, Files.newOutputStream(tmp));
         }
 
         @Override
-        public long getPos() {
-            return pos;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            pos++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            pos += len;
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                out.close();
-                if (pos >= store.settings().multipartThreshold()) {
-                    uploadInParts(tmp, pos);
-                } else {
-                    store.put(key, RequestBody.fromFile(tmp));
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
+        protected void publish(Path tmp, long size, OutputStream flushed) throws IOException {
+            flushed.close();
+            if (size >= store.settings().multipartThreshold()) {
+                uploadInParts(tmp, size);
+            } else {
+                store.put(key, RequestBody.fromFile(tmp));
             }
         }
     }
