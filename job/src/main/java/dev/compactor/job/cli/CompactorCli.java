@@ -20,7 +20,7 @@ import java.util.ServiceLoader;
  */
 @Command(name = "compactor",
         description = "Compacts small Parquet files into large hour-partitioned ones with Apache Flink.",
-        subcommands = {LocalCommand.class, DemoCommand.class, ClusterCommand.class, BridgeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LocalCommand.class, RestoreCommand.class, SavepointCommand.class, DemoCommand.class, ClusterCommand.class, BridgeCommand.class, CommandLine.HelpCommand.class})
 public final class CompactorCli implements Runnable {
 
     private static final String OPTIONS_SECTION = "configurationOptions";
@@ -59,7 +59,7 @@ public final class CompactorCli implements Runnable {
             return 1;
         });
         cli.setUsageHelpAutoWidth(true);
-        for (String name : new String[] {"local", "demo"}) {
+        for (String name : new String[] {"local", "restore", "demo"}) {
             CommandLine sub = cli.getSubcommands().get(name);
             sub.getHelpSectionMap().put(OPTIONS_SECTION, help -> String.format(OPTIONS_HEADING)
                     + OptionsTable.render(CompactorOptions.all(), help.commandSpec().usageMessage().width()));
