@@ -3,6 +3,7 @@ package dev.compactor.savepoints.cli;
 import dev.compactor.job.BucketLocation;
 import dev.compactor.job.CompactorOptions;
 import dev.compactor.job.CompactorPipeline;
+import dev.compactor.job.LocalDirectory;
 import dev.compactor.job.InvalidOptionException;
 import dev.compactor.job.OptionArguments;
 import dev.compactor.layout.BucketLayout;
@@ -20,6 +21,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -58,6 +61,13 @@ final class StateBootstrapCommand implements Callable<Integer> {
         try {
             Configuration conf = OptionArguments.parse(options);
             conf.set(CompactorOptions.BUCKET, bucket);
+            if (!BucketLocation.isS3(bucket)) {
+                // a mistyped directory would read as an empty bucket
+                Path root = LocalDirectory.resolve(CompactorOptions.BUCKET.key(), bucket);
+                if (!Files.isDirectory(root)) {
+                    throw new ParameterException(spec.commandLine(), "--bucket " + root + " is not a directory");
+                }
+            }
             return conf;
         } catch (InvalidOptionException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -73,11 +83,16 @@ final class StateBootstrapCommand implements Callable<Integer> {
         try (ObjectStore store = BucketLocation.storeFactory(conf).open()) {
             BootstrapPlan plan = StateBootstrap.plan(store, layout, rules,
                     Set.copyOf(conf.get(CompactorOptions.SHARDED_NAMESPACES)));
+            if (plan.keys().isEmpty()) {
+                console.printf("The bucket holds no sources and no manifests: there is no state to rebuild. Start "
+                        + "the job fresh: bin/compactor local --fresh --bucket %s%n", bucket);
+                return 0;
+            }
             StateBootstrap.writeSavepoint(plan, rules, out, maxParallelism);
             StateBootstrap.deleteCompactedSources(store, plan);
             console.printf("Wrote savepoint %s: %d keys, %d pending windows with %d files; deleted %d sources "
-                            + "already in committed outputs.%nStart the job from it: bin/compactor restore --from %s "
-                            + "--bucket %s%n", out, plan.keys().size(), plan.pendingWindows(), plan.pendingFiles(),
+                            + "already in committed outputs.%nStart the job from it, with the same options: "
+                            + "bin/compactor restore --from %s --bucket %s%n", out, plan.keys().size(), plan.pendingWindows(), plan.pendingFiles(),
                     plan.compactedSources().size(), out, bucket);
         }
         return 0;
