@@ -3,9 +3,10 @@ package dev.compactor.savepoints.cli;
 import dev.compactor.job.BucketLocation;
 import dev.compactor.job.CompactorOptions;
 import dev.compactor.job.CompactorPipeline;
-import dev.compactor.job.LocalDirectory;
 import dev.compactor.job.InvalidOptionException;
+import dev.compactor.job.LocalDirectory;
 import dev.compactor.job.OptionArguments;
+import dev.compactor.job.OptionReader;
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.savepoints.bootstrap.BootstrapPlan;
 import dev.compactor.savepoints.bootstrap.StateBootstrap;
@@ -61,12 +62,14 @@ final class StateBootstrapCommand implements Callable<Integer> {
         try {
             Configuration conf = OptionArguments.parse(options);
             conf.set(CompactorOptions.BUCKET, bucket);
+            OptionReader.checkAll(conf, CompactorOptions.all());
             if (!BucketLocation.isS3(bucket)) {
                 // a mistyped directory would read as an empty bucket
                 Path root = LocalDirectory.resolve(CompactorOptions.BUCKET.key(), bucket);
                 if (!Files.isDirectory(root)) {
                     throw new ParameterException(spec.commandLine(), "--bucket " + root + " is not a directory");
                 }
+                conf.set(CompactorOptions.BUCKET, root.toString());
             }
             return conf;
         } catch (InvalidOptionException e) {
@@ -92,8 +95,8 @@ final class StateBootstrapCommand implements Callable<Integer> {
             StateBootstrap.deleteCompactedSources(store, plan);
             console.printf("Wrote savepoint %s: %d keys, %d pending windows with %d files; deleted %d sources "
                             + "already in committed outputs.%nStart the job from it, with the same options: "
-                            + "bin/compactor restore --from %s --bucket %s%n", out, plan.keys().size(), plan.pendingWindows(), plan.pendingFiles(),
-                    plan.compactedSources().size(), out, bucket);
+                            + "bin/compactor restore --from %s --bucket %s%n", out, plan.keys().size(),
+                    plan.pendingWindows(), plan.pendingFiles(), plan.compactedSources().size(), out, bucket);
         }
         return 0;
     }

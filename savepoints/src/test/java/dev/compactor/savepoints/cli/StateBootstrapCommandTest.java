@@ -44,6 +44,11 @@ class StateBootstrapCommandTest {
         assertEquals(2, run(out, "bootstrap", "--bucket", bucket.toString(), "--out", "sp",
                 "--compaction.window-sise", "1min"));
         assertTrue(out.toString().contains("compaction.window-sise"), out.toString());
+
+        StringWriter badValue = new StringWriter();
+        assertEquals(2, run(badValue, "bootstrap", "--bucket", bucket.toString(), "--out", "sp",
+                "--compaction.window-size", "soon"));
+        assertTrue(badValue.toString().contains("compaction.window-size"), badValue.toString());
     }
 
     @Test
