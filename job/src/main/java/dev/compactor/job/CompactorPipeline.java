@@ -191,7 +191,7 @@ public final class CompactorPipeline {
                 .build();
     }
 
-    static SchedulingRules schedulingRules(Configuration conf) {
+    public static SchedulingRules schedulingRules(Configuration conf) {
         Map<String, Integer> overrides = new TreeMap<>();
         conf.get(CompactorOptions.PRIORITIES).forEach((ns, p) -> overrides.put(ns,
                 PriorityPolicy.parse(p, "priority of namespace '" + ns + "' in " + CompactorOptions.PRIORITIES.key())));

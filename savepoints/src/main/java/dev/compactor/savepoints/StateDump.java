@@ -37,7 +37,10 @@ public final class StateDump {
                 OperatorIdentifier.forUid(CompactorPipeline.UID_TRACKER), new TrackerStateReader(namespace),
                 Types.STRING, Types.STRING).executeAndCollect()) {
             while (rows.hasNext()) {
-                keys.add(JSON.readTree(rows.next()));
+                String row = rows.next();
+                if (!row.equals(TrackerStateReader.SKIPPED_KEY)) {
+                    keys.add(JSON.readTree(row));
+                }
             }
         }
         keys.sort(Comparator.comparing(node -> node.get("key").asText()));

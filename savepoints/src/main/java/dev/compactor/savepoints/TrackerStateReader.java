@@ -17,10 +17,13 @@ import java.util.TreeSet;
 
 /**
  * Reads WindowTracker's state of one key (a namespace, or {@code namespace#windowStart} when sharded) into one JSON
- * object, or nothing when the key belongs to another namespace than the one asked for.
+ * object, or {@link #SKIPPED_KEY} when the key belongs to another namespace than the one asked for.
  */
 final class TrackerStateReader extends KeyedStateReaderFunction<String, String> {
     private static final long serialVersionUID = 1L;
+
+    /** What a key of another namespace than the one asked for reads as; {@link StateDump} drops it. */
+    static final String SKIPPED_KEY = "";
 
     /** Null for every namespace. */
     private final String namespace;
@@ -50,6 +53,8 @@ final class TrackerStateReader extends KeyedStateReaderFunction<String, String> 
     @Override
     public void readKey(String key, Context ctx, Collector<String> out) throws Exception {
         if (namespace != null && !TrackerKeys.belongsTo(key, namespace)) {
+            // Flink 1.20's keyed state input ends the read at a key that emits nothing: emit a blank row instead.
+            out.collect(SKIPPED_KEY);
             return;
         }
         ObjectNode node = json.createObjectNode();

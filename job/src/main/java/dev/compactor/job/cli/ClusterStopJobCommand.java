@@ -1,18 +1,14 @@
 package dev.compactor.job.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.compactor.job.cluster.FlinkRestClient;
 import dev.compactor.job.cluster.LocalCluster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "stop-job", description = "Stop a running job with a savepoint and print the savepoint's path, "
@@ -36,24 +32,10 @@ final class ClusterStopJobCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         FlinkRestClient rest = LocalCluster.rest(cluster.directory());
-        String job = jobId != null ? jobId : onlyRunningJob(rest);
+        String job = jobId != null ? jobId : RunningJob.only(rest, spec);
         String target = cluster.directory().savepoints().toUri().toString();
         String savepoint = rest.stopWithSavepoint(job, target, SAVEPOINT_TIMEOUT);
         spec.commandLine().getOut().printf("Job %s stopped with savepoint%n%s%n", job, savepoint);
         return 0;
-    }
-
-    private String onlyRunningJob(FlinkRestClient rest) throws Exception {
-        List<String> running = new ArrayList<>();
-        for (JsonNode job : rest.jobs().path("jobs")) {
-            if ("RUNNING".equals(job.path("state").asText())) {
-                running.add(job.path("jid").asText());
-            }
-        }
-        if (running.size() != 1) {
-            throw new ParameterException(spec.commandLine(), running.size() + " jobs are running "
-                    + running + "; name one with --job ID");
-        }
-        return running.get(0);
     }
 }

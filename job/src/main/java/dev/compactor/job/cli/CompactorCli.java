@@ -21,8 +21,8 @@ import java.util.ServiceLoader;
  */
 @Command(name = "compactor",
         description = "Compacts small Parquet files into large hour-partitioned ones with Apache Flink.",
-        subcommands = {LocalCommand.class, DemoCommand.class, ClusterCommand.class, BridgeCommand.class,
-                MergeCommand.class, ApiCommand.class, StatusCommand.class, HealthCommand.class,
+        subcommands = {LocalCommand.class, RestoreCommand.class, SavepointCommand.class, DemoCommand.class,
+                ClusterCommand.class, BridgeCommand.class, MergeCommand.class, ApiCommand.class, StatusCommand.class, HealthCommand.class,
                 ControlClientCommands.TriggerCheck.class, ControlClientCommands.Rollback.class,
                 ControlClientCommands.SetPriority.class, ControlClientCommands.Reset.class,
                 ControlClientCommands.Cleanup.class, CommandLine.HelpCommand.class})
@@ -41,8 +41,8 @@ public final class CompactorCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: use 'local', 'demo', 'cluster', 'merge', "
-                + "'api', 'status', 'health', 'trigger-check', 'rollback', 'set-priority', 'reset' or 'cleanup'");
+        throw new ParameterException(spec.commandLine(), "missing command: use 'local', 'restore', 'savepoint', 'demo', "
+                + "'cluster', 'merge', 'api', 'status', 'health', 'trigger-check', 'rollback', 'set-priority', 'reset' or 'cleanup'");
     }
 
     public static void main(String[] args) {
@@ -65,7 +65,7 @@ public final class CompactorCli implements Runnable {
             return 1;
         });
         cli.setUsageHelpAutoWidth(true);
-        for (String name : new String[] {"local", "demo"}) {
+        for (String name : new String[] {"local", "restore", "demo"}) {
             CommandLine sub = cli.getSubcommands().get(name);
             sub.getHelpSectionMap().put(OPTIONS_SECTION, help -> String.format(OPTIONS_HEADING)
                     + OptionsTable.render(CompactorOptions.all(), help.commandSpec().usageMessage().width()));

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 @Command(name = "local",
         description = "Run the compaction job in this process on a bucket (a local directory, or s3://bucket/prefix), "
@@ -44,12 +45,23 @@ final class LocalCommand implements Callable<Integer> {
 
     /** The checked configuration of the run, complete with local-mode defaults. */
     Configuration configuration() {
-        try {
-            Configuration conf = OptionArguments.parse(options);
-            conf.set(CompactorOptions.BUCKET, bucket);
+        return localConfiguration(spec, bucket, options, conf -> {
             if (fresh) {
                 conf.set(CompactorOptions.RESUME, false);
             }
+        });
+    }
+
+    /**
+     * A local run's configuration from the bucket and the {@code --<key> <value>} options, with a command's own
+     * settings applied before the local-mode defaults; a bad option is a usage error of {@code spec}'s command.
+     */
+    static Configuration localConfiguration(CommandSpec spec, String bucket, List<String> options,
+                                            Consumer<Configuration> commandSettings) {
+        try {
+            Configuration conf = OptionArguments.parse(options);
+            conf.set(CompactorOptions.BUCKET, bucket);
+            commandSettings.accept(conf);
             return LocalRunner.localConfiguration(conf);
         } catch (InvalidOptionException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -58,7 +70,12 @@ final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LocalRunner runner = LocalRunner.of(configuration());
+        return runInForeground(spec, configuration());
+    }
+
+    /** Starts the job in this process, tells the user what it restored and where to look, and waits for Ctrl-C. */
+    static int runInForeground(CommandSpec spec, Configuration conf) throws Exception {
+        LocalRunner runner = LocalRunner.of(conf);
         Optional<String> restore = runner.restorePath();
         PrintWriter out = spec.commandLine().getOut();
         out.println(restore.map(path -> "Restoring state from " + path)

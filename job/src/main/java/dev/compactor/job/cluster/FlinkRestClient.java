@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -104,10 +105,27 @@ public final class FlinkRestClient {
         return post("/jars/" + jarId + "/run", request).path("jobid").asText();
     }
 
-    /** Stops the job with a savepoint (without draining, so windows stay open) and returns the savepoint's path. */
+    /** Ids of the jobs in state RUNNING. */
+    public List<String> runningJobIds() throws IOException {
+        List<String> running = new ArrayList<>();
+        for (JsonNode job : jobs().path("jobs")) {
+            if ("RUNNING".equals(job.path("state").asText())) {
+                running.add(job.path("jid").asText());
+            }
+        }
+        return running;
+    }
+
+    /**
+     * Stops the job with a savepoint (without draining, so windows stay open) and returns the savepoint's path.
+     *
+     * @param targetDirectory where to write it, or null for the job's configured savepoint directory
+     */
     public String stopWithSavepoint(String jobId, String targetDirectory, Duration timeout) throws IOException {
         ObjectNode request = JSON.createObjectNode();
-        request.put("targetDirectory", targetDirectory);
+        if (targetDirectory != null) {
+            request.put("targetDirectory", targetDirectory);
+        }
         request.put("drain", false);
         String triggerId = post("/jobs/" + jobId + "/stop", request).path("request-id").asText();
         Instant deadline = Instant.now().plus(timeout);

@@ -6,7 +6,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "state", description = "Inspect or build WindowTracker state with the State Processor API.",
-        subcommands = {StateDumpCommand.class})
+        subcommands = {StateDumpCommand.class, StateBootstrapCommand.class})
 final class StateCommand implements Runnable {
 
     @Spec
