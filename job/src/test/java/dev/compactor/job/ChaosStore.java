@@ -1,0 +1,144 @@
+package dev.compactor.job;
+
+import dev.compactor.commit.Manifest;
+import dev.compactor.commit.ManifestCodec;
+import dev.compactor.layout.BucketLayout;
+import dev.compactor.store.ForwardingObjectStore;
+import dev.compactor.store.ObjectInfo;
+import dev.compactor.store.ObjectStore;
+
+import org.apache.parquet.io.OutputFile;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The local bucket with random faults at every step of a compaction that can fail: a task failure (an
+ * {@link Error}, as a crashed process) or a store error (an {@link IOException}) while a merge writes its parts,
+ * while it writes its staged marker, when the commit publishes a part, when it writes the manifest, and when it
+ * deletes sources. It also checks on every source deletion that a manifest already lists the source.
+ * The state is static: the MiniCluster runs in the test's JVM and recreates the store after every restart.
+ */
+final class ChaosStore extends ForwardingObjectStore {
+
+    /** The failure points, with how likely an eligible call fails: rare calls get a higher chance. */
+    enum Site {
+        STAGING_PART(0.2), STAGED_MARKER(0.4), PUBLISH(0.4), MANIFEST(0.4), SOURCE_DELETE(0.05);
+
+        final double probability;
+
+        Site(double probability) {
+            this.probability = probability;
+        }
+    }
+
+    static final class InjectedCrash extends Error {
+        InjectedCrash(Site site) {
+            super("injected task failure at " + site);
+        }
+    }
+
+    private static Random random;
+    /** Faults still to inject, per site, so every step gets its share. */
+    private static final Map<Site, Integer> BUDGET = new ConcurrentHashMap<>();
+    static final AtomicInteger INJECTED = new AtomicInteger();
+    static final Map<String, AtomicInteger> BY_KIND = new ConcurrentHashMap<>();
+    static final Queue<String> VIOLATIONS = new ConcurrentLinkedQueue<>();
+
+    ChaosStore(ObjectStore delegate) {
+        super(delegate);
+    }
+
+    static synchronized void start(long seed, int faultsPerSite) {
+        random = new Random(seed);
+        for (Site site : Site.values()) {
+            BUDGET.put(site, faultsPerSite);
+        }
+        INJECTED.set(0);
+        BY_KIND.clear();
+        VIOLATIONS.clear();
+    }
+
+    static synchronized void stop() {
+        BUDGET.clear();
+    }
+
+    private static void maybeFail(Site site) throws IOException {
+        boolean crash;
+        synchronized (ChaosStore.class) {
+            int left = BUDGET.getOrDefault(site, 0);
+            if (left <= 0 || random.nextDouble() >= site.probability) {
+                return;
+            }
+            BUDGET.put(site, left - 1);
+            crash = random.nextBoolean();
+        }
+        INJECTED.incrementAndGet();
+        BY_KIND.computeIfAbsent((crash ? "task failure at " : "store error at ") + site, k -> new AtomicInteger())
+                .incrementAndGet();
+        if (crash) {
+            throw new InjectedCrash(site);
+        }
+        throw new IOException("injected store error at " + site);
+    }
+
+    @Override
+    public OutputFile outputFile(String key) throws IOException {
+        if (key.startsWith(BucketLayout.STAGING_PREFIX)) {
+            maybeFail(Site.STAGING_PART);
+        }
+        return delegate().outputFile(key);
+    }
+
+    @Override
+    public void write(String key, byte[] content) throws IOException {
+        if (key.endsWith(BucketLayout.STAGED_MARKER)) {
+            maybeFail(Site.STAGED_MARKER);
+        } else if (key.startsWith(BucketLayout.MANIFEST_PREFIX)) {
+            maybeFail(Site.MANIFEST);
+        }
+        delegate().write(key, content);
+    }
+
+    @Override
+    public void move(String from, String to) throws IOException {
+        if (to.startsWith("data/")) {
+            maybeFail(Site.PUBLISH);
+        }
+        delegate().move(from, to);
+    }
+
+    @Override
+    public boolean delete(String key) throws IOException {
+        if (isSource(key)) {
+            maybeFail(Site.SOURCE_DELETE);
+            if (!listedInAManifest(key)) {
+                VIOLATIONS.add("deleted before a manifest listed it: " + key);
+            }
+        }
+        return delegate().delete(key);
+    }
+
+    private static boolean isSource(String key) {
+        return key.startsWith("data/") && !key.contains("/" + BucketLayout.COMPACTED_FILE_PREFIX);
+    }
+
+    private boolean listedInAManifest(String key) throws IOException {
+        String namespace = key.substring("data/".length(), key.lastIndexOf('/'));
+        List<ObjectInfo> manifests = delegate().list(BucketLayout.MANIFEST_PREFIX + namespace + "/");
+        for (ObjectInfo m : manifests) {
+            Manifest manifest = ManifestCodec.fromJson(delegate().read(m.key()));
+            if (manifest.inputs().stream().anyMatch(i -> i.key().equals(key))
+                    || manifest.quarantined().stream().anyMatch(q -> q.key().equals(key))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,146 @@
+package dev.compactor.job;
+
+import dev.compactor.store.LocalObjectStore;
+import dev.compactor.store.ObjectStoreFactory;
+
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The failure-injection suite (Maven profile {@code fault-injection}): writers keep dropping files over many windows
+ * while {@link ChaosStore} injects random task failures and store errors at every step of merge and commit. After
+ * the faults stop and the bucket is idle: every row exactly once, no source deleted before its manifest, no staging
+ * left, nothing pending, the job running. The seed is printed; {@code -Dchaos.seed=N} replays a run.
+ */
+class FaultInjectionIT {
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    private static final int FAULTS_PER_SITE = Integer.getInteger("chaos.faults-per-site", 12);
+    private static final int FAULTS = FAULTS_PER_SITE * ChaosStore.Site.values().length;
+    private static final String[] NAMESPACES = {"users", "orders", "app/events"};
+    private static final String[] WRITERS = {"w1", "w2", "w3"};
+
+    @TempDir
+    Path bucket;
+
+    private Configuration jobConfig() {
+        Configuration conf = new Configuration();
+        conf.set(CompactorOptions.BUCKET, bucket.toString());
+        conf.set(CompactorOptions.WINDOW_SIZE, Duration.ofSeconds(5));
+        conf.set(CompactorOptions.PRIORITY_WAITS, List.of(Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        conf.set(CompactorOptions.MAX_WAIT, Duration.ofSeconds(2));
+        conf.set(CompactorOptions.MIN_FILES, 3);
+        conf.set(CompactorOptions.FORCE_AFTER, Duration.ofSeconds(10));
+        conf.set(CompactorOptions.WRITER_INACTIVE_AFTER, Duration.ofSeconds(20));
+        conf.set(CompactorOptions.PROCESSING_TIMEOUT, Duration.ofSeconds(20));
+        conf.set(CompactorOptions.RETRY_BACKOFF, Duration.ofMillis(500));
+        conf.set(CompactorOptions.MAX_ATTEMPTS, 1_000);
+        conf.set(CompactorOptions.POLL_INTERVAL, Duration.ofMillis(200));
+        conf.set(CompactorOptions.MAX_OUT_OF_ORDERNESS, Duration.ofSeconds(1));
+        return conf;
+    }
+
+    @Test
+    void survivesRandomFaultsAtEveryStepWithEveryRowExactlyOnce() throws Exception {
+        long seed = Long.getLong("chaos.seed", System.nanoTime());
+        System.out.println("FaultInjectionIT seed " + seed + " (replay with -Dchaos.seed=" + seed + ")");
+        ChaosStore.start(seed, FAULTS_PER_SITE);
+        BucketFixture fixture = new BucketFixture(bucket);
+
+        Configuration envConf = new Configuration();
+        envConf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        envConf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10 * FAULTS);
+        envConf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        envConf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(envConf);
+        env.setParallelism(2);
+        env.enableCheckpointing(500);
+        String root = bucket.toString();
+        ObjectStoreFactory chaos = () -> new ChaosStore(new LocalObjectStore(Path.of(root)));
+        CompactorPipeline.build(env, jobConfig(), chaos);
+        JobClient job = env.executeAsync("fault-injection");
+
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writers = new Thread(() -> writeUntil(fixture, writing), "chaos-writers");
+        writers.start();
+        try {
+            Instant faultDeadline = Instant.now().plus(Duration.ofMinutes(4));
+            while (ChaosStore.INJECTED.get() < FAULTS && Instant.now().isBefore(faultDeadline)) {
+                assertTrue(!job.getJobStatus().get().isGloballyTerminalState(), "job failed for good");
+                Thread.sleep(250);
+            }
+            writing.set(false);
+            writers.join();
+            ChaosStore.stop();
+
+            Instant idleDeadline = Instant.now().plus(Duration.ofMinutes(3));
+            while (!(fixture.sources().isEmpty() && fixture.staging().isEmpty())) {
+                assertTrue(Instant.now().isBefore(idleDeadline), () -> "not idle in time: " + describe(fixture));
+                Thread.sleep(250);
+            }
+            assertEquals(JobStatus.RUNNING, job.getJobStatus().get(), "the job is running after all faults");
+        } finally {
+            writing.set(false);
+            writers.join();
+            job.cancel().get();
+        }
+
+        System.out.println("FaultInjectionIT survived " + ChaosStore.INJECTED.get() + " injected faults: "
+                + ChaosStore.BY_KIND + "; " + fixture.manifests().size() + " window generations committed");
+        assertTrue(ChaosStore.INJECTED.get() >= 50, "at least 50 faults, got " + ChaosStore.INJECTED.get());
+        assertTrue(ChaosStore.VIOLATIONS.isEmpty(), ChaosStore.VIOLATIONS.toString());
+        assertEquals(fixture.written, fixture.committedRows(), "every row exactly once (seed " + seed + ")");
+    }
+
+    /** Each writer drops a small file about every 300 ms into every namespace, stamped with the current time. */
+    private static void writeUntil(BucketFixture fixture, AtomicBoolean writing) {
+        long seq = 0;
+        try {
+            while (writing.get()) {
+                long now = Instant.now().getEpochSecond();
+                for (String ns : NAMESPACES) {
+                    for (String writer : WRITERS) {
+                        fixture.writeSource(ns, now, writer, seq, 20);
+                    }
+                }
+                seq++;
+                Thread.sleep(300);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("writer simulator failed", e);
+        }
+    }
+
+    private static String describe(BucketFixture f) {
+        try {
+            return f.sources().size() + " sources, " + f.staging() + " staging, " + f.manifests().size() + " manifests";
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+}
