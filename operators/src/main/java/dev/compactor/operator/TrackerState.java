@@ -4,6 +4,7 @@ import dev.compactor.window.FileRecord;
 import dev.compactor.window.WindowRecord;
 
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 
@@ -39,6 +40,42 @@ public final class TrackerState {
     /** writer → newest file time seen (the runbook's known writers). */
     public static MapStateDescriptor<String, Long> writers() {
         return new MapStateDescriptor<>("writers", Types.STRING, Types.LONG);
+    }
+
+    /** The namespace this key tracks (a sharded namespace's keys are {@code namespace#windowStart}). */
+    public static ValueStateDescriptor<String> namespace() {
+        return new ValueStateDescriptor<>("namespace", Types.STRING);
+    }
+
+    /** An operator's priority for the namespace (control command), overriding the configuration. */
+    public static ValueStateDescriptor<Integer> priorityOverride() {
+        return new ValueStateDescriptor<>("priority-override", Types.INT);
+    }
+
+    /** Wall-clock time of the namespace's latest commit. */
+    public static ValueStateDescriptor<Long> lastCompaction() {
+        return new ValueStateDescriptor<>("last-compaction", Types.LONG);
+    }
+
+    /** The latest control command applied, for status. */
+    public static ValueStateDescriptor<String> lastCommand() {
+        return new ValueStateDescriptor<>("last-command", Types.STRING);
+    }
+
+    /** quarantined source key → present, so a quarantine is counted once. */
+    public static MapStateDescriptor<String, Boolean> quarantined() {
+        return new MapStateDescriptor<>("quarantined", Types.STRING, Types.BOOLEAN);
+    }
+
+    public static ValueStateDescriptor<Long> quarantinedCount() {
+        return new ValueStateDescriptor<>("quarantined-count", Types.LONG);
+    }
+
+    /** The key's status JSON, published as queryable state under {@code queryableName}. */
+    public static ValueStateDescriptor<String> status(String queryableName) {
+        ValueStateDescriptor<String> descriptor = new ValueStateDescriptor<>("status", Types.STRING);
+        descriptor.setQueryable(queryableName);
+        return descriptor;
     }
 
     /** The key of a window generation in {@link #windows()}, and the prefix of its {@link #windowWriters()}. */

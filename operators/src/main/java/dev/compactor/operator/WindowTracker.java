@@ -19,10 +19,7 @@ import dev.compactor.window.WindowState;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.TimeDomain;
@@ -119,16 +116,13 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         files = getRuntimeContext().getMapState(TrackerState.files());
         windowWriters = getRuntimeContext().getMapState(TrackerState.windowWriters());
         writers = getRuntimeContext().getMapState(TrackerState.writers());
-        namespace = getRuntimeContext().getState(new ValueStateDescriptor<>("namespace", Types.STRING));
-        priorityOverride = getRuntimeContext().getState(new ValueStateDescriptor<>("priority-override", Types.INT));
-        lastCompaction = getRuntimeContext().getState(new ValueStateDescriptor<>("last-compaction", Types.LONG));
-        lastCommand = getRuntimeContext().getState(new ValueStateDescriptor<>("last-command", Types.STRING));
-        quarantined = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("quarantined", Types.STRING, Types.BOOLEAN));
-        quarantinedCount = getRuntimeContext().getState(new ValueStateDescriptor<>("quarantined-count", Types.LONG));
-        ValueStateDescriptor<String> statusDescriptor = new ValueStateDescriptor<>("status", Types.STRING);
-        statusDescriptor.setQueryable(STATUS_QUERYABLE_NAME);
-        status = getRuntimeContext().getState(statusDescriptor);
+        namespace = getRuntimeContext().getState(TrackerState.namespace());
+        priorityOverride = getRuntimeContext().getState(TrackerState.priorityOverride());
+        lastCompaction = getRuntimeContext().getState(TrackerState.lastCompaction());
+        lastCommand = getRuntimeContext().getState(TrackerState.lastCommand());
+        quarantined = getRuntimeContext().getMapState(TrackerState.quarantined());
+        quarantinedCount = getRuntimeContext().getState(TrackerState.quarantinedCount());
+        status = getRuntimeContext().getState(TrackerState.status(STATUS_QUERYABLE_NAME));
 
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         filesAdded = metrics.counter(CompactorMetrics.FILES_ADDED);

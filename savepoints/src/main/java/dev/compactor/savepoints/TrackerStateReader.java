@@ -7,6 +7,7 @@ import dev.compactor.window.WindowRecord;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
 import org.apache.flink.util.Collector;
@@ -33,6 +34,10 @@ final class TrackerStateReader extends KeyedStateReaderFunction<String, String> 
     private transient MapState<String, FileRecord> files;
     private transient MapState<String, Boolean> windowWriters;
     private transient MapState<String, Long> writers;
+    private transient ValueState<Integer> priorityOverride;
+    private transient ValueState<String> lastCommand;
+    private transient ValueState<Long> lastCompaction;
+    private transient ValueState<Long> quarantinedCount;
     private transient ObjectMapper json;
 
     TrackerStateReader(String namespace) {
@@ -47,6 +52,10 @@ final class TrackerStateReader extends KeyedStateReaderFunction<String, String> 
         files = getRuntimeContext().getMapState(TrackerState.files());
         windowWriters = getRuntimeContext().getMapState(TrackerState.windowWriters());
         writers = getRuntimeContext().getMapState(TrackerState.writers());
+        priorityOverride = getRuntimeContext().getState(TrackerState.priorityOverride());
+        lastCommand = getRuntimeContext().getState(TrackerState.lastCommand());
+        lastCompaction = getRuntimeContext().getState(TrackerState.lastCompaction());
+        quarantinedCount = getRuntimeContext().getState(TrackerState.quarantinedCount());
         json = new ObjectMapper();
     }
 
@@ -64,6 +73,10 @@ final class TrackerStateReader extends KeyedStateReaderFunction<String, String> 
         node.set("files", json.valueToTree(sorted(files.entries())));
         node.set("windowWriters", json.valueToTree(writersByWindow()));
         node.set("writers", json.valueToTree(sorted(writers.entries())));
+        node.set("priorityOverride", json.valueToTree(priorityOverride.value()));
+        node.set("lastCommand", json.valueToTree(lastCommand.value()));
+        node.set("lastCompaction", json.valueToTree(lastCompaction.value()));
+        node.set("quarantinedFiles", json.valueToTree(quarantinedCount.value()));
         out.collect(json.writeValueAsString(node));
     }
 
