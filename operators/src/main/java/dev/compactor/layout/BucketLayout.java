@@ -63,6 +63,12 @@ public final class BucketLayout implements Serializable {
                 COMPACTED_FILE_PREFIX, windowStart, generation, part);
     }
 
+    /** Whether a key names one of our compacted outputs ({@code .../year=…/compacted-….parquet}). */
+    public static boolean isCompactedOutput(String key) {
+        int slash = key.lastIndexOf('/');
+        return key.contains("/year=") && key.startsWith(COMPACTED_FILE_PREFIX, slash + 1);
+    }
+
     /** Prefix shared by every attempt of one window generation; the commit clears it. */
     public String stagingGenerationPrefix(String namespace, long windowStart, int generation) {
         return STAGING_PREFIX + namespace + "/" + windowStart + "-g" + generation + "-a";

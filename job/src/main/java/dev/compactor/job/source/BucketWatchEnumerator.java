@@ -1,6 +1,7 @@
 package dev.compactor.job.source;
 
 import dev.compactor.events.ObjectEvent;
+import dev.compactor.layout.BucketLayout;
 import dev.compactor.store.ObjectInfo;
 import dev.compactor.store.ObjectStore;
 import dev.compactor.store.ObjectStoreFactory;
@@ -68,7 +69,12 @@ final class BucketWatchEnumerator implements SplitEnumerator<EventBatchSplit, Bu
         }
         List<ObjectInfo> listing = new ArrayList<>();
         for (String prefix : diff.prefixes()) {
-            listing.addAll(store.list(prefix));
+            for (ObjectInfo object : store.list(prefix)) {
+                // Compacted outputs need no action; remembering them would grow the checkpoint with the bucket.
+                if (!BucketLayout.isCompactedOutput(object.key())) {
+                    listing.add(object);
+                }
+            }
         }
         return listing;
     }

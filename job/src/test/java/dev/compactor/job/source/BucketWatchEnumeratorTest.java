@@ -69,6 +69,19 @@ class BucketWatchEnumeratorTest {
     }
 
     @Test
+    void compactedOutputsAreNeitherEmittedNorRemembered() throws IOException {
+        store.write("data/ns/year=2024/month=01/day=01/hour=00/compacted-1704067200000-g0-p0.parquet", new byte[1]);
+        store.write("data/ns/1704067200-w1-0.parquet", new byte[1]);
+        BucketWatchEnumerator enumerator = enumerator(BucketWatchCheckpoint.empty());
+        context.registerReader(0);
+        enumerator.addReader(0);
+        context.pollOnce();
+        enumerator.handleSplitRequest(0, "localhost");
+        assertEquals(List.of("CREATED data/ns/1704067200-w1-0.parquet"), keys(context.assigned));
+        assertEquals(1, enumerator.snapshotState(1L).known().size(), "the output is not in the checkpoint");
+    }
+
+    @Test
     void otherReadersAreToldNoSplitsWillCome() {
         BucketWatchEnumerator enumerator = enumerator(BucketWatchCheckpoint.empty());
         context.registerReader(0);
