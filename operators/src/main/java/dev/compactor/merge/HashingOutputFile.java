@@ -1,5 +1,7 @@
 package dev.compactor.merge;
 
+import dev.compactor.store.WrappingOutputFile;
+
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 
@@ -12,14 +14,13 @@ import java.util.HexFormat;
  * Passes a Parquet output through while hashing its bytes, so a part's SHA-256 and size are known when it is
  * closed without reading it back from the store.
  */
-final class HashingOutputFile implements OutputFile {
+final class HashingOutputFile extends WrappingOutputFile {
 
-    private final OutputFile target;
     private final MessageDigest digest;
     private long bytesWritten;
 
     HashingOutputFile(OutputFile target) {
-        this.target = target;
+        super(target);
         try {
             this.digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -37,28 +38,8 @@ final class HashingOutputFile implements OutputFile {
     }
 
     @Override
-    public PositionOutputStream create(long blockSizeHint) throws IOException {
-        return new HashingStream(target.create(blockSizeHint));
-    }
-
-    @Override
-    public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
-        return new HashingStream(target.createOrOverwrite(blockSizeHint));
-    }
-
-    @Override
-    public boolean supportsBlockSize() {
-        return target.supportsBlockSize();
-    }
-
-    @Override
-    public long defaultBlockSize() {
-        return target.defaultBlockSize();
-    }
-
-    @Override
-    public String getPath() {
-        return target.getPath();
+    protected PositionOutputStream wrap(PositionOutputStream out) {
+        return new HashingStream(out);
     }
 
     private final class HashingStream extends PositionOutputStream {

@@ -6,6 +6,7 @@ import dev.compactor.store.ObjectInfo;
 import dev.compactor.store.ObjectStoreFactory;
 import dev.compactor.store.S3ObjectStore;
 import dev.compactor.store.S3Settings;
+import dev.compactor.store.WrappingOutputFile;
 
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
@@ -59,31 +60,10 @@ public final class NotifyingObjectStore extends ForwardingObjectStore {
 
     @Override
     public OutputFile outputFile(String key) throws IOException {
-        OutputFile out = store.outputFile(key);
-        return new OutputFile() {
+        return new WrappingOutputFile(store.outputFile(key)) {
             @Override
-            public PositionOutputStream create(long blockSizeHint) throws IOException {
-                return announcingOnClose(out.create(blockSizeHint), key);
-            }
-
-            @Override
-            public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
-                return announcingOnClose(out.createOrOverwrite(blockSizeHint), key);
-            }
-
-            @Override
-            public boolean supportsBlockSize() {
-                return out.supportsBlockSize();
-            }
-
-            @Override
-            public long defaultBlockSize() {
-                return out.defaultBlockSize();
-            }
-
-            @Override
-            public String getPath() {
-                return out.getPath();
+            protected PositionOutputStream wrap(PositionOutputStream out) {
+                return announcingOnClose(out, key);
             }
         };
     }
