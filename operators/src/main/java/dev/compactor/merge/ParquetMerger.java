@@ -7,6 +7,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -155,7 +156,9 @@ public final class ParquetMerger {
         Optional<RowOrder> order = settings.sortColumnIfSet().map(c -> RowOrder.by(schema, c));
         MessageType parquetSchema = new AvroSchemaConverter(new PlainParquetConfiguration()).convert(schema);
         CodecFactory codecs = new CodecFactory(new PlainParquetConfiguration(), ParquetWriter.DEFAULT_PAGE_SIZE);
-        PartWriter parts = new PartWriter(store, layout, task, schema, parquetSchema, codecs.getCompressor(codec),
+        ZstdPageCompressor zstd = codec == CompressionCodecName.ZSTD ? new ZstdPageCompressor() : null;
+        BytesInputCompressor compressor = zstd != null ? zstd : codecs.getCompressor(codec);
+        PartWriter parts = new PartWriter(store, layout, task, schema, parquetSchema, compressor,
                 budget.outputRowGroupBytes(), settings.targetFileSizeBytes(), PlainColumns.of(window.accepted()),
                 window.accepted().size());
         try (SpillDirectory spill = new SpillDirectory(spillRoot())) {
@@ -174,6 +177,9 @@ public final class ParquetMerger {
             parts.abort(e);
             throw e;
         } finally {
+            if (zstd != null) {
+                zstd.release();
+            }
             codecs.release();
         }
     }
@@ -200,7 +206,7 @@ public final class ParquetMerger {
                         copied++;
                     } else {
                         try (RowGroupRows rows = groups.decodeNext()) {
-                            reencoded += copyRows(in, rows, parts);
+                            reencoded += parts.writesColumns() ? copyColumns(in, rows, parts) : copyRows(in, rows, parts);
                         }
                     }
                 }
@@ -208,6 +214,11 @@ public final class ParquetMerger {
         }
         LOG.info("merged {} inputs in file order: {} row groups copied as bytes, {} rows re-encoded",
                 inputs.size(), copied, reencoded);
+    }
+
+    private static long copyColumns(InputFooter in, RowGroupRows rows, PartWriter parts) throws IOException {
+        parts.appendColumns(rows, in);
+        return rows.rowCount();
     }
 
     private static long copyRows(InputFooter in, RowGroupRows rows, PartWriter parts) throws IOException {

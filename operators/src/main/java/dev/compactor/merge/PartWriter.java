@@ -91,6 +91,29 @@ final class PartWriter implements ColumnRowSink {
         afterRow();
     }
 
+    /** True when whole input row groups can be added column by column ({@link #appendColumns}). */
+    boolean writesColumns() {
+        return RowGroupFileWriter.writesColumns(schema);
+    }
+
+    /**
+     * Adds every row of an input row group, column by column. The part and the row group are checked against
+     * their sizes after it, so either may end up larger by up to one input row group (one below the copy
+     * threshold). A failure while the rows are read is the input's.
+     */
+    void appendColumns(RowGroupRows rows, InputFooter input) throws IOException {
+        if (current == null) {
+            open();
+        }
+        current.startColumns();
+        try {
+            current.appendColumns(rows);
+        } catch (RuntimeException e) {
+            throw new UnreadableInputException(input, e);
+        }
+        afterRow();
+    }
+
     /** Copies a row group whose schema is the output's as bytes, after the rows written so far. */
     void appendRowGroup(SeekableInputStream from, BlockMetaData block, RowGroupFileWriter.IndexSource indexes)
             throws IOException {

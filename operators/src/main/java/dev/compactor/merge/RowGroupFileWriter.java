@@ -27,10 +27,12 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * One Parquet file written row group by row group, from three kinds of input that may be mixed: rows copied
- * value by value ({@link RowGroupRows}), Avro records, and whole row groups of another file copied as bytes.
- * Encoded rows are buffered into the open row group until the caller ends it; an appended row group always
- * comes after the rows written before it, so the file keeps the order rows arrive in.
+ * One Parquet file written row group by row group, from four kinds of input that may be mixed: rows copied
+ * value by value ({@link RowGroupRows}), Avro records, whole input row groups added column by column
+ * ({@link ColumnarRowGroup}), and whole row groups of another file copied as bytes. Encoded rows are buffered
+ * into the open row group until the caller ends it. Rows and columns are not mixed within one row group: switching
+ * between them ends the open one. An appended row group always comes after the rows written before it, so the
+ * file keeps the order rows arrive in.
  *
  * <p>Statistics and page indexes are written for re-encoded row groups and carried over for copied ones.
  */
@@ -46,7 +48,9 @@ final class RowGroupFileWriter implements AutoCloseable {
     private final ParquetFileWriter file;
     private final AvroWriteSupport<GenericRecord> avro;
     private final Map<String, String> metadata;
+    private final Set<String> plainColumns;
 
+    private ColumnarRowGroup columnar;
     private ColumnChunkPageWriteStore pages;
     private ColumnWriteStore store;
     private ColumnWriter[] writers;
@@ -70,6 +74,7 @@ final class RowGroupFileWriter implements AutoCloseable {
                 .withAllocator(new HeapByteBufferAllocator());
         plainColumns.forEach(c -> props.withDictionaryEncoding(c, false));
         this.properties = props.build();
+        this.plainColumns = plainColumns;
         this.file = new ParquetFileWriter(out, schema, ParquetFileWriter.Mode.OVERWRITE, Long.MAX_VALUE, 0,
                 properties.getColumnIndexTruncateLength(), properties.getStatisticsTruncateLength(), false);
         this.avro = new AvroWriteSupport<>(schema, avroSchema, GenericData.get());
@@ -80,11 +85,34 @@ final class RowGroupFileWriter implements AutoCloseable {
     }
 
     /** Writers of the open row group in output column order; valid until the next call that may end it. */
-    ColumnWriter[] columnWriters() {
+    ColumnWriter[] columnWriters() throws IOException {
         if (store == null) {
             openRowGroup();
         }
         return writers;
+    }
+
+    /** True when whole input row groups can be added column by column ({@link #appendColumns}). */
+    static boolean writesColumns(MessageType schema) {
+        return ColumnarRowGroup.supports(schema);
+    }
+
+    /** Ends a row group of rows, if one is open, and opens one filled by columns; only when {@link #writesColumns}. */
+    void startColumns() throws IOException {
+        if (store != null) {
+            endRowGroup();
+        }
+        if (columnar == null) {
+            columnar = new ColumnarRowGroup(schema, properties, newPageStore(), plainColumns);
+        }
+    }
+
+    /** Adds every row of an input row group column by column, after {@link #startColumns()}. */
+    void appendColumns(RowGroupRows in) throws IOException {
+        columnar.append(in);
+        openRows += in.rowCount();
+        rows += in.rowCount();
+        bufferedBytes = columnar.bufferedBytes();
     }
 
     /** Completes a row written through {@link #columnWriters()}. */
@@ -93,7 +121,7 @@ final class RowGroupFileWriter implements AutoCloseable {
         countRow();
     }
 
-    void write(GenericRecord record) {
+    void write(GenericRecord record) throws IOException {
         if (store == null) {
             openRowGroup();
         }
@@ -116,6 +144,20 @@ final class RowGroupFileWriter implements AutoCloseable {
 
     /** Writes the open row group, if it has rows. */
     void endRowGroup() throws IOException {
+        if (columnar != null) {
+            try {
+                if (openRows > 0) {
+                    columnar.writeTo(file);
+                    rowGroups++;
+                }
+            } finally {
+                columnar.close();
+                columnar = null;
+                openRows = 0;
+                bufferedBytes = 0;
+            }
+            return;
+        }
         if (store == null) {
             return;
         }
@@ -159,15 +201,20 @@ final class RowGroupFileWriter implements AutoCloseable {
         file.end(metadata);
     }
 
-    private void openRowGroup() {
-        pages = new ColumnChunkPageWriteStore(compressor, schema, properties.getAllocator(),
-                properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled());
+    private void openRowGroup() throws IOException {
+        endRowGroup();
+        pages = newPageStore();
         store = properties.newColumnWriteStore(schema, pages, pages);
         writers = new ColumnWriter[columns.size()];
         for (int c = 0; c < writers.length; c++) {
             writers[c] = store.getColumnWriter(columns.get(c));
         }
         avro.prepareForWrite(new ColumnIOFactory(false).getColumnIO(schema).getRecordWriter(store));
+    }
+
+    private ColumnChunkPageWriteStore newPageStore() {
+        return new ColumnChunkPageWriteStore(compressor, schema, properties.getAllocator(),
+                properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled());
     }
 
     private void countRow() {

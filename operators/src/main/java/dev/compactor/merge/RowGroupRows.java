@@ -2,23 +2,35 @@ package dev.compactor.merge;
 
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The rows of one decoded row group, copied into the output one row at a time but value by value, column by
- * column: no row object is ever built. Values keep their type; only definition levels move when a top-level
- * column became optional, and a column the input lacks is written as null.
+ * The rows of one decoded row group, copied into the output value by value, either a row at a time across all
+ * columns or a whole column at a time: no row object is ever built. Values keep their type; only definition
+ * levels move when a top-level column became optional, and a column the input lacks is written as null. A
+ * column's reader is created when first used, so a column whose pages are taken whole
+ * ({@link #pageReader}) is never decoded.
  */
 final class RowGroupRows implements AutoCloseable {
 
     private final PageReadStore pages;
+    private final ColumnReadStoreImpl readStore;
+    private final ColumnMapping mapping;
+    private final Map<ColumnPath, ColumnChunkMetaData> chunks = new HashMap<>();
     private final ColumnReader[] readers;
     private final PrimitiveTypeName[] types;
     private final int[] maxDefinition;
@@ -27,10 +39,12 @@ final class RowGroupRows implements AutoCloseable {
     private final long[] valuesLeft;
     private long rowsLeft;
 
-    RowGroupRows(PageReadStore pages, MessageType fileSchema, String createdBy, ColumnMapping mapping) {
+    RowGroupRows(PageReadStore pages, BlockMetaData block, MessageType fileSchema, String createdBy,
+                 ColumnMapping mapping) {
         this.pages = pages;
-        ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, new IgnoringConverter(fileSchema), fileSchema,
-                createdBy);
+        this.mapping = mapping;
+        this.readStore = new ColumnReadStoreImpl(pages, new IgnoringConverter(fileSchema), fileSchema, createdBy);
+        block.getColumns().forEach(chunk -> chunks.put(chunk.getPath(), chunk));
         List<ColumnDescriptor> outs = mapping.outputColumns();
         int n = outs.size();
         readers = new ColumnReader[n];
@@ -44,10 +58,8 @@ final class RowGroupRows implements AutoCloseable {
             types[c] = outs.get(c).getPrimitiveType().getPrimitiveTypeName();
             repeated[c] = outs.get(c).getMaxRepetitionLevel() > 0;
             if (in != null) {
-                readers[c] = store.getColumnReader(in);
                 maxDefinition[c] = in.getMaxDefinitionLevel();
                 shift[c] = mapping.definitionShift(c);
-                valuesLeft[c] = readers[c].getTotalValueCount();
             }
         }
         rowsLeft = pages.getRowCount();
@@ -57,33 +69,73 @@ final class RowGroupRows implements AutoCloseable {
         return rowsLeft > 0;
     }
 
+    long rowCount() {
+        return pages.getRowCount();
+    }
+
+    /** The input's column feeding an output column; null if the input lacks it. */
+    ColumnDescriptor source(int outputColumn) {
+        return mapping.source(outputColumn);
+    }
+
+    /** The footer's metadata of the input's chunk feeding an output column; null if the input lacks it. */
+    ColumnChunkMetaData chunk(int outputColumn) {
+        ColumnDescriptor in = mapping.source(outputColumn);
+        return in == null ? null : chunks.get(ColumnPath.get(in.getPath()));
+    }
+
+    /** The raw pages of an output column's source, for a column that is not read value by value. */
+    PageReader pageReader(int outputColumn) {
+        return pages.getPageReader(mapping.source(outputColumn));
+    }
+
     /** The reader of an output column, positioned at the current row's first value; null if the input lacks it. */
     ColumnReader reader(int outputColumn) {
+        ColumnDescriptor in = mapping.source(outputColumn);
+        if (readers[outputColumn] == null && in != null) {
+            readers[outputColumn] = readStore.getColumnReader(in);
+            valuesLeft[outputColumn] = readers[outputColumn].getTotalValueCount();
+        }
         return readers[outputColumn];
     }
 
     /** True when the current row's value of a non-repeated output column is null. */
     boolean isNull(int outputColumn) {
-        ColumnReader r = readers[outputColumn];
+        ColumnReader r = reader(outputColumn);
         return r == null || r.getCurrentDefinitionLevel() < maxDefinition[outputColumn];
     }
 
     /** Writes the current row into {@code writers} (in output column order) and moves to the next row. */
     void copyRow(ColumnWriter[] writers) {
         for (int c = 0; c < readers.length; c++) {
-            ColumnReader r = readers[c];
-            if (r == null) {
-                writers[c].writeNull(0, 0);
-            } else if (!repeated[c]) {
-                copyValue(c, r, writers[c]);
-            } else {
-                // A repeated column holds several values per row; the next row starts at repetition level 0.
-                do {
-                    copyValue(c, r, writers[c]);
-                } while (valuesLeft[c] > 0 && r.getCurrentRepetitionLevel() != 0);
-            }
+            copyRowOf(c, writers[c]);
         }
         rowsLeft--;
+    }
+
+    /**
+     * Writes one column of every row into a writer of its own store, ending a record after each row so the store
+     * cuts pages. Independent of {@link #copyRow}; a column is copied either way, never both.
+     */
+    void copyColumn(int outputColumn, ColumnWriter writer, ColumnWriteStore store) {
+        for (long row = pages.getRowCount(); row > 0; row--) {
+            copyRowOf(outputColumn, writer);
+            store.endRecord();
+        }
+    }
+
+    private void copyRowOf(int c, ColumnWriter writer) {
+        ColumnReader r = reader(c);
+        if (r == null) {
+            writer.writeNull(0, 0);
+        } else if (!repeated[c]) {
+            copyValue(c, r, writer);
+        } else {
+            // A repeated column holds several values per row; the next row starts at repetition level 0.
+            do {
+                copyValue(c, r, writer);
+            } while (valuesLeft[c] > 0 && r.getCurrentRepetitionLevel() != 0);
+        }
     }
 
     /** Gives the row group's buffers back; parquet-java keeps them reachable until then. */

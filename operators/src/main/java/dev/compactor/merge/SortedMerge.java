@@ -119,7 +119,7 @@ final class SortedMerge {
                 runCompressor, (int) Math.min(runRowGroupBytes, 1 << 20), allColumns, Map.of())) {
             merge(group, new ColumnRowSink() {
                 @Override
-                public ColumnWriter[] columnWriters() {
+                public ColumnWriter[] columnWriters() throws IOException {
                     return out.columnWriters();
                 }
 

@@ -74,10 +74,11 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
     /** Decodes the next row group; its values are read lazily, page by page, as rows are copied. */
     RowGroupRows decodeNext() throws IOException {
         try {
+            BlockMetaData block = blocks.get(next);
             PageReadStore pages = reader.readNextRowGroup();
             next++;
-            return new RowGroupRows(pages, reader.getFileMetaData().getSchema(), reader.getFileMetaData().getCreatedBy(),
-                    mapping);
+            return new RowGroupRows(pages, block, reader.getFileMetaData().getSchema(),
+                    reader.getFileMetaData().getCreatedBy(), mapping);
         } catch (IOException | RuntimeException e) {
             throw failure(input, e);
         }

@@ -107,7 +107,7 @@ class SortedMergeTest {
                 codecs.getCompressor(CompressionCodecName.SNAPPY), 64 << 10, Set.of(), Map.of())) {
             merge.mergeInto(sources, new ColumnRowSink() {
                 @Override
-                public ColumnWriter[] columnWriters() {
+                public ColumnWriter[] columnWriters() throws IOException {
                     return out.columnWriters();
                 }
 

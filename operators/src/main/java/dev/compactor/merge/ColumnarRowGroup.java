@@ -1,0 +1,115 @@
+package dev.compactor.merge;
+
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.schema.MessageType;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An output row group filled one column at a time from whole input row groups, for a schema whose columns are
+ * all top-level fields. Every column keeps its own writer, so a column never waits on the others: a column
+ * written without a dictionary takes the input's pages through {@link PlainPageTranscoder} where it can, and any
+ * other column is copied value by value into a single-column store that writes into the same chunk.
+ *
+ * <p>A dictionary column's store stays open for the whole row group, so one dictionary covers the chunk. A plain
+ * column's store is closed after each input row group, writing its last page before any transcoded page follows.
+ */
+final class ColumnarRowGroup implements AutoCloseable {
+
+    private final MessageType schema;
+    private final List<ColumnDescriptor> columns;
+    private final ParquetProperties properties;
+    private final ColumnChunkPageWriteStore pages;
+    private final boolean[] plain;
+    private final PlainPageTranscoder[] transcoders;
+    private final ColumnWriteStore[] valueStores;
+    private long rows;
+
+    ColumnarRowGroup(MessageType schema, ParquetProperties properties, ColumnChunkPageWriteStore pages,
+                     Set<String> plainColumns) {
+        this.schema = schema;
+        this.columns = schema.getColumns();
+        this.properties = properties;
+        this.pages = pages;
+        int n = columns.size();
+        plain = new boolean[n];
+        transcoders = new PlainPageTranscoder[n];
+        valueStores = new ColumnWriteStore[n];
+        for (int c = 0; c < n; c++) {
+            plain[c] = plainColumns.contains(String.join(".", columns.get(c).getPath()));
+            transcoders[c] = new PlainPageTranscoder(columns.get(c));
+        }
+    }
+
+    /** True when every leaf column is a top-level field, which single-column stores need. */
+    static boolean supports(MessageType schema) {
+        return schema.getColumns().stream().allMatch(c -> c.getPath().length == 1);
+    }
+
+    /** Adds every row of an input row group. */
+    void append(RowGroupRows in) throws IOException {
+        for (int c = 0; c < columns.size(); c++) {
+            ColumnDescriptor out = columns.get(c);
+            if (plain[c] && in.chunk(c) != null && PlainPageTranscoder.accepts(in.chunk(c), in.source(c), out)) {
+                transcoders[c].transcode(in.pageReader(c), pages.getPageWriter(out));
+                continue;
+            }
+            ColumnWriteStore store = valueStores[c] == null ? openValueStore(out) : valueStores[c];
+            valueStores[c] = store;
+            in.copyColumn(c, store.getColumnWriter(out), store);
+            if (plain[c]) {
+                store.close();
+                valueStores[c] = null;
+            }
+        }
+        rows += in.rowCount();
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    /** Encoded bytes held for this row group: finished pages, compressed, and the open pages of value stores. */
+    long bufferedBytes() {
+        long total = 0;
+        for (int c = 0; c < columns.size(); c++) {
+            total += valueStores[c] != null ? valueStores[c].getBufferedSize()
+                    : pages.getPageWriter(columns.get(c)).getMemSize();
+        }
+        return total;
+    }
+
+    /** Writes the row group to the file; the caller has checked it has rows. */
+    void writeTo(ParquetFileWriter file) throws IOException {
+        closeValueStores();
+        file.startBlock(rows);
+        pages.flushToFileWriter(file);
+        file.endBlock();
+    }
+
+    @Override
+    public void close() {
+        closeValueStores();
+        pages.close();
+    }
+
+    private ColumnWriteStore openValueStore(ColumnDescriptor column) {
+        MessageType single = new MessageType(schema.getName(), schema.getType(column.getPath()[0]));
+        return properties.newColumnWriteStore(single, pages::getPageWriter);
+    }
+
+    private void closeValueStores() {
+        for (int c = 0; c < valueStores.length; c++) {
+            if (valueStores[c] != null) {
+                valueStores[c].close();
+                valueStores[c] = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package dev.compactor.merge;
+
+import dev.compactor.layout.BucketLayout;
+import dev.compactor.store.LocalObjectStore;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.column.ParquetProperties.WriterVersion;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.format.Util;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.internal.column.columnindex.ColumnIndex;
+import org.apache.parquet.io.LocalOutputFile;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The column-by-column re-encode of small row groups: pages moved by {@link PlainPageTranscoder} (PLAIN kept,
+ * dictionary indexes replaced by values), chunks it cannot take (V2 pages, a column the input lacks) copied value
+ * by value into the same column chunk, and dictionary columns kept dictionary-encoded. Statistics must equal what
+ * parquet-java computes writing the same rows itself.
+ */
+class ColumnarReencodeTest {
+
+    private static final Schema ROW = SchemaBuilder.record("Row").namespace("test").fields()
+            .requiredLong("ts").requiredInt("n").requiredFloat("f").requiredDouble("d")
+            .requiredString("payload").optionalLong("maybe").optionalString("note")
+            .name("hash").type().fixed("Hash").size(4).noDefault()
+            .requiredString("kind").endRecord();
+    private static final Schema OLDER_ROW = SchemaBuilder.record("Row").namespace("test").fields()
+            .requiredLong("ts").requiredInt("n").requiredFloat("f").requiredDouble("d")
+            .requiredString("payload").optionalLong("maybe")
+            .name("hash").type().fixed("Hash").size(4).noDefault()
+            .requiredString("kind").endRecord();
+
+    @TempDir
+    Path bucket;
+    @TempDir
+    Path spill;
+    @TempDir
+    Path scratch;
+
+    private LocalObjectStore store;
+    private WindowFiles window;
+
+    @BeforeEach
+    void setUp() {
+        store = new LocalObjectStore(bucket);
+        window = new WindowFiles(store);
+    }
+
+    @Test
+    void pagesOfEveryLayoutLandInOneRowGroupWithExactStatistics() throws IOException {
+        Random random = new Random(7);
+        List<GenericRecord> expected = new ArrayList<>();
+        // dictionary pages, several per chunk; PLAIN pages; V2 pages (copied value by value); an older schema
+        expected.addAll(write("dict", ROW, rows(ROW, random, 3000), true, WriterVersion.PARQUET_1_0));
+        expected.addAll(write("plain", ROW, rows(ROW, random, 2000), false, WriterVersion.PARQUET_1_0));
+        expected.addAll(write("v2", ROW, rows(ROW, random, 1500), true, WriterVersion.PARQUET_2_0));
+        expected.addAll(write("older", OLDER_ROW, rows(OLDER_ROW, random, 1000), true, WriterVersion.PARQUET_1_0));
+        expected.addAll(write("dict2", ROW, rows(ROW, random, 2500), true, WriterVersion.PARQUET_1_0));
+
+        StagedWindow staged = new ParquetMerger(store, BucketLayout.defaults(), new MergeSettings(128L << 20, null,
+                64L << 20, "ZSTD", spill.toString())).merge(window.task(0));
+
+        List<GenericRecord> merged = window.readParts(staged);
+        assertEquals(text(expected), text(merged), "rows in file order");
+        ParquetMetadata footer = footerOf(store, staged.parts.get(0).stagingKey);
+        assertEquals(1, footer.getBlocks().size());
+        BlockMetaData out = footer.getBlocks().get(0);
+        Map<String, ColumnChunkMetaData> reference = referenceChunks(expected);
+        try (ParquetFileReader reader = AvroParquet.footerReader(store.inputFile(staged.parts.get(0).stagingKey));
+             ParquetFileReader referenceReader = AvroParquet.footerReader(
+                     LocalObjectStore.fileInput(scratch.resolve("reference.parquet")))) {
+            for (ColumnChunkMetaData chunk : out.getColumns()) {
+                String column = chunk.getPath().toDotString();
+                Statistics<?> want = reference.get(column).getStatistics();
+                assertEquals(want, chunk.getStatistics(), "statistics of " + column);
+                assertEquals(want.getNumNulls(), chunk.getStatistics().getNumNulls(), "nulls of " + column);
+                ColumnIndex index = reader.readColumnIndex(chunk);
+                // parquet-java drops a float column's index when a page holds NaN; so must we
+                boolean indexed = referenceReader.readColumnIndex(reference.get(column)) != null;
+                assertEquals(!column.equals("f"), indexed);
+                assertEquals(indexed, index != null, "column index of " + column);
+                if (indexed) {
+                    assertEquals(want.getNumNulls(), index.getNullCounts().stream().mapToLong(Long::longValue).sum());
+                }
+                assertNotNull(reader.readOffsetIndex(chunk), "offset index of " + column);
+                assertEquals(CompressionCodecName.ZSTD, chunk.getCodec());
+                boolean dictionary = chunk.getEncodingStats().hasDictionaryEncodedPages();
+                assertEquals(column.equals("kind"), dictionary, column + " dictionary-encoded");
+            }
+        }
+    }
+
+    @Test
+    void aPageWhoseValuesRunPastItsEndIsBlamedOnItsInputAndQuarantined() throws IOException {
+        Random random = new Random(3);
+        List<GenericRecord> good = write("good", ROW, rows(ROW, random, 500), false, WriterVersion.PARQUET_1_0);
+        write("bad", ROW, rows(ROW, random, 500), false, WriterVersion.PARQUET_1_0, CompressionCodecName.UNCOMPRESSED);
+        String badKey = window.task(0).files.get(1).key;
+        byte[] bytes = store.read(badKey);
+        ColumnChunkMetaData payload = footerOf(store, badKey).getBlocks().get(0).getColumns().get(4);
+        assertEquals("payload", payload.getPath().toDotString());
+        // the first value's length prefix, right after the first page's header (a required column has no levels)
+        ByteArrayInputStream in = new ByteArrayInputStream(bytes, (int) payload.getStartingPos(), bytes.length);
+        Util.readPageHeader(in);
+        int values = bytes.length - in.available();
+        bytes[values + 3] = 0x7F;
+        Files.write(store.pathOf(badKey), bytes);
+
+        StagedWindow staged = new ParquetMerger(store, BucketLayout.defaults(), new MergeSettings(128L << 20, null,
+                64L << 20, "ZSTD", spill.toString())).merge(window.task(0));
+
+        assertEquals(List.of(badKey), staged.quarantined.stream().map(q -> q.key).toList());
+        assertTrue(staged.quarantined.get(0).reason.contains("shorter than its value count"),
+                staged.quarantined.get(0).reason);
+        assertEquals(text(good), text(window.readParts(staged)));
+    }
+
+    private List<GenericRecord> write(String writer, Schema schema, List<GenericRecord> rows, boolean dictionary,
+                                      WriterVersion version) throws IOException {
+        return write(writer, schema, rows, dictionary, version, CompressionCodecName.SNAPPY);
+    }
+
+    private List<GenericRecord> write(String writer, Schema schema, List<GenericRecord> rows, boolean dictionary,
+                                      WriterVersion version, CompressionCodecName codec) throws IOException {
+        String key = "data/" + WindowFiles.NS + "/" + (WindowFiles.WINDOW_START / 1000 + window.task(0).files.size())
+                + "-" + writer + ".parquet";
+        try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(store.outputFile(key))
+                .withSchema(schema).withConf(new PlainParquetConfiguration()).withDataModel(GenericData.get())
+                .withDictionaryEncoding(dictionary).withWriterVersion(version).withPageSize(8 << 10)
+                .withPageRowCountLimit(700).withCompressionCodec(codec)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
+            for (GenericRecord r : rows) {
+                w.write(r);
+            }
+        }
+        window.addExisting(key, writer, WindowFiles.WINDOW_START + 1000L * window.task(0).files.size());
+        return rows;
+    }
+
+    private static List<GenericRecord> rows(Schema schema, Random random, int n) {
+        List<GenericRecord> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            GenericRecord r = new GenericData.Record(schema);
+            r.put("ts", random.nextLong());
+            r.put("n", random.nextInt());
+            r.put("f", random.nextInt(50) == 0 ? Float.NaN : random.nextFloat() * 2 - 1);
+            r.put("d", random.nextGaussian() * 1e6);
+            r.put("payload", Long.toString(random.nextLong(), 36) + (random.nextBoolean() ? "é" : ""));
+            r.put("maybe", random.nextInt(4) == 0 ? null : random.nextLong());
+            if (schema.getField("note") != null) {
+                r.put("note", random.nextInt(3) == 0 ? null : "note-" + random.nextInt());
+            }
+            byte[] hash = new byte[4];
+            random.nextBytes(hash);
+            r.put("hash", new GenericData.Fixed(schema.getField("hash").schema(), hash));
+            r.put("kind", "kind-" + random.nextInt(5));
+            rows.add(r);
+        }
+        return rows;
+    }
+
+    /** Chunk metadata of the same rows written by parquet-java itself into one row group. */
+    private Map<String, ColumnChunkMetaData> referenceChunks(List<GenericRecord> rows) throws IOException {
+        Path file = scratch.resolve("reference.parquet");
+        try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
+                .withSchema(ROW).withConf(new PlainParquetConfiguration()).withDataModel(GenericData.get())
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
+            for (GenericRecord r : rows) {
+                GenericRecord asRow = new GenericData.Record(ROW);
+                for (Schema.Field f : ROW.getFields()) {
+                    Schema.Field in = r.getSchema().getField(f.name());
+                    asRow.put(f.name(), in == null ? null : r.get(in.pos()));
+                }
+                w.write(asRow);
+            }
+        }
+        Map<String, ColumnChunkMetaData> chunks = new HashMap<>();
+        ParquetMetadata footer = footerOf(LocalObjectStore.fileInput(file));
+        assertEquals(1, footer.getBlocks().size());
+        footer.getBlocks().get(0).getColumns().forEach(c -> chunks.put(c.getPath().toDotString(), c));
+        return chunks;
+    }
+
+    private static ParquetMetadata footerOf(LocalObjectStore store, String key) throws IOException {
+        return footerOf(store.inputFile(key));
+    }
+
+    private static ParquetMetadata footerOf(org.apache.parquet.io.InputFile file) throws IOException {
+        try (ParquetFileReader reader = AvroParquet.footerReader(file)) {
+            return reader.getFooter();
+        }
+    }
+
+    /** Rows as text in ROW's field order, a missing field as null, fixed bytes as hex. */
+    private static List<String> text(List<GenericRecord> rows) {
+        List<String> out = new ArrayList<>();
+        for (GenericRecord r : rows) {
+            StringBuilder b = new StringBuilder();
+            for (Schema.Field f : ROW.getFields()) {
+                Schema.Field in = r.getSchema().getField(f.name());
+                Object v = in == null ? null : r.get(in.pos());
+                if (v instanceof GenericData.Fixed fixed) {
+                    v = java.util.HexFormat.of().formatHex(fixed.bytes());
+                } else if (v instanceof ByteBuffer buffer) {
+                    v = buffer.remaining();
+                }
+                b.append(f.name()).append('=').append(v).append(';');
+            }
+            out.add(b.toString());
+        }
+        assertFalse(out.isEmpty());
+        assertTrue(out.size() == rows.size());
+        return out;
+    }
+}
