@@ -1,5 +1,7 @@
 package dev.compactor.job;
 
+import dev.compactor.merge.MergeSettings;
+
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
@@ -136,6 +138,17 @@ public final class CompactorOptions {
             .noDefaultValue()
             .withDescription("Input row groups at least this large (compressed), in exactly the output's schema, are "
                     + "copied as bytes instead of re-encoded. Default: an eighth of compaction.row-group-size.");
+
+    public static final ConfigOption<Long> ROW_GROUP_ROWS = ConfigOptions.key("compaction.row-group-rows")
+            .longType()
+            .defaultValue(MergeSettings.DEFAULT_ROW_GROUP_ROWS)
+            .withDescription("A row group a merge encodes also ends at this many rows.");
+
+    public static final ConfigOption<Long> COPY_ROW_GROUP_ROWS = ConfigOptions.key("compaction.copy-row-group-rows")
+            .longType()
+            .noDefaultValue()
+            .withDescription("Input row groups with at least this many rows, in exactly the output's schema, are "
+                    + "copied as bytes too, whatever their size. Default: an eighth of compaction.row-group-rows.");
 
     public static final ConfigOption<Integer> MAX_CONCURRENT_MERGES = ConfigOptions.key("compaction.max-concurrent-merges")
             .intType()
@@ -282,7 +295,7 @@ public final class CompactorOptions {
                 MIN_FILES, FORCE_AFTER, WRITER_INACTIVE_AFTER, BACKPRESSURE_NORMAL, BACKPRESSURE_SEVERE, MAX_ATTEMPTS,
                 RETRY_BACKOFF, SHARDED_NAMESPACES,
                 PROCESSING_TIMEOUT, TARGET_FILE_SIZE, SORT_COLUMN, MERGE_MEMORY, COMPRESSION, ROW_GROUP_SIZE,
-                COPY_ROW_GROUP_SIZE, MAX_CONCURRENT_MERGES,
+                COPY_ROW_GROUP_SIZE, ROW_GROUP_ROWS, COPY_ROW_GROUP_ROWS, MAX_CONCURRENT_MERGES,
                 POLL_INTERVAL, MAX_OUT_OF_ORDERNESS, EVENTS_SOURCE, KINESIS_STREAM_ARN, KINESIS_REGION,
                 KINESIS_ENDPOINT, KINESIS_INITIAL_POSITION, KINESIS_ACCESS_KEY, KINESIS_SECRET_KEY, S3_ENDPOINT,
                 S3_REGION, S3_PATH_STYLE_ACCESS, S3_ACCESS_KEY, S3_SECRET_KEY, STATE_DIR, RESUME, API_PORT, API_TOKEN,

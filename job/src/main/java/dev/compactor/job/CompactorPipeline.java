@@ -217,6 +217,7 @@ public final class CompactorPipeline {
 
     static MergeSettings mergeSettings(Configuration conf) {
         long rowGroup = conf.get(CompactorOptions.ROW_GROUP_SIZE).getBytes();
+        long rowGroupRows = conf.get(CompactorOptions.ROW_GROUP_ROWS);
         return new MergeSettings(
                 conf.get(CompactorOptions.TARGET_FILE_SIZE).getBytes(),
                 conf.getOptional(CompactorOptions.SORT_COLUMN).orElse(null),
@@ -225,7 +226,10 @@ public final class CompactorPipeline {
                 "",
                 rowGroup,
                 conf.getOptional(CompactorOptions.COPY_ROW_GROUP_SIZE).map(MemorySize::getBytes)
-                        .orElse(MergeSettings.defaultCopyThreshold(rowGroup)));
+                        .orElse(MergeSettings.defaultCopyThreshold(rowGroup)),
+                rowGroupRows,
+                conf.getOptional(CompactorOptions.COPY_ROW_GROUP_ROWS)
+                        .orElse(MergeSettings.defaultCopyThreshold(rowGroupRows)));
     }
 
     /** The bucket option as a store: S3 for s3://bucket/prefix, else a local directory (path or file:// URI). */

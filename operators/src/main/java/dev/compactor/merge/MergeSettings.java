@@ -15,13 +15,18 @@ import java.util.Optional;
  * @param rowGroupSizeBytes      size of the row groups the merge encodes (capped at half the merge memory)
  * @param copyRowGroupBytes      input row groups at least this large (compressed) are copied as bytes when their
  *                               schema is the output's; smaller ones are re-encoded and coalesced
+ * @param rowGroupRows           an encoded row group also ends at this many rows
+ * @param copyRowGroupRows       input row groups with at least this many rows are copied as bytes too, whatever
+ *                               their size: a row group of narrow rows can hold many rows in few bytes
  */
 public record MergeSettings(long targetFileSizeBytes, String sortColumn, long mergeMemoryBytes, String compression,
-                            String spillDirectory, long rowGroupSizeBytes, long copyRowGroupBytes)
+                            String spillDirectory, long rowGroupSizeBytes, long copyRowGroupBytes, long rowGroupRows,
+                            long copyRowGroupRows)
         implements Serializable {
 
     public static final long MIN_MERGE_MEMORY = 4L << 20;
     public static final long DEFAULT_ROW_GROUP_SIZE = 128L << 20;
+    public static final long DEFAULT_ROW_GROUP_ROWS = 1_000_000L;
     public static final String DEFAULT_COMPRESSION = "ZSTD";
 
     public MergeSettings {
@@ -38,6 +43,12 @@ public record MergeSettings(long targetFileSizeBytes, String sortColumn, long me
         if (copyRowGroupBytes < 0) {
             throw new IllegalArgumentException("copy threshold must not be negative, was " + copyRowGroupBytes + " bytes");
         }
+        if (rowGroupRows < 1) {
+            throw new IllegalArgumentException("row-group rows must be at least 1, was " + rowGroupRows);
+        }
+        if (copyRowGroupRows < 0) {
+            throw new IllegalArgumentException("copy threshold must not be negative, was " + copyRowGroupRows + " rows");
+        }
         Objects.requireNonNull(compression, "compression");
         if (sortColumn != null && sortColumn.isBlank()) {
             sortColumn = null;
@@ -52,16 +63,28 @@ public record MergeSettings(long targetFileSizeBytes, String sortColumn, long me
                 defaultCopyThreshold(DEFAULT_ROW_GROUP_SIZE));
     }
 
+    /** Settings with the default row-group row limit and its copy threshold. */
+    public MergeSettings(long targetFileSizeBytes, String sortColumn, long mergeMemoryBytes, String compression,
+                         String spillDirectory, long rowGroupSizeBytes, long copyRowGroupBytes) {
+        this(targetFileSizeBytes, sortColumn, mergeMemoryBytes, compression, spillDirectory, rowGroupSizeBytes,
+                copyRowGroupBytes, DEFAULT_ROW_GROUP_ROWS, defaultCopyThreshold(DEFAULT_ROW_GROUP_ROWS));
+    }
+
     public static MergeSettings defaults() {
         return new MergeSettings(128L << 20, null, 128L << 20, DEFAULT_COMPRESSION, "");
     }
 
     /**
-     * An eighth of a row group: a row group that size already reads well, and copying it is 20-30 times cheaper
-     * than re-encoding it. Smaller ones would make the output's row groups small.
+     * An eighth of a row group, in bytes or in rows: a row group that size already reads well, and copying it is
+     * 20-30 times cheaper than re-encoding it. Smaller ones would make the output's row groups small.
      */
-    public static long defaultCopyThreshold(long rowGroupSizeBytes) {
-        return rowGroupSizeBytes / 8;
+    public static long defaultCopyThreshold(long rowGroupSize) {
+        return rowGroupSize / 8;
+    }
+
+    /** True when an input row group is large enough, in bytes or in rows, to be copied rather than re-encoded. */
+    public boolean copies(long compressedBytes, long rows) {
+        return compressedBytes >= copyRowGroupBytes || rows >= copyRowGroupRows;
     }
 
     public Optional<String> sortColumnIfSet() {

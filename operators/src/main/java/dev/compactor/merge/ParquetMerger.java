@@ -12,6 +12,7 @@ import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.InputFile;
 import org.apache.parquet.schema.MessageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -159,7 +160,8 @@ public final class ParquetMerger {
         ZstdPageCompressor zstd = codec == CompressionCodecName.ZSTD ? new ZstdPageCompressor() : null;
         BytesInputCompressor compressor = zstd != null ? zstd : codecs.getCompressor(codec);
         PartWriter parts = new PartWriter(store, layout, task, schema, parquetSchema, compressor,
-                budget.outputRowGroupBytes(), settings.targetFileSizeBytes(), PlainColumns.of(window.accepted()),
+                budget.outputRowGroupBytes(), settings.rowGroupRows(), settings.targetFileSizeBytes(),
+                PlainColumns.of(window.accepted()),
                 window.accepted().size());
         try (SpillDirectory spill = new SpillDirectory(spillRoot())) {
             List<InputFooter> inputs = window.accepted();
@@ -191,29 +193,37 @@ public final class ParquetMerger {
      */
     private void writeInFileOrder(List<InputFooter> inputs, Schema schema, MessageType parquetSchema, PartWriter parts)
             throws IOException {
-        long copied = 0;
-        long reencoded = 0;
-        for (InputFooter in : inputs) {
-            Optional<ColumnMapping> mapping = ColumnMapping.between(in.parquetSchema(), parquetSchema);
-            if (mapping.isEmpty()) {
-                writeThroughAvro(in, schema, parts);
-                continue;
+        long[] copiedAndReencoded = new long[2];
+        try (InputPrefetch prefetch = new InputPrefetch(store, inputs, budget.readBytes() / 2)) {
+            for (int i = 0; i < inputs.size(); i++) {
+                writeInFileOrder(prefetch.open(i), inputs.get(i), schema, parquetSchema, parts, copiedAndReencoded);
             }
-            try (SourceRowGroups groups = SourceRowGroups.open(store.inputFile(in.key()), in, mapping.get())) {
-                while (groups.hasNext()) {
-                    if (mapping.get().identical() && groups.peek().getCompressedSize() >= settings.copyRowGroupBytes()) {
-                        groups.copyNext(parts);
-                        copied++;
-                    } else {
-                        try (RowGroupRows rows = groups.decodeNext()) {
-                            reencoded += parts.writesColumns() ? copyColumns(in, rows, parts) : copyRows(in, rows, parts);
-                        }
+        }
+        LOG.info("merged {} inputs in file order: {} row groups copied as bytes, {} rows re-encoded",
+                inputs.size(), copiedAndReencoded[0], copiedAndReencoded[1]);
+    }
+
+    private void writeInFileOrder(InputFile file, InputFooter in, Schema schema, MessageType parquetSchema,
+                                  PartWriter parts, long[] copiedAndReencoded) throws IOException {
+        Optional<ColumnMapping> mapping = ColumnMapping.between(in.parquetSchema(), parquetSchema);
+        if (mapping.isEmpty()) {
+            writeThroughAvro(file, in, schema, parts);
+            return;
+        }
+        try (SourceRowGroups groups = SourceRowGroups.open(file, in, mapping.get())) {
+            while (groups.hasNext()) {
+                if (mapping.get().identical()
+                        && settings.copies(groups.peek().getCompressedSize(), groups.peek().getRowCount())) {
+                    groups.copyNext(parts);
+                    copiedAndReencoded[0]++;
+                } else {
+                    try (RowGroupRows rows = groups.decodeNext()) {
+                        copiedAndReencoded[1] += parts.writesColumns() ? copyColumns(in, rows, parts)
+                                : copyRows(in, rows, parts);
                     }
                 }
             }
         }
-        LOG.info("merged {} inputs in file order: {} row groups copied as bytes, {} rows re-encoded",
-                inputs.size(), copied, reencoded);
     }
 
     private static long copyColumns(InputFooter in, RowGroupRows rows, PartWriter parts) throws IOException {
@@ -238,8 +248,9 @@ public final class ParquetMerger {
     }
 
     /** For an input whose Parquet layout differs from the output's: parquet-avro converts it row by row. */
-    private void writeThroughAvro(InputFooter in, Schema schema, PartWriter parts) throws IOException {
-        try (SourceRows rows = SourceRows.open(store, in, schema)) {
+    private static void writeThroughAvro(InputFile file, InputFooter in, Schema schema, PartWriter parts)
+            throws IOException {
+        try (SourceRows rows = SourceRows.open(file, in, schema)) {
             for (GenericRecord row = rows.next(); row != null; row = rows.next()) {
                 parts.write(row);
             }

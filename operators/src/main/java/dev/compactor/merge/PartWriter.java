@@ -43,6 +43,7 @@ final class PartWriter implements ColumnRowSink {
     private final MessageType schema;
     private final BytesInputCompressor compressor;
     private final long rowGroupBytes;
+    private final long rowGroupRows;
     private final long targetBytes;
     private final Set<String> plainColumns;
     private final Map<String, String> metadata;
@@ -54,7 +55,8 @@ final class PartWriter implements ColumnRowSink {
     private int rowGroups;
 
     PartWriter(ObjectStore store, BucketLayout layout, CompactionTask task, Schema avroSchema, MessageType schema,
-               BytesInputCompressor compressor, long rowGroupBytes, long targetBytes, Set<String> plainColumns,
+               BytesInputCompressor compressor, long rowGroupBytes, long rowGroupRows, long targetBytes,
+               Set<String> plainColumns,
                int inputCount) {
         this.store = store;
         this.layout = layout;
@@ -63,6 +65,7 @@ final class PartWriter implements ColumnRowSink {
         this.schema = schema;
         this.compressor = compressor;
         this.rowGroupBytes = rowGroupBytes;
+        this.rowGroupRows = rowGroupRows;
         this.targetBytes = targetBytes;
         this.plainColumns = plainColumns;
         this.metadata = Map.of(INPUT_COUNT_KEY, Integer.toString(inputCount),
@@ -166,7 +169,7 @@ final class PartWriter implements ColumnRowSink {
         long buffered = current.bufferedBytes();
         if (currentWritten + buffered >= targetBytes) {
             closeCurrent();
-        } else if (buffered >= rowGroupBytes) {
+        } else if (buffered >= rowGroupBytes || current.openRows() >= rowGroupRows) {
             current.endRowGroup();
             currentWritten = current.writtenBytes();
         }

@@ -181,6 +181,11 @@ final class RowGroupFileWriter implements AutoCloseable {
         return bufferedBytes;
     }
 
+    /** Rows of the open row group. */
+    long openRows() {
+        return openRows;
+    }
+
     /** Bytes in the file so far, the open row group not included. */
     long writtenBytes() throws IOException {
         return file.getPos();

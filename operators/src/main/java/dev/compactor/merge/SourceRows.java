@@ -7,6 +7,8 @@ import org.apache.parquet.hadoop.ParquetReader;
 
 import java.io.Closeable;
 import java.io.EOFException;
+import org.apache.parquet.io.InputFile;
+
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 
@@ -25,8 +27,12 @@ final class SourceRows implements Closeable {
     }
 
     static SourceRows open(ObjectStore store, InputFooter input, Schema windowSchema) throws IOException {
+        return open(store.inputFile(input.key()), input, windowSchema);
+    }
+
+    static SourceRows open(InputFile file, InputFooter input, Schema windowSchema) throws IOException {
         try {
-            return new SourceRows(input, AvroParquet.reader(store.inputFile(input.key()), windowSchema));
+            return new SourceRows(input, AvroParquet.reader(file, windowSchema));
         } catch (IOException | RuntimeException e) {
             throw asUnreadableIfFormatError(input, e);
         }

@@ -39,6 +39,10 @@ final class MergeCommand implements Callable<Integer> {
             description = "Size of the row groups the merge encodes (default: ${DEFAULT-VALUE}).")
     String rowGroupSize;
 
+    @Option(names = "--row-group-rows", paramLabel = "N", defaultValue = "1000000",
+            description = "A row group the merge encodes also ends at this many rows (default: ${DEFAULT-VALUE}).")
+    long rowGroupRows;
+
     @Option(names = "--merge-memory", paramLabel = "S", defaultValue = "256 mb",
             description = "Bound on the bytes the merge buffers (default: ${DEFAULT-VALUE}).")
     String mergeMemory;
@@ -58,7 +62,8 @@ final class MergeCommand implements Callable<Integer> {
         try {
             return new MergeSettings(bytes("--target-file-size", targetFileSize), sortColumn,
                     bytes("--merge-memory", mergeMemory), compression, "", rowGroup,
-                    MergeSettings.defaultCopyThreshold(rowGroup));
+                    MergeSettings.defaultCopyThreshold(rowGroup), rowGroupRows,
+                    MergeSettings.defaultCopyThreshold(rowGroupRows));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
