@@ -151,7 +151,7 @@ class S3KinesisPipelineIT {
                 Duration.ofSeconds(5), Duration.ofSeconds(5)));
         conf.set(CompactorOptions.MIN_FILES, 10);
         conf.set(CompactorOptions.MAX_OUT_OF_ORDERNESS, Duration.ofSeconds(1));
-        conf.set(CompactorOptions.TARGET_FILE_SIZE, MemorySize.parse("8 kb"));
+        conf.set(CompactorOptions.TARGET_FILE_SIZE, MemorySize.parse("2 kb"));
         return conf;
     }
 
@@ -257,7 +257,7 @@ class S3KinesisPipelineIT {
             String json = new String(fixture.store.read(manifest.key()), StandardCharsets.UTF_8);
             assertTrue(json.contains("\"outputs\""), json);
         }
-        assertTrue(fixture.compactedOutputs().size() > NAMESPACES.length * 2, "8 kb target: several parts a window");
+        assertTrue(fixture.compactedOutputs().size() > NAMESPACES.length * 2, "2 kb target: several parts a window");
     }
 
     @Test

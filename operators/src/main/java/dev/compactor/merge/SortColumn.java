@@ -7,8 +7,10 @@ import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveComparator;
+import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 import java.util.Arrays;
@@ -26,11 +28,8 @@ final class SortColumn {
     private final PrimitiveTypeName type;
     private final String[] path;
 
+    private final Key last = new Key();
     private boolean lastSet;
-    private boolean lastNull;
-    private long lastLong;
-    private double lastDouble;
-    private Binary lastBinary;
 
     private SortColumn(int column, PrimitiveTypeName type, String[] path) {
         this.column = column;
@@ -62,64 +61,142 @@ final class SortColumn {
         return Optional.empty();
     }
 
-    int compare(RowGroupRows a, RowGroupRows b) {
-        boolean an = a.isNull(column);
-        boolean bn = b.isNull(column);
-        if (an || bn) {
-            return an ? (bn ? 0 : -1) : 1;
+    /** A row's sort key, read once per row so that heap comparisons do not go back to the column reader. */
+    static final class Key {
+        private boolean isNull;
+        private long whole;
+        private double real;
+        private Binary bytes;
+    }
+
+    /** Reads the current row's key into {@code into}; the row's reader must stay on the row while it is used. */
+    void read(RowGroupRows r, Key into) {
+        into.isNull = r.isNull(column);
+        if (into.isNull) {
+            return;
         }
-        ColumnReader x = a.reader(column);
-        ColumnReader y = b.reader(column);
+        ColumnReader x = r.reader(column);
+        switch (type) {
+            case INT64 -> into.whole = x.getLong();
+            case INT32 -> into.whole = x.getInteger();
+            case DOUBLE -> into.real = x.getDouble();
+            case FLOAT -> into.real = x.getFloat();
+            case BOOLEAN -> into.whole = x.getBoolean() ? 1 : 0;
+            default -> into.bytes = x.getBinary();
+        }
+    }
+
+    int compare(Key a, Key b) {
+        if (a.isNull || b.isNull) {
+            return a.isNull ? (b.isNull ? 0 : -1) : 1;
+        }
         return switch (type) {
-            case INT64 -> Long.compare(x.getLong(), y.getLong());
-            case INT32 -> Integer.compare(x.getInteger(), y.getInteger());
-            case DOUBLE -> Double.compare(x.getDouble(), y.getDouble());
-            case FLOAT -> Float.compare(x.getFloat(), y.getFloat());
-            case BOOLEAN -> Boolean.compare(x.getBoolean(), y.getBoolean());
-            default -> compareBytes(x.getBinary(), y.getBinary());
+            case INT64, INT32, BOOLEAN -> Long.compare(a.whole, b.whole);
+            case DOUBLE, FLOAT -> Double.compare(a.real, b.real);
+            default -> compareBytes(a.bytes, b.bytes);
         };
     }
 
-    /** True when the row's key sorts before the last remembered key: the rows are not arriving in order. */
-    boolean beforeLast(RowGroupRows r) {
-        if (!lastSet) {
-            return false;
-        }
-        if (r.isNull(column) || lastNull) {
-            return r.isNull(column) && !lastNull;
-        }
-        ColumnReader x = r.reader(column);
-        return switch (type) {
-            case INT64, INT32 -> (type == PrimitiveTypeName.INT64 ? x.getLong() : x.getInteger()) < lastLong;
-            case DOUBLE, FLOAT -> Double.compare(type == PrimitiveTypeName.DOUBLE ? x.getDouble() : x.getFloat(),
-                    lastDouble) < 0;
-            case BOOLEAN -> Long.compare(x.getBoolean() ? 1 : 0, lastLong) < 0;
-            default -> compareBytes(x.getBinary(), lastBinary) < 0;
-        };
+    /** True when the key sorts before the last remembered key: the rows are not arriving in order. */
+    boolean beforeLast(Key k) {
+        return lastSet && compare(k, last) < 0;
     }
 
     /** Starts a new output: nothing emitted yet. */
     void forget() {
         lastSet = false;
-        lastBinary = null;
+        last.bytes = null;
     }
 
-    /** Remembers the row's key; call before the row is copied, while the reader still points at it. */
-    void remember(RowGroupRows r) {
+    /** Remembers a key emitted; bytes are copied, as the row's page may be gone when the next key comes. */
+    void remember(Key k) {
         lastSet = true;
-        lastNull = r.isNull(column);
-        if (lastNull) {
-            return;
+        last.isNull = k.isNull;
+        last.whole = k.whole;
+        last.real = k.real;
+        last.bytes = k.isNull || k.bytes == null ? null : k.bytes.copy();
+    }
+
+    /**
+     * The key a sorted file starts at, from its footer: the smallest value of the sort column. Empty when the
+     * footer cannot promise that no row sorts lower: the column has nulls (they sort first) or no statistics, or
+     * the statistics order values differently from this merge (an unsigned integer).
+     */
+    Optional<Object> firstKey(List<BlockMetaData> rowGroups) {
+        Object first = null;
+        for (BlockMetaData block : rowGroups) {
+            Statistics<?> stats = statisticsOf(block);
+            if (stats == null || !ordersLikeThisMerge(stats) || stats.isEmpty() || !stats.isNumNullsSet()
+                    || stats.getNumNulls() > 0) {
+                return Optional.empty();
+            }
+            if (stats.hasNonNullValue() && (first == null || compareKeys(key(stats.genericGetMin()), first) < 0)) {
+                first = key(stats.genericGetMin());
+            }
         }
-        ColumnReader x = r.reader(column);
-        switch (type) {
-            case INT64 -> lastLong = x.getLong();
-            case INT32 -> lastLong = x.getInteger();
-            case DOUBLE -> lastDouble = x.getDouble();
-            case FLOAT -> lastDouble = x.getFloat();
-            case BOOLEAN -> lastLong = x.getBoolean() ? 1 : 0;
-            default -> lastBinary = x.getBinary().copy();
+        return Optional.ofNullable(first);
+    }
+
+    /** The key a sorted file ends at, from its footer; empty when unknown (then it may run to the end). */
+    Optional<Object> lastKey(List<BlockMetaData> rowGroups) {
+        Object last = null;
+        for (BlockMetaData block : rowGroups) {
+            Statistics<?> stats = statisticsOf(block);
+            if (stats == null || !ordersLikeThisMerge(stats) || !stats.hasNonNullValue()
+                    || type == PrimitiveTypeName.DOUBLE || type == PrimitiveTypeName.FLOAT) {
+                // NaN sorts last here but is left out of the statistics
+                return Optional.empty();
+            }
+            if (last == null || compareKeys(key(stats.genericGetMax()), last) > 0) {
+                last = key(stats.genericGetMax());
+            }
         }
+        return Optional.ofNullable(last);
+    }
+
+    /** Compares a row's key with a key from {@link #firstKey}; a null key sorts first. */
+    int compareTo(Key k, Object footerKey) {
+        if (k.isNull) {
+            return -1;
+        }
+        return switch (type) {
+            case INT64, INT32 -> Long.compare(k.whole, (Long) footerKey);
+            case DOUBLE, FLOAT -> Double.compare(k.real, (Double) footerKey);
+            case BOOLEAN -> Long.compare(k.whole, (Boolean) footerKey ? 1 : 0);
+            default -> compareBytes(k.bytes, (Binary) footerKey);
+        };
+    }
+
+    /** Compares two keys from {@link #firstKey} or {@link #lastKey}. */
+    int compareKeys(Object a, Object b) {
+        return switch (type) {
+            case INT64, INT32 -> Long.compare((Long) a, (Long) b);
+            case DOUBLE, FLOAT -> Double.compare((Double) a, (Double) b);
+            case BOOLEAN -> Boolean.compare((Boolean) a, (Boolean) b);
+            default -> compareBytes((Binary) a, (Binary) b);
+        };
+    }
+
+    /** A statistics value as a key: integers widened to long, floats to double, bytes copied. */
+    private Object key(Object value) {
+        return switch (type) {
+            case INT64, INT32 -> ((Number) value).longValue();
+            case DOUBLE, FLOAT -> ((Number) value).doubleValue();
+            case BOOLEAN -> value;
+            default -> ((Binary) value).copy();
+        };
+    }
+
+    /** True when the statistics' min and max are this merge's min and max: signed numbers, unsigned bytes. */
+    private static boolean ordersLikeThisMerge(Statistics<?> stats) {
+        PrimitiveType primitive = stats.type();
+        if (primitive.getLogicalTypeAnnotation()
+                instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation i && !i.isSigned()) {
+            return false;
+        }
+        PrimitiveTypeName name = primitive.getPrimitiveTypeName();
+        return name != PrimitiveTypeName.BINARY
+                || stats.comparator() == PrimitiveComparator.UNSIGNED_LEXICOGRAPHICAL_BINARY_COMPARATOR;
     }
 
     /**

@@ -10,12 +10,15 @@ import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.PriorityQueue;
 
 /**
  * Streams inputs that are each sorted by the sort column into one sorted output: a k-way merge over the inputs'
@@ -91,7 +94,50 @@ final class SortedMerge {
     }
 
     private boolean fits(List<Source> sources) {
-        return sources.stream().mapToLong(Source::memoryBytes).sum() <= readBudgetBytes;
+        return peakMemory(sources) <= readBudgetBytes;
+    }
+
+    /**
+     * The most memory the sources hold at once in one merge. A source is opened only when the merge reaches its
+     * first key and is done after its last key (both from its footer), so sources whose key ranges do not overlap
+     * never hold memory together: writers' files follow each other in time, and a window of many files usually
+     * needs only the few that overlap at any moment. A source without known keys counts from start to end.
+     */
+    private long peakMemory(List<Source> sources) {
+        List<Span> spans = new ArrayList<>();
+        for (Source s : sources) {
+            spans.add(new Span(firstKey(s), s.footer() == null ? Optional.empty() : key.lastKey(s.footer().rowGroups()),
+                    s.memoryBytes()));
+        }
+        spans.sort((a, b) -> compareFirstKeys(a.first(), b.first()));
+        PriorityQueue<Span> open = new PriorityQueue<>((a, b) -> a.last().isEmpty() ? (b.last().isEmpty() ? 0 : 1)
+                : b.last().isEmpty() ? -1 : key.compareKeys(a.last().get(), b.last().get()));
+        long current = 0;
+        long peak = 0;
+        for (Span span : spans) {
+            while (!open.isEmpty() && open.peek().last().isPresent() && span.first().isPresent()
+                    && key.compareKeys(open.peek().last().get(), span.first().get()) < 0) {
+                current -= open.poll().memory();
+            }
+            open.add(span);
+            current += span.memory();
+            peak = Math.max(peak, current);
+        }
+        return peak;
+    }
+
+    private record Span(Optional<Object> first, Optional<Object> last, long memory) {}
+
+    private Optional<Object> firstKey(Source s) {
+        return s.footer() == null ? Optional.empty() : key.firstKey(s.footer().rowGroups());
+    }
+
+    /** An unknown first key sorts before every key: such a source is opened at the start. */
+    private int compareFirstKeys(Optional<Object> a, Optional<Object> b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return a.isEmpty() ? (b.isEmpty() ? 0 : -1) : 1;
+        }
+        return key.compareKeys(a.get(), b.get());
     }
 
     /** Merges neighbouring groups that fit the budget (at least two sources each) into runs. */
@@ -148,28 +194,28 @@ final class SortedMerge {
         key.forget();
         try {
             PriorityQueue<Cursor> heads = new PriorityQueue<>(Math.max(1, group.size()), this::compare);
-            for (Source s : group) {
-                Cursor c = new Cursor(cursors.size(), s, SourceRowGroups.open(s.file(), s.footer(), s.mapping()));
-                cursors.add(c);
-                if (c.advance()) {
-                    heads.add(c);
-                }
+            List<Waiting> byFirstKey = new ArrayList<>();
+            for (int i = 0; i < group.size(); i++) {
+                byFirstKey.add(new Waiting(i, group.get(i), firstKey(group.get(i))));
             }
-            Cursor c = heads.poll();
+            // stable: equal first keys keep input order, and so does the heap, which breaks ties by index
+            byFirstKey.sort((a, b) -> compareFirstKeys(a.firstKey(), b.firstKey()));
+            Deque<Waiting> waiting = new ArrayDeque<>(byFirstKey);
+            Cursor c = nextHead(heads, waiting, cursors);
             while (c != null) {
-                if (key.beforeLast(c.rows)) {
+                if (key.beforeLast(c.key)) {
                     throw new UnsortedInputException(c.source.name());
                 }
-                key.remember(c.rows);
+                key.remember(c.key);
                 c.copyRow(sink.columnWriters());
                 sink.endRow();
                 if (!c.advance()) {
-                    c = heads.poll();
-                } else if (!heads.isEmpty() && compare(c, heads.peek()) > 0) {
-                    // Only when another input's head comes first does the heap get involved: inputs that
-                    // overlap little are copied in long stretches.
+                    c = nextHead(heads, waiting, cursors);
+                } else if ((!heads.isEmpty() && compare(c, heads.peek()) > 0) || reaches(c, waiting)) {
+                    // Only when another input's head comes first, or a waiting input may, does the heap get
+                    // involved: inputs that overlap little are copied in long stretches.
                     heads.add(c);
-                    c = heads.poll();
+                    c = nextHead(heads, waiting, cursors);
                 }
             }
         } finally {
@@ -177,8 +223,32 @@ final class SortedMerge {
         }
     }
 
+    /** An input not opened yet, with the key its rows start at (empty: unknown, opened at the start). */
+    private record Waiting(int index, Source source, Optional<Object> firstKey) {}
+
+    /** True when a cursor's row is at or past where the next waiting input starts, which must be opened first. */
+    private boolean reaches(Cursor c, Deque<Waiting> waiting) {
+        Waiting next = waiting.peek();
+        return next != null && (next.firstKey().isEmpty() || key.compareTo(c.key, next.firstKey().get()) >= 0);
+    }
+
+    /** The cursor whose row comes next, opening every waiting input that starts at or before it. */
+    private Cursor nextHead(PriorityQueue<Cursor> heads, Deque<Waiting> waiting, List<Cursor> cursors)
+            throws IOException {
+        while (!waiting.isEmpty() && (heads.isEmpty() || reaches(heads.peek(), waiting))) {
+            Waiting w = waiting.poll();
+            Source s = w.source();
+            Cursor opened = new Cursor(w.index(), s, SourceRowGroups.open(s.file(), s.footer(), s.mapping()), key);
+            cursors.add(opened);
+            if (opened.advance()) {
+                heads.add(opened);
+            }
+        }
+        return heads.poll();
+    }
+
     private int compare(Cursor a, Cursor b) {
-        int byKey = key.compare(a.rows, b.rows);
+        int byKey = key.compare(a.key, b.key);
         return byKey != 0 ? byKey : Integer.compare(a.index, b.index);
     }
 
@@ -205,12 +275,16 @@ final class SortedMerge {
         final int index;
         final Source source;
         final SourceRowGroups groups;
+        final SortColumn sortColumn;
+        /** The current row's key, read once when the cursor reaches the row. */
+        final SortColumn.Key key = new SortColumn.Key();
         RowGroupRows rows;
 
-        Cursor(int index, Source source, SourceRowGroups groups) {
+        Cursor(int index, Source source, SourceRowGroups groups, SortColumn sortColumn) {
             this.index = index;
             this.source = source;
             this.groups = groups;
+            this.sortColumn = sortColumn;
         }
 
         /** Moves to a row, decoding the next row group when this one is done; false at the end. */
@@ -224,6 +298,11 @@ final class SortedMerge {
                     return false;
                 }
                 rows = groups.decodeNext();
+            }
+            try {
+                sortColumn.read(rows, key);
+            } catch (RuntimeException e) {
+                throw SourceRowGroups.failure(source.footer(), e);
             }
             return true;
         }

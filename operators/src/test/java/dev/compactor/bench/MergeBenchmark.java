@@ -23,8 +23,8 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +47,7 @@ import java.util.stream.Stream;
  * <p>Datasets: (a) many small files, (b) few large files (large row groups), (c) (a) with every file sorted by
  * ts and merged sorted by ts. Flags: --scale F (1.0) multiplies the row counts, --dir PATH (a fresh temporary
  * directory), --memory-mb N merge memory (256), --duckdb-threads N (1, as our merge runs on one thread),
+ * --files N and --rows N the size of (a) and (c) (1000 files of 5000 rows),
  * --datasets S which of a, b, c to run (abc), --methods M which methods to run, comma-separated, of ours, avro,
  * duckdb, copy (all; ratios need duckdb and copy).
  */
@@ -60,7 +61,10 @@ public final class MergeBenchmark {
     private record Dataset(String name, int files, int rowsPerFile, boolean sorted) {}
 
     private record Result(String dataset, String method, double seconds, long rows, long inputBytes, long peakHeapMb,
-                          int rowGroups) {}
+                          Output output) {}
+
+    /** What a method wrote: row groups (0 for a plain copy) and bytes. */
+    private record Output(int rowGroups, long bytes) {}
 
     private final Path work;
     private final long memoryBytes;
@@ -82,6 +86,8 @@ public final class MergeBenchmark {
         int threads = 1;
         String only = "abc";
         Set<String> methods = Set.of("ours", "avro", "duckdb", "copy");
+        int smallFiles = 0;
+        int smallRows = 5000;
         for (int i = 0; i < args.length; i += 2) {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -91,16 +97,19 @@ public final class MergeBenchmark {
                 case "--duckdb-threads" -> threads = Integer.parseInt(value);
                 case "--datasets" -> only = value;
                 case "--methods" -> methods = Set.of(value.split(","));
+                case "--files" -> smallFiles = Integer.parseInt(value);
+                case "--rows" -> smallRows = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown flag " + args[i]
                         + "; use --scale F --dir PATH --memory-mb N --duckdb-threads N --datasets abc"
-                        + " --methods ours,avro,duckdb,copy");
+                        + " --methods ours,avro,duckdb,copy --files N --rows N");
             }
         }
         Path work = dir == null ? Files.createTempDirectory("merge-bench-") : Files.createDirectories(dir);
+        int files = smallFiles > 0 ? smallFiles : (int) Math.max(2, 1000 * scale);
         List<Dataset> datasets = List.of(
-                new Dataset("(a) 1000 small files", (int) Math.max(2, 1000 * scale), 5000, false),
+                new Dataset("(a) " + files + " small files", files, smallRows, false),
                 new Dataset("(b) 50 large files", 50, (int) Math.max(1, 200_000 * scale), false),
-                new Dataset("(c) (a) sorted by ts", (int) Math.max(2, 1000 * scale), 5000, true));
+                new Dataset("(c) (a) sorted by ts", files, smallRows, true));
         MergeBenchmark bench = new MergeBenchmark(work, memoryMb << 20, threads, methods);
         System.out.printf("merge memory %d MB, max heap %d MB, DuckDB threads %d, codec %s, scale %.2f%n", memoryMb,
                 Runtime.getRuntime().maxMemory() >> 20, threads, CODEC, scale);
@@ -142,13 +151,17 @@ public final class MergeBenchmark {
         String sortColumn = d.sorted ? "ts" : null;
         measure(d, "ours", rows, inputBytes, () -> mergeWith(store, task, sortColumn, spill, rows, -1));
         if (d.files <= 50) {
-            measure(d, "ours, copy >= 4 MB", rows, inputBytes, () -> mergeWith(store, task, null, spill, rows, 4L << 20));
+            // the same window with copying turned off: what re-encoding large row groups costs
+            measure(d, "ours, re-encode all", rows, inputBytes,
+                    () -> mergeWith(store, task, null, spill, rows, Long.MAX_VALUE));
         } else if (!d.sorted) {
             // the small-file case is where re-encoding speed matters
             measure(d, "parquet-avro rows", rows, inputBytes, () -> avroReencode(store, task, work.resolve("avro.parquet")));
         }
         measure(d, "DuckDB", rows, inputBytes, () -> duckdbCopy(inputs, work.resolve("duck.parquet"), d.sorted));
-        measure(d, "raw byte copy", rows, inputBytes, () -> byteCopy(task, store, work.resolve("concatenated.bin")));
+        measure(d, "raw byte copy", rows, inputBytes, () -> byteCopy(task, store, work.resolve("concatenated.bin"), false));
+        measure(d, "raw byte copy, synced", rows, inputBytes,
+                () -> byteCopy(task, store, work.resolve("concatenated.bin"), true));
         deleteTree(bucket);
         deleteTree(spill);
     }
@@ -199,29 +212,33 @@ public final class MergeBenchmark {
         return new CompactionTask(NS, WINDOW_START, WINDOW_START + 3_600_000L, 0, 0, sources);
     }
 
-    /** @param copyBytes copy threshold, or -1 for the default */
-    private int mergeWith(LocalObjectStore store, CompactionTask task, String sortColumn, Path spill, long rows,
-                          long copyBytes) throws IOException {
+    /** @param copyBytes copy threshold, -1 for the defaults, Long.MAX_VALUE to copy nothing */
+    private Output mergeWith(LocalObjectStore store, CompactionTask task, String sortColumn, Path spill, long rows,
+                             long copyBytes) throws IOException {
         long rowGroup = MergeSettings.DEFAULT_ROW_GROUP_SIZE;
+        long rowGroupRows = MergeSettings.DEFAULT_ROW_GROUP_ROWS;
         MergeSettings settings = new MergeSettings(1L << 30, sortColumn, memoryBytes, CODEC, spill.toString(), rowGroup,
-                copyBytes < 0 ? MergeSettings.defaultCopyThreshold(rowGroup) : copyBytes);
+                copyBytes < 0 ? MergeSettings.defaultCopyThreshold(rowGroup) : copyBytes, rowGroupRows,
+                copyBytes == Long.MAX_VALUE ? Long.MAX_VALUE : MergeSettings.defaultCopyThreshold(rowGroupRows));
         StagedWindow staged = new ParquetMerger(store, BucketLayout.defaults(), settings).merge(task);
         if (staged.totalRows() != rows || !staged.quarantined.isEmpty()) {
             throw new IllegalStateException("merge lost rows or quarantined files: " + staged);
         }
         int rowGroups = 0;
+        long bytes = 0;
         for (StagedWindow.Part p : staged.parts) {
             rowGroups += rowGroupsOf(store.pathOf(p.stagingKey));
+            bytes += p.sizeBytes;
             store.delete(p.stagingKey);
         }
-        return rowGroups;
+        return new Output(rowGroups, bytes);
     }
 
     /**
      * The re-encode the column-wise path replaced, for comparison: every row read into an Avro GenericRecord and
      * written back through parquet-avro, into one file with the same codec and row-group size.
      */
-    private static int avroReencode(LocalObjectStore store, CompactionTask task, Path output) throws IOException {
+    private static Output avroReencode(LocalObjectStore store, CompactionTask task, Path output) throws IOException {
         Schema schema;
         try (ParquetFileReader r = ParquetFileReader.open(store.inputFile(task.files.get(0).key),
                 ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
@@ -241,30 +258,36 @@ public final class MergeBenchmark {
                 }
             }
         }
-        int rowGroups = rowGroupsOf(output);
+        Output written = new Output(rowGroupsOf(output), Files.size(output));
         Files.delete(output);
-        return rowGroups;
+        return written;
     }
 
-    private int duckdbCopy(Path inputs, Path output, boolean sorted) throws Exception {
+    private Output duckdbCopy(Path inputs, Path output, boolean sorted) throws Exception {
         String query = "SELECT * FROM read_parquet('" + inputs + "/*.parquet')" + (sorted ? " ORDER BY ts" : "");
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
             s.execute("SET threads = " + duckdbThreads);
             s.execute("COPY (" + query + ") TO '" + output + "' (FORMAT parquet, COMPRESSION " + CODEC + ")");
         }
-        int rowGroups = rowGroupsOf(output);
+        Output written = new Output(rowGroupsOf(output), Files.size(output));
         Files.delete(output);
-        return rowGroups;
+        return written;
     }
 
-    private static int byteCopy(CompactionTask task, LocalObjectStore store, Path output) throws IOException {
-        try (OutputStream out = Files.newOutputStream(output)) {
+    /** @param sync force the copy to disk before closing it, as the store does with every staged part */
+    private static Output byteCopy(CompactionTask task, LocalObjectStore store, Path output, boolean sync)
+            throws IOException {
+        try (FileOutputStream out = new FileOutputStream(output.toFile())) {
             for (SourceFile f : task.files) {
                 Files.copy(store.pathOf(f.key), out);
             }
+            if (sync) {
+                out.getFD().sync();
+            }
         }
+        Output written = new Output(0, Files.size(output));
         Files.delete(output);
-        return 0;
+        return written;
     }
 
     private static int rowGroupsOf(Path file) throws IOException {
@@ -276,8 +299,7 @@ public final class MergeBenchmark {
 
     @FunctionalInterface
     private interface Work {
-        /** Returns the output's row-group count (0 when it has none). */
-        int run() throws Exception;
+        Output run() throws Exception;
     }
 
     private void measure(Dataset d, String method, long rows, long inputBytes, Work work) throws Exception {
@@ -291,33 +313,34 @@ public final class MergeBenchmark {
         HeapSampler sampler = new HeapSampler();
         sampler.start();
         long t0 = System.nanoTime();
-        int rowGroups;
+        Output output;
         try {
-            rowGroups = work.run();
+            output = work.run();
         } finally {
             sampler.stopSampling();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        results.add(new Result(d.name, method, seconds, rows, inputBytes, sampler.peak() >> 20, rowGroups));
+        results.add(new Result(d.name, method, seconds, rows, inputBytes, sampler.peak() >> 20, output));
         System.out.printf("  %-20s %7.2f s%n", method, seconds);
     }
 
     private void printTable() {
         System.out.println();
-        System.out.println("| dataset | method | rows/s | MB/s in | wall s | peak heap MB | row groups out | ours/DuckDB | ours/floor |");
-        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| dataset | method | rows/s | MB/s in | wall s | peak heap MB | MB out | row groups out | ours/DuckDB | ours/floor |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Result r : results) {
             Result duck = find(r.dataset, "DuckDB");
             Result floor = find(r.dataset, "raw byte copy");
             boolean ours = r.method.startsWith("ours") && duck != null && floor != null;
-            System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %.2f | %d | %s | %s | %s |%n", r.dataset, r.method,
-                    r.rows / r.seconds, r.inputBytes / 1e6 / r.seconds, r.seconds, r.peakHeapMb,
-                    r.rowGroups == 0 ? "-" : Integer.toString(r.rowGroups),
+            System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %.2f | %d | %.1f | %s | %s | %s |%n", r.dataset,
+                    r.method, r.rows / r.seconds, r.inputBytes / 1e6 / r.seconds, r.seconds, r.peakHeapMb,
+                    r.output.bytes / 1e6, r.output.rowGroups == 0 ? "-" : Integer.toString(r.output.rowGroups),
                     ours ? String.format(Locale.ROOT, "%.2fx", duck.seconds / r.seconds) : "",
                     ours ? String.format(Locale.ROOT, "%.2fx", floor.seconds / r.seconds) : "");
         }
-        System.out.println("(ours/DuckDB and ours/floor are speed ratios: above 1 means ours is faster. Peak heap is "
-                + "sampled JVM heap, garbage included; DuckDB's memory is native, outside it.)");
+        System.out.println("(ours/DuckDB and ours/floor are speed ratios: above 1 means ours is faster; the floor is the "
+                + "unsynced raw copy, while our staged parts are synced to disk. Peak heap is sampled JVM heap, garbage "
+                + "included; DuckDB's memory is native, outside it.)");
     }
 
     private Result find(String dataset, String method) {
