@@ -72,6 +72,33 @@ class SortedMergeTest {
     }
 
     @Test
+    void inputsThatFollowEachOtherInKeyOrderAreOpenedAsTheMergeReachesThemSoNothingSpills() throws IOException {
+        LocalObjectStore store = new LocalObjectStore(bucket);
+        WindowFiles window = new WindowFiles(store);
+        List<GenericRecord> all = new ArrayList<>();
+        // file f holds ts f*300 .. f*300+399: each overlaps the next by 100 equal keys; listed out of key order
+        for (int f : new int[] {5, 0, 7, 1, 11, 2, 9, 3, 4, 10, 6, 8}) {
+            all.addAll(window.addEvents("w" + f, 400, f * 300L, 1));
+        }
+        all.sort(RowOrder.by(avro, "ts"));
+        List<SortedMerge.Source> sources = sources(store, window);
+        long oneInput = sources.get(0).memoryBytes();
+
+        Path out = bucket.resolve("merged.parquet");
+        SortedMerge merge;
+        try (SpillDirectory spill = new SpillDirectory(spillRoot)) {
+            // 12 inputs, never more than 2 open at once
+            merge = newMerge(3 * oneInput, spill);
+            writeTo(out, merge, sources);
+        }
+
+        assertEquals(0, merge.runsWritten());
+        assertEquals(1, merge.passes());
+        // ties (the 100 shared keys) keep the order the files were listed in
+        assertEquals(WindowFiles.asText(all), WindowFiles.asText(window.readObject("merged.parquet")));
+    }
+
+    @Test
     void rowsOutOfOrderEndTheMerge() throws IOException {
         LocalObjectStore store = new LocalObjectStore(bucket);
         WindowFiles window = new WindowFiles(store);
