@@ -68,7 +68,8 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
         }
         reader.skipNextRowGroup();
         next++;
-        parts.appendRowGroup(copyStream, block, this);
+        parts.appendRowGroup(new CheckedChunkStream(copyStream, block, input, input != null ? input.key() : file.toString()),
+                block, this);
     }
 
     /** Decodes the next row group; its values are read lazily, page by page, as rows are copied. */

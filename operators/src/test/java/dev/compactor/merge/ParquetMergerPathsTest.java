@@ -8,6 +8,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.format.Util;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -107,6 +109,27 @@ class ParquetMergerPathsTest {
 
         StagedWindow retry = merger.merge(window.task(1));
         assertEquals(staged.parts.get(0).sha256, retry.parts.get(0).sha256);
+    }
+
+    @Test
+    void aDamagedPageInARowGroupCopiedAsBytesQuarantinesItsFileInsteadOfPassingIntoTheOutput() throws IOException {
+        List<GenericRecord> expected = new ArrayList<>(window.addEvents("s0", 200, 0, 1));
+        String largeKey = window.add("big", WindowFiles.EVENT, WindowFiles.events("big", 30_000, 0, 1), 256L << 10);
+        expected.addAll(window.addEvents("s1", 200, 0, 1));
+        BlockMetaData second = footerOf(largeKey).getBlocks().get(1);
+        ColumnChunkMetaData chunk = second.getColumns().get(2);
+        byte[] bytes = store.read(largeKey);
+        ByteArrayInputStream header = new ByteArrayInputStream(bytes, (int) chunk.getStartingPos(), bytes.length);
+        int pageSize = Util.readPageHeader(header).getCompressed_page_size();
+        int pageStart = bytes.length - header.available();
+        bytes[pageStart + pageSize / 2] ^= 0x01;
+        Files.write(store.pathOf(largeKey), bytes);
+
+        StagedWindow staged = merger(null, 64L << 20, 8L << 20, 1).merge(window.task(0));
+
+        assertEquals(List.of(largeKey), staged.quarantined.stream().map(q -> q.key).toList());
+        assertTrue(staged.quarantined.get(0).reason.contains("does not match its CRC"), staged.quarantined.get(0).reason);
+        assertEquals(WindowFiles.asText(expected), WindowFiles.asText(window.readParts(staged)));
     }
 
     @Test
