@@ -1,11 +1,9 @@
 package dev.compactor.merge;
 
-import org.apache.parquet.bytes.ByteBufferInputStream;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.Encoding;
-import org.apache.parquet.column.EncodingStats;
 import org.apache.parquet.column.page.DataPage;
 import org.apache.parquet.column.page.DataPageV1;
 import org.apache.parquet.column.page.DictionaryPage;
@@ -13,19 +11,14 @@ import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.column.page.PageWriter;
 import org.apache.parquet.column.statistics.SizeStatistics;
 import org.apache.parquet.column.statistics.Statistics;
-import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridDecoder;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Moves the pages of a flat column chunk into an output column chunk written without a dictionary, page for page,
@@ -39,19 +32,10 @@ import java.util.Set;
  */
 final class PlainPageTranscoder {
 
-    /** Encodings the transcoder understands: levels (RLE; BIT_PACKED only names absent levels) and values. */
-    private static final Set<Encoding> UNDERSTOOD = EnumSet.of(Encoding.PLAIN, Encoding.PLAIN_DICTIONARY,
-            Encoding.RLE_DICTIONARY, Encoding.RLE, Encoding.BIT_PACKED);
-    private static final Set<PrimitiveTypeName> TYPES = EnumSet.of(PrimitiveTypeName.INT32, PrimitiveTypeName.INT64,
-            PrimitiveTypeName.FLOAT, PrimitiveTypeName.DOUBLE, PrimitiveTypeName.BINARY,
-            PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY);
-
     private final ColumnDescriptor column;
     private final PrimitiveTypeName type;
     private final int maxDefinition;
     private byte[] out = new byte[64 << 10];
-    /** Bytes of the BINARY values of the page being transcoded, for its size statistics. */
-    private long binaryBytes;
 
     PlainPageTranscoder(ColumnDescriptor column) {
         this.column = column;
@@ -60,23 +44,12 @@ final class PlainPageTranscoder {
     }
 
     /**
-     * True when the chunk of {@code source} can be transcoded into {@code output}: the same column, not repeated,
-     * at most one definition level, a type whose PLAIN layout is simple, and only V1 pages in understood
-     * encodings (known from the footer, so the choice is made before any page is written).
+     * True when the chunk of {@code source} can be transcoded into {@code output}: the same column, and pages
+     * {@link FlatPage} reads (known from the footer, so the choice is made before any page is written).
      */
     static boolean accepts(ColumnChunkMetaData chunk, ColumnDescriptor source, ColumnDescriptor output) {
-        if (source == null || !source.equals(output) || !source.getPrimitiveType().equals(output.getPrimitiveType())
-                || output.getMaxRepetitionLevel() != 0 || output.getMaxDefinitionLevel() > 1
-                || source.getMaxDefinitionLevel() != output.getMaxDefinitionLevel()
-                || !TYPES.contains(output.getPrimitiveType().getPrimitiveTypeName())) {
-            return false;
-        }
-        EncodingStats stats = chunk.getEncodingStats();
-        if (stats == null || stats.usesV2Pages() || !UNDERSTOOD.containsAll(chunk.getEncodings())) {
-            return false;
-        }
-        // BIT_PACKED levels are only harmless where there are none
-        return output.getMaxDefinitionLevel() == 0 || !chunk.getEncodings().contains(Encoding.BIT_PACKED);
+        return source != null && source.equals(output) && source.getPrimitiveType().equals(output.getPrimitiveType())
+                && source.getMaxDefinitionLevel() == output.getMaxDefinitionLevel() && FlatPage.accepts(chunk, output);
     }
 
     /** Writes every page of {@code pages} to {@code writer} as a PLAIN page; returns the values written. */
@@ -95,176 +68,106 @@ final class PlainPageTranscoder {
                 }
                 dictionary = encoding.initDictionary(column, dictionaryPage);
             }
-            transcodePage(v1, encoding.usesDictionary() ? dictionary : null, writer);
+            transcodePage(new FlatPage(v1, column, encoding.usesDictionary() ? dictionary : null), encoding, writer);
             values += v1.getValueCount();
         }
         return values;
     }
 
-    private void transcodePage(DataPageV1 page, Dictionary dictionary, PageWriter writer) throws IOException {
-        ByteBuffer bytes = onHeap(page.getBytes().toByteBuffer()).order(ByteOrder.LITTLE_ENDIAN);
-        int start = bytes.position();
-        int valueCount = page.getValueCount();
+    private void transcodePage(FlatPage page, Encoding encoding, PageWriter writer) throws IOException {
         Statistics<?> stats = Statistics.createStats(column.getPrimitiveType());
-        binaryBytes = 0;
-        int present = valueCount;
-        int valuesAt = start;
-        if (maxDefinition > 0) {
-            if (page.getDlEncoding() != Encoding.RLE) {
-                throw new ParquetDecodingException("definition levels of " + column + " in " + page.getDlEncoding());
-            }
-            int levelBytes = bytes.getInt(start);
-            valuesAt = start + 4 + levelBytes;
-            present = countDefined(bytes.duplicate().position(start + 4).limit(valuesAt), valueCount);
-            stats.incrementNumNulls(valueCount - present);
-        }
+        stats.incrementNumNulls(page.valueCount - page.present);
+        long binaryBytes = 0;
         BytesInput plain;
-        if (dictionary == null) {
-            if (page.getValueEncoding() != Encoding.PLAIN) {
-                throw new ParquetDecodingException("values of " + column + " in " + page.getValueEncoding());
-            }
-            scanPlain(bytes, valuesAt, present, stats);
-            plain = BytesInput.from(bytes.duplicate().position(start));
+        if (!encoding.usesDictionary()) {
+            binaryBytes = scan(page, stats);
+            plain = BytesInput.from(page.bytes.duplicate().position(page.start));
         } else {
-            int levelBytes = valuesAt - start;
+            int levelBytes = page.valuesAt - page.start;
             ensureCapacity(levelBytes);
-            bytes.duplicate().position(start).get(out, 0, levelBytes);
-            int length = decodeDictionary(bytes.duplicate().position(valuesAt), dictionary, present, levelBytes, stats);
-            plain = BytesInput.from(out, 0, length);
+            page.bytes.duplicate().position(page.start).get(out, 0, levelBytes);
+            int p = levelBytes;
+            for (int v = 0; v < page.present; v++) {
+                p = writePlain(page, v, p, stats);
+                if (type == PrimitiveTypeName.BINARY) {
+                    binaryBytes += page.binaryLength(v);
+                }
+            }
+            plain = BytesInput.from(out, 0, p);
         }
-        writer.writePage(plain, valueCount, valueCount, stats, sizeStatistics(valueCount, present),
+        writer.writePage(plain, page.valueCount, page.valueCount, stats, sizeStatistics(page, binaryBytes),
                 Encoding.BIT_PACKED, maxDefinition > 0 ? Encoding.RLE : Encoding.BIT_PACKED, Encoding.PLAIN);
     }
 
     /** What a column writer records for a page of a flat column: level histograms and BINARY bytes. */
-    private SizeStatistics sizeStatistics(int valueCount, int present) {
-        List<Long> definitions = maxDefinition == 0 ? List.of((long) valueCount)
-                : List.of((long) (valueCount - present), (long) present);
-        return new SizeStatistics(column.getPrimitiveType(), binaryBytes, List.of((long) valueCount), definitions);
+    private SizeStatistics sizeStatistics(FlatPage page, long binaryBytes) {
+        List<Long> definitions = maxDefinition == 0 ? List.of((long) page.valueCount)
+                : List.of((long) (page.valueCount - page.present), (long) page.present);
+        return new SizeStatistics(column.getPrimitiveType(), binaryBytes, List.of((long) page.valueCount), definitions);
     }
 
-    private static int countDefined(ByteBuffer levels, int valueCount) throws IOException {
-        RunLengthBitPackingHybridDecoder decoder =
-                new RunLengthBitPackingHybridDecoder(1, ByteBufferInputStream.wrap(levels));
-        int defined = 0;
-        for (int i = 0; i < valueCount; i++) {
-            defined += decoder.readInt();
-        }
-        return defined;
-    }
-
-    /** Updates the statistics with every value of a PLAIN values section; checks it holds exactly that many. */
-    private void scanPlain(ByteBuffer b, int at, int count, Statistics<?> stats) {
-        int end = b.limit();
-        switch (type) {
-            case INT32 -> {
-                requireBytes(at, (long) count * 4, end);
-                for (int i = 0; i < count; i++) {
-                    stats.updateStats(b.getInt(at + 4 * i));
-                }
-            }
-            case INT64 -> {
-                requireBytes(at, (long) count * 8, end);
-                for (int i = 0; i < count; i++) {
-                    stats.updateStats(b.getLong(at + 8 * i));
-                }
-            }
-            case FLOAT -> {
-                requireBytes(at, (long) count * 4, end);
-                for (int i = 0; i < count; i++) {
-                    stats.updateStats(b.getFloat(at + 4 * i));
-                }
-            }
-            case DOUBLE -> {
-                requireBytes(at, (long) count * 8, end);
-                for (int i = 0; i < count; i++) {
-                    stats.updateStats(b.getDouble(at + 8 * i));
-                }
-            }
-            case FIXED_LEN_BYTE_ARRAY -> {
-                int width = column.getPrimitiveType().getTypeLength();
-                requireBytes(at, (long) count * width, end);
-                byte[] array = b.array();
-                int base = b.arrayOffset();
-                for (int i = 0; i < count; i++) {
-                    stats.updateStats(Binary.fromReusedByteArray(array, base + at + width * i, width));
-                }
-            }
-            case BINARY -> {
-                byte[] array = b.array();
-                int base = b.arrayOffset();
-                int p = at;
-                for (int i = 0; i < count; i++) {
-                    requireBytes(p, 4, end);
-                    int length = b.getInt(p);
-                    requireBytes(p + 4, length, end);
-                    stats.updateStats(Binary.fromReusedByteArray(array, base + p + 4, length));
-                    binaryBytes += length;
-                    p += 4 + length;
-                }
-            }
-            default -> throw new IllegalStateException("not transcodable: " + column);
-        }
-    }
-
-    /** Writes the values the indexes point to after the levels already in {@code out}; returns the page length. */
-    private int decodeDictionary(ByteBuffer values, Dictionary dictionary, int count, int at, Statistics<?> stats)
-            throws IOException {
-        if (count == 0) {
-            return at;
-        }
-        int bitWidth = values.get() & 0xFF;
-        if (bitWidth > 32) {
-            throw new ParquetDecodingException("dictionary index width " + bitWidth + " in " + column);
-        }
-        RunLengthBitPackingHybridDecoder indexes =
-                new RunLengthBitPackingHybridDecoder(bitWidth, ByteBufferInputStream.wrap(values));
-        int p = at;
-        for (int i = 0; i < count; i++) {
-            int id = indexes.readInt();
+    /** Updates the statistics with every value of a PLAIN page; returns the bytes of its BINARY values. */
+    private long scan(FlatPage page, Statistics<?> stats) {
+        long binaryBytes = 0;
+        for (int v = 0; v < page.present; v++) {
             switch (type) {
-                case INT32 -> {
-                    int v = dictionary.decodeToInt(id);
-                    stats.updateStats(v);
-                    ensureCapacity(p + 4);
-                    p = putInt(p, v);
-                }
-                case INT64 -> {
-                    long v = dictionary.decodeToLong(id);
-                    stats.updateStats(v);
-                    ensureCapacity(p + 8);
-                    p = putLong(p, v);
-                }
-                case FLOAT -> {
-                    float v = dictionary.decodeToFloat(id);
-                    stats.updateStats(v);
-                    ensureCapacity(p + 4);
-                    p = putInt(p, Float.floatToRawIntBits(v));
-                }
-                case DOUBLE -> {
-                    double v = dictionary.decodeToDouble(id);
-                    stats.updateStats(v);
-                    ensureCapacity(p + 8);
-                    p = putLong(p, Double.doubleToRawLongBits(v));
-                }
+                case INT32 -> stats.updateStats(page.getInteger(v));
+                case INT64 -> stats.updateStats(page.getLong(v));
+                case FLOAT -> stats.updateStats(page.getFloat(v));
+                case DOUBLE -> stats.updateStats(page.getDouble(v));
                 case BINARY, FIXED_LEN_BYTE_ARRAY -> {
-                    Binary v = dictionary.decodeToBinary(id);
-                    int length = v.length();
-                    boolean prefixed = type == PrimitiveTypeName.BINARY;
-                    ensureCapacity(p + length + (prefixed ? 4 : 0));
-                    if (prefixed) {
-                        p = putInt(p, length);
-                        binaryBytes += length;
-                    }
-                    v.toByteBuffer().get(out, p, length);
-                    // the copy, marked reused: statistics then keep their own bytes, not the input's dictionary
-                    stats.updateStats(Binary.fromReusedByteArray(out, p, length));
-                    p += length;
+                    Binary b = page.getBinary(v);
+                    stats.updateStats(b);
+                    binaryBytes += type == PrimitiveTypeName.BINARY ? b.length() : 0;
                 }
                 default -> throw new IllegalStateException("not transcodable: " + column);
             }
         }
-        return p;
+        return binaryBytes;
+    }
+
+    /** Appends a dictionary-encoded page's value {@code v} in PLAIN form at {@code p}; returns the new end. */
+    private int writePlain(FlatPage page, int v, int p, Statistics<?> stats) {
+        switch (type) {
+            case INT32 -> {
+                int x = page.getInteger(v);
+                stats.updateStats(x);
+                ensureCapacity(p + 4);
+                return putInt(p, x);
+            }
+            case INT64 -> {
+                long x = page.getLong(v);
+                stats.updateStats(x);
+                ensureCapacity(p + 8);
+                return putLong(p, x);
+            }
+            case FLOAT -> {
+                float x = page.getFloat(v);
+                stats.updateStats(x);
+                ensureCapacity(p + 4);
+                return putInt(p, Float.floatToRawIntBits(x));
+            }
+            case DOUBLE -> {
+                double x = page.getDouble(v);
+                stats.updateStats(x);
+                ensureCapacity(p + 8);
+                return putLong(p, Double.doubleToRawLongBits(x));
+            }
+            case BINARY, FIXED_LEN_BYTE_ARRAY -> {
+                Binary x = page.getBinary(v);
+                int length = x.length();
+                boolean prefixed = type == PrimitiveTypeName.BINARY;
+                ensureCapacity(p + length + (prefixed ? 4 : 0));
+                if (prefixed) {
+                    p = putInt(p, length);
+                }
+                x.toByteBuffer().get(out, p, length);
+                // the copy, marked reused: statistics then keep their own bytes, not the input's dictionary
+                stats.updateStats(Binary.fromReusedByteArray(out, p, length));
+                return p + length;
+            }
+            default -> throw new IllegalStateException("not transcodable: " + column);
+        }
     }
 
     private int putInt(int p, int v) {
@@ -284,21 +187,5 @@ final class PlainPageTranscoder {
         if (bytes > out.length) {
             out = Arrays.copyOf(out, Math.max(bytes, out.length * 2));
         }
-    }
-
-    private void requireBytes(long at, long length, int end) {
-        if (length < 0 || at + length > end) {
-            throw new ParquetDecodingException("a PLAIN page of " + column + " is shorter than its value count says");
-        }
-    }
-
-    /** Binary values are compared as byte arrays, so a page read into direct memory is copied first. */
-    private static ByteBuffer onHeap(ByteBuffer b) {
-        if (b.hasArray()) {
-            return b;
-        }
-        ByteBuffer copy = ByteBuffer.allocate(b.remaining());
-        copy.put(b.duplicate()).flip();
-        return copy;
     }
 }

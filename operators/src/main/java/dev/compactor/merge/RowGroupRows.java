@@ -93,7 +93,9 @@ final class RowGroupRows implements AutoCloseable {
     ColumnReader reader(int outputColumn) {
         ColumnDescriptor in = mapping.source(outputColumn);
         if (readers[outputColumn] == null && in != null) {
-            readers[outputColumn] = readStore.getColumnReader(in);
+            ColumnChunkMetaData chunk = chunks.get(ColumnPath.get(in.getPath()));
+            readers[outputColumn] = FlatPage.accepts(chunk, in) ? new PageColumnReader(in, pages.getPageReader(in))
+                    : readStore.getColumnReader(in);
             valuesLeft[outputColumn] = readers[outputColumn].getTotalValueCount();
         }
         return readers[outputColumn];
@@ -159,8 +161,10 @@ final class RowGroupRows implements AutoCloseable {
                 case BOOLEAN -> w.write(r.getBoolean(), rl, outDl);
                 // Marked reused: statistics, page indexes and dictionaries then keep copies of the few values
                 // they hold, not slices that pin whole input pages until the output file is closed.
-                case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 ->
-                        w.write(Binary.fromReusedByteBuffer(r.getBinary().toByteBuffer()), rl, outDl);
+                case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> {
+                    Binary b = r.getBinary();
+                    w.write(b.isBackingBytesReused() ? b : Binary.fromReusedByteBuffer(b.toByteBuffer()), rl, outDl);
+                }
             }
         }
         r.consume();

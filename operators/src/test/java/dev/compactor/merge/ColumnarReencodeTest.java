@@ -120,6 +120,34 @@ class ColumnarReencodeTest {
     }
 
     @Test
+    void theSameLayoutsMergedInSortOrderComeOutInOrderWithExactStatistics() throws IOException {
+        Random random = new Random(11);
+        List<GenericRecord> expected = new ArrayList<>();
+        expected.addAll(write("dict", ROW, sortedByN(rows(ROW, random, 3000)), true, WriterVersion.PARQUET_1_0));
+        expected.addAll(write("plain", ROW, sortedByN(rows(ROW, random, 2000)), false, WriterVersion.PARQUET_1_0));
+        expected.addAll(write("v2", ROW, sortedByN(rows(ROW, random, 1500)), true, WriterVersion.PARQUET_2_0));
+        expected.addAll(write("older", OLDER_ROW, sortedByN(rows(OLDER_ROW, random, 1000)), true,
+                WriterVersion.PARQUET_1_0));
+        List<String> inOrder = text(sortedByN(expected));
+
+        StagedWindow staged = new ParquetMerger(store, BucketLayout.defaults(), new MergeSettings(128L << 20, "n",
+                64L << 20, "ZSTD", spill.toString())).merge(window.task(0));
+
+        assertEquals(inOrder, text(window.readParts(staged)));
+        Map<String, ColumnChunkMetaData> reference = referenceChunks(expected);
+        for (ColumnChunkMetaData chunk : footerOf(store, staged.parts.get(0).stagingKey).getBlocks().get(0).getColumns()) {
+            String column = chunk.getPath().toDotString();
+            assertEquals(reference.get(column).getStatistics(), chunk.getStatistics(), "statistics of " + column);
+        }
+    }
+
+    private static List<GenericRecord> sortedByN(List<GenericRecord> rows) {
+        List<GenericRecord> sorted = new ArrayList<>(rows);
+        sorted.sort(java.util.Comparator.comparingInt(r -> (Integer) r.get("n")));
+        return sorted;
+    }
+
+    @Test
     void aPageWhoseValuesRunPastItsEndIsBlamedOnItsInputAndQuarantined() throws IOException {
         Random random = new Random(3);
         List<GenericRecord> good = write("good", ROW, rows(ROW, random, 500), false, WriterVersion.PARQUET_1_0);

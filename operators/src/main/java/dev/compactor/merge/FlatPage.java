@@ -1,0 +1,209 @@
+package dev.compactor.merge;
+
+import org.apache.parquet.bytes.ByteBufferInputStream;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Dictionary;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.EncodingStats;
+import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridDecoder;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.io.ParquetDecodingException;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * One V1 data page of a flat column (not repeated, at most one definition level), decoded just enough to reach
+ * every value directly: which rows are null, and where each value's bytes are (PLAIN) or which dictionary entry
+ * it is (dictionary-encoded). The page's own bytes are kept, not copied into values; a value is read from them
+ * when asked for. This is what lets the merge move pages ({@link PlainPageTranscoder}) and read values
+ * ({@link PageColumnReader}) without parquet-java's general column reader, which pays a stream read per value.
+ */
+final class FlatPage {
+
+    /** Encodings understood: levels (RLE; BIT_PACKED only names absent levels) and values. */
+    private static final Set<Encoding> UNDERSTOOD = EnumSet.of(Encoding.PLAIN, Encoding.PLAIN_DICTIONARY,
+            Encoding.RLE_DICTIONARY, Encoding.RLE, Encoding.BIT_PACKED);
+    private static final Set<PrimitiveTypeName> TYPES = EnumSet.of(PrimitiveTypeName.INT32, PrimitiveTypeName.INT64,
+            PrimitiveTypeName.FLOAT, PrimitiveTypeName.DOUBLE, PrimitiveTypeName.BINARY,
+            PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY);
+
+    final int valueCount;
+    final int present;
+    final ByteBuffer bytes;
+    /** Where the page's bytes start, and where its values start (after the levels). */
+    final int start;
+    final int valuesAt;
+
+    private final ColumnDescriptor column;
+    private final PrimitiveTypeName type;
+    private final boolean[] defined;
+    private final int[] offsets;
+    private final int[] ids;
+    private final Dictionary dictionary;
+    private final int width;
+
+    /**
+     * True when every page of the chunk can be read as a FlatPage, known from the footer before any page is:
+     * a flat column of a supported type, only V1 pages, only understood encodings.
+     */
+    static boolean accepts(ColumnChunkMetaData chunk, ColumnDescriptor column) {
+        if (chunk == null || column.getMaxRepetitionLevel() != 0 || column.getMaxDefinitionLevel() > 1
+                || !TYPES.contains(column.getPrimitiveType().getPrimitiveTypeName())) {
+            return false;
+        }
+        EncodingStats stats = chunk.getEncodingStats();
+        if (stats == null || stats.usesV2Pages() || !UNDERSTOOD.containsAll(chunk.getEncodings())) {
+            return false;
+        }
+        return column.getMaxDefinitionLevel() == 0 || !chunk.getEncodings().contains(Encoding.BIT_PACKED);
+    }
+
+    /** @param dictionary the chunk's dictionary when the page is dictionary-encoded, else null */
+    FlatPage(DataPageV1 page, ColumnDescriptor column, Dictionary dictionary) throws IOException {
+        this.column = column;
+        this.type = column.getPrimitiveType().getPrimitiveTypeName();
+        this.dictionary = dictionary;
+        this.width = switch (type) {
+            case INT32, FLOAT -> 4;
+            case INT64, DOUBLE -> 8;
+            case FIXED_LEN_BYTE_ARRAY -> column.getPrimitiveType().getTypeLength();
+            default -> 0;
+        };
+        this.bytes = onHeap(page.getBytes().toByteBuffer()).duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        this.start = bytes.position();
+        this.valueCount = page.getValueCount();
+        int at = start;
+        if (column.getMaxDefinitionLevel() > 0) {
+            if (page.getDlEncoding() != Encoding.RLE) {
+                throw damaged("definition levels in " + page.getDlEncoding());
+            }
+            int levelBytes = bytes.getInt(start);
+            at = start + 4 + levelBytes;
+            check(levelBytes >= 0 && at <= bytes.limit(), "definition levels run past the page");
+            defined = new boolean[valueCount];
+            RunLengthBitPackingHybridDecoder levels = new RunLengthBitPackingHybridDecoder(1,
+                    ByteBufferInputStream.wrap(bytes.duplicate().position(start + 4).limit(at)));
+            int count = 0;
+            for (int i = 0; i < valueCount; i++) {
+                defined[i] = levels.readInt() == 1;
+                count += defined[i] ? 1 : 0;
+            }
+            present = count;
+        } else {
+            defined = null;
+            present = valueCount;
+        }
+        this.valuesAt = at;
+        if (dictionary != null) {
+            ids = readIds(page);
+            offsets = null;
+        } else if (page.getValueEncoding() != Encoding.PLAIN) {
+            throw damaged("values in " + page.getValueEncoding());
+        } else {
+            ids = null;
+            offsets = type == PrimitiveTypeName.BINARY ? binaryOffsets() : null;
+            if (width > 0) {
+                check((long) present * width <= bytes.limit() - valuesAt, "a PLAIN page is shorter than its value count says");
+            }
+        }
+    }
+
+    /** False when the row at {@code level} is null. */
+    boolean isDefined(int level) {
+        return defined == null || defined[level];
+    }
+
+    int getInteger(int value) {
+        return dictionary != null ? dictionary.decodeToInt(ids[value]) : bytes.getInt(valuesAt + 4 * value);
+    }
+
+    long getLong(int value) {
+        return dictionary != null ? dictionary.decodeToLong(ids[value]) : bytes.getLong(valuesAt + 8 * value);
+    }
+
+    float getFloat(int value) {
+        return dictionary != null ? dictionary.decodeToFloat(ids[value]) : bytes.getFloat(valuesAt + 4 * value);
+    }
+
+    double getDouble(int value) {
+        return dictionary != null ? dictionary.decodeToDouble(ids[value]) : bytes.getDouble(valuesAt + 8 * value);
+    }
+
+    /**
+     * A PLAIN value is returned marked reused (its bytes belong to the page), so statistics and dictionaries that
+     * keep it take a copy; a dictionary value is the dictionary's own.
+     */
+    Binary getBinary(int value) {
+        if (dictionary != null) {
+            return dictionary.decodeToBinary(ids[value]);
+        }
+        int at = type == PrimitiveTypeName.BINARY ? offsets[value] : valuesAt + width * value;
+        int length = type == PrimitiveTypeName.BINARY ? bytes.getInt(at - 4) : width;
+        return Binary.fromReusedByteArray(bytes.array(), bytes.arrayOffset() + at, length);
+    }
+
+    /** The length of a BINARY value (its PLAIN bytes, without the length prefix). */
+    int binaryLength(int value) {
+        return dictionary != null ? dictionary.decodeToBinary(ids[value]).length() : bytes.getInt(offsets[value] - 4);
+    }
+
+    private int[] readIds(DataPageV1 page) throws IOException {
+        int[] out = new int[present];
+        if (present == 0) {
+            return out;
+        }
+        check(valuesAt < bytes.limit(), "no dictionary indexes after the levels");
+        int bitWidth = bytes.get(valuesAt) & 0xFF;
+        check(bitWidth <= 32, "dictionary index width " + bitWidth);
+        RunLengthBitPackingHybridDecoder decoder = new RunLengthBitPackingHybridDecoder(bitWidth,
+                ByteBufferInputStream.wrap(bytes.duplicate().position(valuesAt + 1)));
+        int max = dictionary.getMaxId();
+        for (int i = 0; i < present; i++) {
+            int id = decoder.readInt();
+            check(id >= 0 && id <= max, "dictionary index " + id + " beyond the dictionary's " + (max + 1));
+            out[i] = id;
+        }
+        return out;
+    }
+
+    private int[] binaryOffsets() {
+        int[] out = new int[present];
+        int p = valuesAt;
+        int end = bytes.limit();
+        for (int i = 0; i < present; i++) {
+            check(p + 4 <= end, "a PLAIN page is shorter than its value count says");
+            int length = bytes.getInt(p);
+            check(length >= 0 && (long) p + 4 + length <= end, "a PLAIN page is shorter than its value count says");
+            out[i] = p + 4;
+            p += 4 + length;
+        }
+        return out;
+    }
+
+    private void check(boolean ok, String problem) {
+        if (!ok) {
+            throw damaged(problem);
+        }
+    }
+
+    private ParquetDecodingException damaged(String problem) {
+        return new ParquetDecodingException(problem + " in a page of " + column);
+    }
+
+    /** Values are read from the page's array, so a page read into direct memory is copied first. */
+    private static ByteBuffer onHeap(ByteBuffer b) {
+        if (b.hasArray()) {
+            return b;
+        }
+        ByteBuffer copy = ByteBuffer.allocate(b.remaining());
+        copy.put(b.duplicate()).flip();
+        return copy;
+    }
+}
