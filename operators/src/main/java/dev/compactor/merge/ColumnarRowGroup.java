@@ -9,12 +9,12 @@ import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Set;
 
 /**
  * An output row group filled one column at a time from whole input row groups, for a schema whose columns are
  * all top-level fields. Every column keeps its own writer, so a column never waits on the others: a column
- * written without a dictionary takes the input's pages through {@link PlainPageTranscoder} where it can, and any
+ * written without a dictionary takes the input's pages through {@link PlainPageTranscoder} where it can, a
+ * dictionary column whose every input reads as flat pages through {@link DictionaryPageTranscoder}, and any
  * other column is copied value by value into a single-column store that writes into the same chunk.
  *
  * <p>A dictionary column's store stays open for the whole row group, so one dictionary covers the chunk. A plain
@@ -28,11 +28,12 @@ final class ColumnarRowGroup implements AutoCloseable {
     private final ColumnChunkPageWriteStore pages;
     private final boolean[] plain;
     private final PlainPageTranscoder[] transcoders;
+    private final DictionaryPageTranscoder[] dictionaries;
     private final ColumnWriteStore[] valueStores;
     private long rows;
 
     ColumnarRowGroup(MessageType schema, ParquetProperties properties, ColumnChunkPageWriteStore pages,
-                     Set<String> plainColumns) {
+                     ColumnEncodings encodings) {
         this.schema = schema;
         this.columns = schema.getColumns();
         this.properties = properties;
@@ -40,10 +41,16 @@ final class ColumnarRowGroup implements AutoCloseable {
         int n = columns.size();
         plain = new boolean[n];
         transcoders = new PlainPageTranscoder[n];
+        dictionaries = new DictionaryPageTranscoder[n];
         valueStores = new ColumnWriteStore[n];
         for (int c = 0; c < n; c++) {
-            plain[c] = plainColumns.contains(String.join(".", columns.get(c).getPath()));
-            transcoders[c] = new PlainPageTranscoder(columns.get(c));
+            String path = String.join(".", columns.get(c).getPath());
+            plain[c] = encodings.plain().contains(path);
+            transcoders[c] = new PlainPageTranscoder(columns.get(c), properties.getPageSizeThreshold());
+            if (encodings.dictionaryPages().contains(path)) {
+                dictionaries[c] = new DictionaryPageTranscoder(columns.get(c),
+                        properties.getDictionaryPageSizeThreshold(), properties.getPageSizeThreshold());
+            }
         }
     }
 
@@ -56,10 +63,16 @@ final class ColumnarRowGroup implements AutoCloseable {
     void append(RowGroupRows in) throws IOException {
         for (int c = 0; c < columns.size(); c++) {
             ColumnDescriptor out = columns.get(c);
-            if (plain[c] && in.chunk(c) != null && PlainPageTranscoder.accepts(in.chunk(c), in.source(c), out)) {
+            if (dictionaries[c] != null) {
+                dictionaries[c].transcode(in.pageReader(c), pages.getPageWriter(out));
+                continue;
+            }
+            if (plain[c] && PlainPageTranscoder.accepts(in.chunk(c), in.source(c), out)) {
                 transcoders[c].transcode(in.pageReader(c), pages.getPageWriter(out));
                 continue;
             }
+            // pages gathered so far come before the ones the store writes
+            transcoders[c].flush(pages.getPageWriter(out));
             ColumnWriteStore store = valueStores[c] == null ? openValueStore(out) : valueStores[c];
             valueStores[c] = store;
             in.copyColumn(c, store.getColumnWriter(out), store);
@@ -81,6 +94,7 @@ final class ColumnarRowGroup implements AutoCloseable {
         for (int c = 0; c < columns.size(); c++) {
             total += valueStores[c] != null ? valueStores[c].getBufferedSize()
                     : pages.getPageWriter(columns.get(c)).getMemSize();
+            total += transcoders[c].pendingBytes() + (dictionaries[c] == null ? 0 : dictionaries[c].pendingBytes());
         }
         return total;
     }
@@ -88,6 +102,12 @@ final class ColumnarRowGroup implements AutoCloseable {
     /** Writes the row group to the file; the caller has checked it has rows. */
     void writeTo(ParquetFileWriter file) throws IOException {
         closeValueStores();
+        for (int c = 0; c < columns.size(); c++) {
+            transcoders[c].flush(pages.getPageWriter(columns.get(c)));
+            if (dictionaries[c] != null) {
+                dictionaries[c].finish(pages.getPageWriter(columns.get(c)));
+            }
+        }
         file.startBlock(rows);
         pages.flushToFileWriter(file);
         file.endBlock();

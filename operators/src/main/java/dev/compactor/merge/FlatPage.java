@@ -149,6 +149,23 @@ final class FlatPage {
         return Binary.fromReusedByteArray(bytes.array(), bytes.arrayOffset() + at, length);
     }
 
+    boolean dictionaryEncoded() {
+        return dictionary != null;
+    }
+
+    /** Where the PLAIN values of a page that is not dictionary-encoded end: trailing bytes are not values. */
+    int plainValuesEnd() {
+        if (type != PrimitiveTypeName.BINARY) {
+            return valuesAt + width * present;
+        }
+        return present == 0 ? valuesAt : offsets[present - 1] + bytes.getInt(offsets[present - 1] - 4);
+    }
+
+    /** The dictionary index of value {@code value} of a dictionary-encoded page. */
+    int inputId(int value) {
+        return ids[value];
+    }
+
     /** The length of a BINARY value (its PLAIN bytes, without the length prefix). */
     int binaryLength(int value) {
         return dictionary != null ? dictionary.decodeToBinary(ids[value]).length() : bytes.getInt(offsets[value] - 4);

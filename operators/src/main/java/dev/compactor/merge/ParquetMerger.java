@@ -161,7 +161,7 @@ public final class ParquetMerger {
         BytesInputCompressor compressor = zstd != null ? zstd : codecs.getCompressor(codec);
         PartWriter parts = new PartWriter(store, layout, task, schema, parquetSchema, compressor,
                 budget.outputRowGroupBytes(), settings.rowGroupRows(), settings.targetFileSizeBytes(),
-                PlainColumns.of(window.accepted()),
+                ColumnEncodings.of(window.accepted(), parquetSchema),
                 window.accepted().size());
         try (SpillDirectory spill = new SpillDirectory(spillRoot())) {
             List<InputFooter> inputs = window.accepted();

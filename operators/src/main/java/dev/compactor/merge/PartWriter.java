@@ -45,7 +45,7 @@ final class PartWriter implements ColumnRowSink {
     private final long rowGroupBytes;
     private final long rowGroupRows;
     private final long targetBytes;
-    private final Set<String> plainColumns;
+    private final ColumnEncodings encodings;
     private final Map<String, String> metadata;
 
     private final List<StagedWindow.Part> closed = new ArrayList<>();
@@ -56,7 +56,7 @@ final class PartWriter implements ColumnRowSink {
 
     PartWriter(ObjectStore store, BucketLayout layout, CompactionTask task, Schema avroSchema, MessageType schema,
                BytesInputCompressor compressor, long rowGroupBytes, long rowGroupRows, long targetBytes,
-               Set<String> plainColumns,
+               ColumnEncodings encodings,
                int inputCount) {
         this.store = store;
         this.layout = layout;
@@ -67,7 +67,7 @@ final class PartWriter implements ColumnRowSink {
         this.rowGroupBytes = rowGroupBytes;
         this.rowGroupRows = rowGroupRows;
         this.targetBytes = targetBytes;
-        this.plainColumns = plainColumns;
+        this.encodings = encodings;
         this.metadata = Map.of(INPUT_COUNT_KEY, Integer.toString(inputCount),
                 GENERATION_KEY, Integer.toString(task.generation));
     }
@@ -177,7 +177,7 @@ final class PartWriter implements ColumnRowSink {
 
     private void open() throws IOException {
         currentOutput = new HashingOutputFile(store.outputFile(stagingKey(closed.size())));
-        current = new RowGroupFileWriter(currentOutput, avroSchema, schema, compressor, pageBytes(), plainColumns,
+        current = new RowGroupFileWriter(currentOutput, avroSchema, schema, compressor, pageBytes(), encodings,
                 metadata);
         currentWritten = current.writtenBytes();
     }

@@ -1,57 +1,107 @@
 package dev.compactor.merge;
 
 import org.apache.parquet.column.EncodingStats;
+import org.apache.parquet.column.statistics.SizeStatistics;
+import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * The columns to write without a dictionary, because the inputs show that one would not pay: either no input
- * wrote a dictionary-encoded page for the column, or the inputs' dictionaries take most of the column's bytes,
- * which means nearly every value in a file was distinct. A merged row group only has more distinct values than
- * any one input; trying a dictionary anyway costs a hash lookup per value, then re-encoding everything buffered
- * when the dictionary overflows.
+ * The columns to write without a dictionary, because the inputs' footers show one would not pay. A merged row
+ * group only has more distinct values than any input, and a dictionary that overflows costs a hash lookup per
+ * value and then re-encoding everything buffered. A column is written plain when:
+ * <ul>
+ *   <li>no input wrote a dictionary-encoded page for it (its writers already found the values too varied), or
+ *   <li>the inputs' dictionaries are more than half the size the values would take PLAIN: nearly every value in
+ *       a file is distinct (ids, timestamps, free text);
+ * </ul>
+ * unless it is an integer column whose values, across all inputs, lie in a range small enough for one
+ * dictionary page and at most half as wide as there are values (a sequence number, a small code): then they
+ * repeat across files, whatever each file says.
  */
 final class PlainColumns {
 
-    /** Above this share of a column's bytes, dictionaries hold (nearly) one entry per value. */
-    private static final double DISTINCT_DICTIONARY_SHARE = 0.5;
+    /** Above this share, dictionaries hold (nearly) one entry per value. */
+    private static final double DISTINCT_SHARE = 0.5;
+    /** Integer values in a range this wide fit one dictionary page (1 MB of 8-byte values). */
+    private static final long DICTIONARY_RANGE = (1L << 20) / 8;
 
     private PlainColumns() {}
 
-    /** Dotted column paths. A column without encoding statistics counts as dictionary-encoded. */
+    /** Dotted column paths. */
     static Set<String> of(List<InputFooter> inputs) {
-        Set<String> seen = new HashSet<>();
-        Set<String> withDictionary = new HashSet<>();
-        Map<String, long[]> dictionaryAndTotalBytes = new HashMap<>();
+        Map<String, Column> columns = new HashMap<>();
         for (InputFooter in : inputs) {
             for (BlockMetaData block : in.rowGroups()) {
                 for (ColumnChunkMetaData chunk : block.getColumns()) {
-                    String path = chunk.getPath().toDotString();
-                    seen.add(path);
-                    EncodingStats stats = chunk.getEncodingStats();
-                    if (stats == null || stats.hasDictionaryEncodedPages()) {
-                        withDictionary.add(path);
-                    }
-                    long[] bytes = dictionaryAndTotalBytes.computeIfAbsent(path, p -> new long[2]);
-                    bytes[0] += dictionaryBytes(chunk);
-                    bytes[1] += chunk.getTotalSize();
+                    columns.computeIfAbsent(chunk.getPath().toDotString(), p -> new Column()).add(chunk);
                 }
             }
         }
-        Set<String> plain = new HashSet<>(seen);
-        for (String path : withDictionary) {
-            long[] bytes = dictionaryAndTotalBytes.get(path);
-            if (bytes[0] <= DISTINCT_DICTIONARY_SHARE * bytes[1]) {
-                plain.remove(path);
+        return columns.entrySet().stream().filter(e -> e.getValue().plain()).map(Map.Entry::getKey)
+                .collect(Collectors.toSet());
+    }
+
+    /** What the footers say about one column, summed over every input chunk. */
+    private static final class Column {
+        private boolean dictionaryPages;
+        private boolean unknownEncodings;
+        private long dictionaryBytes;
+        /** Bytes the values of dictionary-encoded chunks would take PLAIN; -1 once a chunk cannot tell. */
+        private long plainBytes;
+        private boolean integer = true;
+        private Long min;
+        private Long max;
+        private long values;
+
+        void add(ColumnChunkMetaData chunk) {
+            values += chunk.getValueCount();
+            EncodingStats stats = chunk.getEncodingStats();
+            if (stats == null) {
+                unknownEncodings = true;
+            } else if (stats.hasDictionaryEncodedPages()) {
+                dictionaryPages = true;
+                dictionaryBytes += dictionaryBytes(chunk);
+                long plain = plainBytes(chunk);
+                plainBytes = plain < 0 || plainBytes < 0 ? -1 : plainBytes + plain;
+            }
+            addRange(chunk);
+        }
+
+        boolean plain() {
+            // a difference that overflows is negative: no small range
+            if (integer && min != null && max - min >= 0 && max - min < DICTIONARY_RANGE && max - min < values / 2) {
+                return false;
+            }
+            if (unknownEncodings) {
+                return false;
+            }
+            return !dictionaryPages || (plainBytes > 0 && dictionaryBytes > DISTINCT_SHARE * plainBytes);
+        }
+
+        /** Keeps the integer range; a chunk without statistics, or not of integers, rules the range rule out. */
+        private void addRange(ColumnChunkMetaData chunk) {
+            PrimitiveTypeName type = chunk.getPrimitiveType().getPrimitiveTypeName();
+            Statistics<?> stats = chunk.getStatistics();
+            if (!integer || type != PrimitiveTypeName.INT32 && type != PrimitiveTypeName.INT64
+                    || stats == null || stats.isEmpty()) {
+                integer = false;
+                return;
+            }
+            if (stats.hasNonNullValue()) {
+                long lo = ((Number) stats.genericGetMin()).longValue();
+                long hi = ((Number) stats.genericGetMax()).longValue();
+                min = min == null ? lo : Math.min(min, lo);
+                max = max == null ? hi : Math.max(max, hi);
             }
         }
-        return plain;
     }
 
     /** The dictionary page's stored bytes, header included; zero when the chunk has none. */
@@ -59,5 +109,22 @@ final class PlainColumns {
         long dictionary = chunk.getDictionaryPageOffset();
         long firstData = chunk.getFirstDataPageOffset();
         return chunk.hasDictionaryPage() && dictionary > 0 && firstData > dictionary ? firstData - dictionary : 0;
+    }
+
+    /** What the chunk's values would take PLAIN, or -1 when the footer cannot tell (BINARY without sizes). */
+    private static long plainBytes(ColumnChunkMetaData chunk) {
+        long values = chunk.getValueCount();
+        return switch (chunk.getPrimitiveType().getPrimitiveTypeName()) {
+            case INT32, FLOAT -> 4 * values;
+            case INT64, DOUBLE -> 8 * values;
+            case INT96 -> 12 * values;
+            case FIXED_LEN_BYTE_ARRAY -> (long) chunk.getPrimitiveType().getTypeLength() * values;
+            case BOOLEAN -> -1;
+            case BINARY -> {
+                SizeStatistics sizes = chunk.getSizeStatistics();
+                yield sizes != null && sizes.isValid() && sizes.getUnencodedByteArrayDataBytes().isPresent()
+                        ? sizes.getUnencodedByteArrayDataBytes().get() + 4 * values : -1;
+            }
+        };
     }
 }

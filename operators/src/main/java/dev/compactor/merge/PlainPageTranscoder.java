@@ -9,7 +9,6 @@ import org.apache.parquet.column.page.DataPageV1;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.column.page.PageWriter;
-import org.apache.parquet.column.statistics.SizeStatistics;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.ParquetDecodingException;
@@ -18,7 +17,6 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Moves the pages of a flat column chunk into an output column chunk written without a dictionary, page for page,
@@ -34,13 +32,17 @@ final class PlainPageTranscoder {
 
     private final ColumnDescriptor column;
     private final PrimitiveTypeName type;
-    private final int maxDefinition;
+    private final int targetPageBytes;
+    private final PageBuffer pending;
     private byte[] out = new byte[64 << 10];
+    private int outLength;
 
-    PlainPageTranscoder(ColumnDescriptor column) {
+    /** @param targetPageBytes values are gathered from input pages until an output page holds this many bytes */
+    PlainPageTranscoder(ColumnDescriptor column, int targetPageBytes) {
         this.column = column;
         this.type = column.getPrimitiveType().getPrimitiveTypeName();
-        this.maxDefinition = column.getMaxDefinitionLevel();
+        this.targetPageBytes = targetPageBytes;
+        this.pending = new PageBuffer(column);
     }
 
     /**
@@ -52,11 +54,13 @@ final class PlainPageTranscoder {
                 && source.getMaxDefinitionLevel() == output.getMaxDefinitionLevel() && FlatPage.accepts(chunk, output);
     }
 
-    /** Writes every page of {@code pages} to {@code writer} as a PLAIN page; returns the values written. */
-    long transcode(PageReader pages, PageWriter writer) throws IOException {
+    /**
+     * Takes every page of {@code pages} as PLAIN values; full output pages go to {@code writer}, the last one
+     * stays pending until {@link #flush}.
+     */
+    void transcode(PageReader pages, PageWriter writer) throws IOException {
         DictionaryPage dictionaryPage = pages.readDictionaryPage();
         Dictionary dictionary = null;
-        long values = 0;
         for (DataPage page = pages.readPage(); page != null; page = pages.readPage()) {
             if (!(page instanceof DataPageV1 v1)) {
                 throw new ParquetDecodingException("a V2 page in " + column + ", whose footer lists only V1 pages");
@@ -68,45 +72,47 @@ final class PlainPageTranscoder {
                 }
                 dictionary = encoding.initDictionary(column, dictionaryPage);
             }
-            transcodePage(new FlatPage(v1, column, encoding.usesDictionary() ? dictionary : null), encoding, writer);
-            values += v1.getValueCount();
+            add(new FlatPage(v1, column, encoding.usesDictionary() ? dictionary : null), writer);
         }
-        return values;
     }
 
-    private void transcodePage(FlatPage page, Encoding encoding, PageWriter writer) throws IOException {
+    /** Takes one input page's values, PLAIN; writes the output page once it is full. */
+    void add(FlatPage page, PageWriter writer) throws IOException {
         Statistics<?> stats = Statistics.createStats(column.getPrimitiveType());
         stats.incrementNumNulls(page.valueCount - page.present);
         long binaryBytes = 0;
-        BytesInput plain;
-        if (!encoding.usesDictionary()) {
-            binaryBytes = scan(page, stats);
-            plain = BytesInput.from(page.bytes.duplicate().position(page.start));
-        } else {
-            int levelBytes = page.valuesAt - page.start;
-            ensureCapacity(levelBytes);
-            page.bytes.duplicate().position(page.start).get(out, 0, levelBytes);
-            int p = levelBytes;
+        if (page.dictionaryEncoded()) {
             for (int v = 0; v < page.present; v++) {
-                p = writePlain(page, v, p, stats);
-                if (type == PrimitiveTypeName.BINARY) {
-                    binaryBytes += page.binaryLength(v);
-                }
+                binaryBytes += append(page, v, stats);
             }
-            plain = BytesInput.from(out, 0, p);
+        } else {
+            // already PLAIN: the values are copied as one block, and only read for the statistics
+            int length = page.plainValuesEnd() - page.valuesAt;
+            ensureCapacity(outLength + length);
+            page.bytes.duplicate().position(page.valuesAt).get(out, outLength, length);
+            outLength += length;
+            binaryBytes = scan(page, stats);
         }
-        writer.writePage(plain, page.valueCount, page.valueCount, stats, sizeStatistics(page, binaryBytes),
-                Encoding.BIT_PACKED, maxDefinition > 0 ? Encoding.RLE : Encoding.BIT_PACKED, Encoding.PLAIN);
+        pending.add(page, stats, binaryBytes);
+        if (outLength >= targetPageBytes) {
+            flush(writer);
+        }
     }
 
-    /** What a column writer records for a page of a flat column: level histograms and BINARY bytes. */
-    private SizeStatistics sizeStatistics(FlatPage page, long binaryBytes) {
-        List<Long> definitions = maxDefinition == 0 ? List.of((long) page.valueCount)
-                : List.of((long) (page.valueCount - page.present), (long) page.present);
-        return new SizeStatistics(column.getPrimitiveType(), binaryBytes, List.of((long) page.valueCount), definitions);
+    /** Writes the pending output page, if it has values; before any other page of the column is written. */
+    void flush(PageWriter writer) throws IOException {
+        if (!pending.isEmpty()) {
+            pending.writeTo(writer, BytesInput.from(Arrays.copyOf(out, outLength)), Encoding.PLAIN);
+            outLength = 0;
+        }
     }
 
-    /** Updates the statistics with every value of a PLAIN page; returns the bytes of its BINARY values. */
+    /** Bytes of values waiting in the pending page. */
+    long pendingBytes() {
+        return outLength;
+    }
+
+    /** Counts every value of a PLAIN page in the statistics; returns the bytes of its BINARY values. */
     private long scan(FlatPage page, Statistics<?> stats) {
         long binaryBytes = 0;
         for (int v = 0; v < page.present; v++) {
@@ -126,61 +132,60 @@ final class PlainPageTranscoder {
         return binaryBytes;
     }
 
-    /** Appends a dictionary-encoded page's value {@code v} in PLAIN form at {@code p}; returns the new end. */
-    private int writePlain(FlatPage page, int v, int p, Statistics<?> stats) {
+    /** Appends value {@code v} of a page in PLAIN form and counts it in the statistics; returns its BINARY bytes. */
+    private long append(FlatPage page, int v, Statistics<?> stats) {
         switch (type) {
             case INT32 -> {
                 int x = page.getInteger(v);
                 stats.updateStats(x);
-                ensureCapacity(p + 4);
-                return putInt(p, x);
+                putInt(x);
             }
             case INT64 -> {
                 long x = page.getLong(v);
                 stats.updateStats(x);
-                ensureCapacity(p + 8);
-                return putLong(p, x);
+                putLong(x);
             }
             case FLOAT -> {
                 float x = page.getFloat(v);
                 stats.updateStats(x);
-                ensureCapacity(p + 4);
-                return putInt(p, Float.floatToRawIntBits(x));
+                putInt(Float.floatToRawIntBits(x));
             }
             case DOUBLE -> {
                 double x = page.getDouble(v);
                 stats.updateStats(x);
-                ensureCapacity(p + 8);
-                return putLong(p, Double.doubleToRawLongBits(x));
+                putLong(Double.doubleToRawLongBits(x));
             }
             case BINARY, FIXED_LEN_BYTE_ARRAY -> {
                 Binary x = page.getBinary(v);
                 int length = x.length();
                 boolean prefixed = type == PrimitiveTypeName.BINARY;
-                ensureCapacity(p + length + (prefixed ? 4 : 0));
                 if (prefixed) {
-                    p = putInt(p, length);
+                    putInt(length);
                 }
-                x.toByteBuffer().get(out, p, length);
-                // the copy, marked reused: statistics then keep their own bytes, not the input's dictionary
-                stats.updateStats(Binary.fromReusedByteArray(out, p, length));
-                return p + length;
+                ensureCapacity(outLength + length);
+                x.toByteBuffer().get(out, outLength, length);
+                // the copy, marked reused: statistics then keep their own bytes, not the input's page or dictionary
+                stats.updateStats(Binary.fromReusedByteArray(out, outLength, length));
+                outLength += length;
+                return prefixed ? length : 0;
             }
             default -> throw new IllegalStateException("not transcodable: " + column);
         }
+        return 0;
     }
 
-    private int putInt(int p, int v) {
-        out[p] = (byte) v;
-        out[p + 1] = (byte) (v >>> 8);
-        out[p + 2] = (byte) (v >>> 16);
-        out[p + 3] = (byte) (v >>> 24);
-        return p + 4;
+    private void putInt(int v) {
+        ensureCapacity(outLength + 4);
+        out[outLength] = (byte) v;
+        out[outLength + 1] = (byte) (v >>> 8);
+        out[outLength + 2] = (byte) (v >>> 16);
+        out[outLength + 3] = (byte) (v >>> 24);
+        outLength += 4;
     }
 
-    private int putLong(int p, long v) {
-        putInt(p, (int) v);
-        return putInt(p + 4, (int) (v >>> 32));
+    private void putLong(long v) {
+        putInt((int) v);
+        putInt((int) (v >>> 32));
     }
 
     private void ensureCapacity(int bytes) {

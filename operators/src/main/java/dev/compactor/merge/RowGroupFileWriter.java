@@ -48,7 +48,7 @@ final class RowGroupFileWriter implements AutoCloseable {
     private final ParquetFileWriter file;
     private final AvroWriteSupport<GenericRecord> avro;
     private final Map<String, String> metadata;
-    private final Set<String> plainColumns;
+    private final ColumnEncodings encodings;
 
     private ColumnarRowGroup columnar;
     private ColumnChunkPageWriteStore pages;
@@ -60,11 +60,11 @@ final class RowGroupFileWriter implements AutoCloseable {
     private long bufferedBytes;
 
     /**
-     * @param plainColumns dotted paths of the columns to write without a dictionary
+     * @param encodings    which columns are written without a dictionary, and which through dictionary pages
      * @param metadata     key-value metadata of the footer, in addition to the Avro schema parquet-avro readers use
      */
     RowGroupFileWriter(OutputFile out, Schema avroSchema, MessageType schema, BytesInputCompressor compressor,
-                       int pageBytes, Set<String> plainColumns, Map<String, String> metadata) throws IOException {
+                       int pageBytes, ColumnEncodings encodings, Map<String, String> metadata) throws IOException {
         this.schema = schema;
         this.columns = schema.getColumns();
         this.compressor = compressor;
@@ -72,9 +72,9 @@ final class RowGroupFileWriter implements AutoCloseable {
                 .withPageSize(pageBytes)
                 .withDictionaryPageSize(Math.max(pageBytes, ParquetProperties.DEFAULT_DICTIONARY_PAGE_SIZE / 4))
                 .withAllocator(new HeapByteBufferAllocator());
-        plainColumns.forEach(c -> props.withDictionaryEncoding(c, false));
+        encodings.plain().forEach(c -> props.withDictionaryEncoding(c, false));
         this.properties = props.build();
-        this.plainColumns = plainColumns;
+        this.encodings = encodings;
         this.file = new ParquetFileWriter(out, schema, ParquetFileWriter.Mode.OVERWRITE, Long.MAX_VALUE, 0,
                 properties.getColumnIndexTruncateLength(), properties.getStatisticsTruncateLength(), false);
         this.avro = new AvroWriteSupport<>(schema, avroSchema, GenericData.get());
@@ -103,7 +103,7 @@ final class RowGroupFileWriter implements AutoCloseable {
             endRowGroup();
         }
         if (columnar == null) {
-            columnar = new ColumnarRowGroup(schema, properties, newPageStore(), plainColumns);
+            columnar = new ColumnarRowGroup(schema, properties, newPageStore(), encodings);
         }
     }
 

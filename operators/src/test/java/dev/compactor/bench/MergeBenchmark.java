@@ -57,6 +57,8 @@ public final class MergeBenchmark {
     private static final long WINDOW_START = 1_767_222_000_000L;
     private static final String ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     private static final String CODEC = "ZSTD";
+    /** The level our merge compresses at (parquet-java's default), given to DuckDB explicitly. */
+    private static final int ZSTD_LEVEL = 3;
 
     private record Dataset(String name, int files, int rowsPerFile, boolean sorted) {}
 
@@ -267,7 +269,7 @@ public final class MergeBenchmark {
         String query = "SELECT * FROM read_parquet('" + inputs + "/*.parquet')" + (sorted ? " ORDER BY ts" : "");
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
             s.execute("SET threads = " + duckdbThreads);
-            s.execute("COPY (" + query + ") TO '" + output + "' (FORMAT parquet, COMPRESSION " + CODEC + ")");
+            s.execute("COPY (" + query + ") TO '" + output + "' (FORMAT parquet, COMPRESSION " + CODEC + ", COMPRESSION_LEVEL " + ZSTD_LEVEL + ")");
         }
         Output written = new Output(rowGroupsOf(output), Files.size(output));
         Files.delete(output);

@@ -1,0 +1,245 @@
+package dev.compactor.merge;
+
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.bytes.BytesUtils;
+import org.apache.parquet.bytes.HeapByteBufferAllocator;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Dictionary;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.page.DataPage;
+import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.column.page.PageWriter;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder;
+import org.apache.parquet.io.ParquetDecodingException;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Builds one dictionary-encoded output column chunk from the pages of many inputs, page for page, without column
+ * writers: each input dictionary entry is looked up in the output's dictionary once, and a page's values become
+ * the output ids of their entries, re-packed. Levels are copied unchanged; statistics come from the entries a
+ * page uses. For the low-cardinality columns of many small files (a writer name, a code, a sequence number) this
+ * replaces a hash lookup, a statistics update and a row bookkeeping step per value with an array lookup.
+ *
+ * <p>When the output dictionary outgrows its limit, the rest of the chunk's pages are written PLAIN (a column
+ * chunk may mix both, as parquet-cpp writes them). One instance per output column chunk.
+ */
+final class DictionaryPageTranscoder {
+
+    private final ColumnDescriptor column;
+    private final PrimitiveTypeName type;
+    private final long maxDictionaryBytes;
+    private final int targetPageIds;
+    private final PlainPageTranscoder overflow;
+    private final PageBuffer pending;
+    private int[] pendingIds = new int[1024];
+    private int pendingCount;
+    private int pendingMaxId;
+    /** Output id of each value, keyed by the value as a Long, Integer, raw bits, or a copied Binary. */
+    private final Map<Object, Integer> ids = new HashMap<>();
+    private final ByteArrayOutputStream entries = new ByteArrayOutputStream();
+    private boolean plain;
+    /** For the input chunk being read: the output id of each of its dictionary's entries, once looked up. */
+    private int[] mapping;
+    private boolean[] mapped;
+
+    /**
+     * @param maxDictionaryBytes once the dictionary page is this large, later pages are written PLAIN
+     * @param targetPageBytes    ids are gathered from input pages until an output page holds about this much
+     */
+    DictionaryPageTranscoder(ColumnDescriptor column, long maxDictionaryBytes, int targetPageBytes) {
+        this.column = column;
+        this.type = column.getPrimitiveType().getPrimitiveTypeName();
+        this.maxDictionaryBytes = maxDictionaryBytes;
+        // ids of up to 32 bits each: bound the page by count, the bit width is only known when it is written
+        this.targetPageIds = Math.max(1024, targetPageBytes / 4);
+        this.overflow = new PlainPageTranscoder(column, targetPageBytes);
+        this.pending = new PageBuffer(column);
+    }
+
+    /** Writes every page of {@code pages} to {@code writer}, dictionary-encoded while the dictionary fits. */
+    void transcode(PageReader pages, PageWriter writer) throws IOException {
+        DictionaryPage dictionaryPage = pages.readDictionaryPage();
+        Dictionary dictionary = null;
+        for (DataPage page = pages.readPage(); page != null; page = pages.readPage()) {
+            if (!(page instanceof DataPageV1 v1)) {
+                throw new ParquetDecodingException("a V2 page in " + column + ", whose footer lists only V1 pages");
+            }
+            Encoding encoding = v1.getValueEncoding();
+            if (encoding.usesDictionary() && dictionary == null) {
+                if (dictionaryPage == null) {
+                    throw new ParquetDecodingException("a dictionary-encoded page in " + column + " without a dictionary");
+                }
+                dictionary = encoding.initDictionary(column, dictionaryPage);
+                mapping = new int[dictionary.getMaxId() + 1];
+                mapped = new boolean[mapping.length];
+            }
+            FlatPage flat = new FlatPage(v1, column, encoding.usesDictionary() ? dictionary : null);
+            if (!plain && entries.size() > maxDictionaryBytes) {
+                plain = true;
+                flushIds(writer);
+            }
+            if (plain) {
+                overflow.add(flat, writer);
+            } else {
+                addIds(flat, encoding.usesDictionary() ? dictionary : null, writer);
+            }
+        }
+    }
+
+    /** Bytes waiting: the dictionary and the pending page. */
+    long pendingBytes() {
+        return entries.size() + 4L * pendingCount + overflow.pendingBytes();
+    }
+
+    /** Writes the pending page and then the dictionary page, if any page used it; call once, at the chunk's end. */
+    void finish(PageWriter writer) throws IOException {
+        flushIds(writer);
+        overflow.flush(writer);
+        if (!ids.isEmpty()) {
+            writer.writeDictionaryPage(new DictionaryPage(BytesInput.from(entries.toByteArray()), ids.size(),
+                    Encoding.PLAIN_DICTIONARY));
+        }
+    }
+
+    private void addIds(FlatPage page, Dictionary dictionary, PageWriter writer) throws IOException {
+        if (pendingCount + page.present > pendingIds.length) {
+            pendingIds = Arrays.copyOf(pendingIds, Math.max(pendingCount + page.present, pendingIds.length * 2));
+        }
+        Statistics<?> stats = Statistics.createStats(column.getPrimitiveType());
+        stats.incrementNumNulls(page.valueCount - page.present);
+        long binaryBytes = 0;
+        if (dictionary != null) {
+            boolean[] used = new boolean[mapping.length];
+            for (int v = 0; v < page.present; v++) {
+                int in = page.inputId(v);
+                if (!mapped[in]) {
+                    mapping[in] = idOf(page, v);
+                    mapped[in] = true;
+                }
+                used[in] = true;
+                pendingIds[pendingCount + v] = mapping[in];
+                if (type == PrimitiveTypeName.BINARY) {
+                    binaryBytes += page.binaryLength(v);
+                }
+            }
+            for (int in = 0; in < used.length; in++) {
+                if (used[in]) {
+                    updateStats(stats, dictionary, in);
+                }
+            }
+        } else {
+            for (int v = 0; v < page.present; v++) {
+                pendingIds[pendingCount + v] = idOf(page, v);
+                updateStats(stats, page, v);
+                if (type == PrimitiveTypeName.BINARY) {
+                    binaryBytes += page.binaryLength(v);
+                }
+            }
+        }
+        for (int v = 0; v < page.present; v++) {
+            pendingMaxId = Math.max(pendingMaxId, pendingIds[pendingCount + v]);
+        }
+        pendingCount += page.present;
+        pending.add(page, stats, binaryBytes);
+        if (pendingCount >= targetPageIds) {
+            flushIds(writer);
+        }
+    }
+
+    private void flushIds(PageWriter writer) throws IOException {
+        if (pending.isEmpty()) {
+            return;
+        }
+        int bitWidth = BytesUtils.getWidthFromMaxInt(pendingMaxId);
+        try (RunLengthBitPackingHybridEncoder encoder = new RunLengthBitPackingHybridEncoder(bitWidth, 64 << 10,
+                1 << 20, new HeapByteBufferAllocator())) {
+            for (int i = 0; i < pendingCount; i++) {
+                encoder.writeInt(pendingIds[i]);
+            }
+            BytesInput values = BytesInput.concat(BytesInput.from(new byte[] {(byte) bitWidth}),
+                    BytesInput.copy(encoder.toBytes()));
+            pending.writeTo(writer, values, Encoding.PLAIN_DICTIONARY);
+        }
+        pendingCount = 0;
+        pendingMaxId = 0;
+    }
+
+    /** The output id of a page's value {@code v}, adding it to the dictionary when new. */
+    private int idOf(FlatPage page, int v) {
+        Object key = switch (type) {
+            case INT32 -> page.getInteger(v);
+            case INT64 -> page.getLong(v);
+            case FLOAT -> Float.floatToRawIntBits(page.getFloat(v));
+            case DOUBLE -> Double.doubleToRawLongBits(page.getDouble(v));
+            default -> page.getBinary(v);
+        };
+        Integer id = ids.get(key);
+        if (id != null) {
+            return id;
+        }
+        if (key instanceof Binary b) {
+            key = b.copy();
+        }
+        id = ids.size();
+        ids.put(key, id);
+        appendEntry(key);
+        return id;
+    }
+
+    /** Appends an entry to the dictionary page, PLAIN-encoded. */
+    private void appendEntry(Object key) {
+        switch (type) {
+            case INT32, FLOAT -> writeLittleEndian(((Number) key).longValue(), 4);
+            case INT64, DOUBLE -> writeLittleEndian(((Number) key).longValue(), 8);
+            default -> {
+                byte[] bytes = ((Binary) key).getBytes();
+                if (type == PrimitiveTypeName.BINARY) {
+                    writeLittleEndian(bytes.length, 4);
+                }
+                entries.write(bytes, 0, bytes.length);
+            }
+        }
+    }
+
+    private void writeLittleEndian(long value, int width) {
+        for (int i = 0; i < width; i++) {
+            entries.write((int) (value >>> (8 * i)));
+        }
+    }
+
+    private void updateStats(Statistics<?> stats, Dictionary dictionary, int id) {
+        switch (type) {
+            case INT32 -> stats.updateStats(dictionary.decodeToInt(id));
+            case INT64 -> stats.updateStats(dictionary.decodeToLong(id));
+            case FLOAT -> stats.updateStats(dictionary.decodeToFloat(id));
+            case DOUBLE -> stats.updateStats(dictionary.decodeToDouble(id));
+            // marked reused, so statistics keep a copy rather than pin the input's dictionary page
+            default -> stats.updateStats(Binary.fromReusedByteBuffer(dictionary.decodeToBinary(id).toByteBuffer()));
+        }
+    }
+
+    private void updateStats(Statistics<?> stats, FlatPage page, int v) {
+        switch (type) {
+            case INT32 -> stats.updateStats(page.getInteger(v));
+            case INT64 -> stats.updateStats(page.getLong(v));
+            case FLOAT -> stats.updateStats(page.getFloat(v));
+            case DOUBLE -> stats.updateStats(page.getDouble(v));
+            default -> stats.updateStats(page.getBinary(v));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "dictionary of " + Arrays.toString(column.getPath()) + " with " + ids.size() + " entries";
+    }
+}
