@@ -7,6 +7,7 @@ import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.ParquetProperties.WriterVersion;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.conf.PlainParquetConfiguration;
@@ -34,6 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -141,6 +143,56 @@ class ColumnarReencodeTest {
         }
     }
 
+    @Test
+    void lowCardinalityColumnsGetOneDictionaryForTheChunkAndOverflowToPlainPages() throws IOException {
+        Schema coded = SchemaBuilder.record("Row").namespace("test").fields()
+                .requiredLong("ts").requiredLong("seq").optionalString("region").requiredString("label").endRecord();
+        Random random = new Random(5);
+        List<GenericRecord> expected = new ArrayList<>();
+        String filler = "x".repeat(250);
+        for (int f = 0; f < 120; f++) {
+            List<GenericRecord> rows = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                GenericRecord r = new GenericData.Record(coded);
+                r.put("ts", random.nextLong());
+                r.put("seq", (long) i);
+                r.put("region", random.nextInt(5) == 0 ? null : "region-" + random.nextInt(7));
+                // 50 labels per file, new in every file: 6,000 labels of 260 bytes outgrow one dictionary page
+                r.put("label", filler + f + "-" + random.nextInt(50));
+                rows.add(r);
+            }
+            // one file without dictionaries: its PLAIN pages go into the output's dictionary too
+            expected.addAll(write("w" + f, coded, rows, f != 7, WriterVersion.PARQUET_1_0));
+        }
+
+        StagedWindow staged = new ParquetMerger(store, BucketLayout.defaults(), new MergeSettings(1L << 30, null,
+                64L << 20, "ZSTD", spill.toString())).merge(window.task(0));
+
+        assertEquals(textIn(coded, expected), textIn(coded, window.readParts(staged)));
+        ParquetMetadata footer = footerOf(store, staged.parts.get(0).stagingKey);
+        assertEquals(1, footer.getBlocks().size());
+        Map<String, ColumnChunkMetaData> reference = referenceChunks(coded, expected);
+        for (ColumnChunkMetaData chunk : footer.getBlocks().get(0).getColumns()) {
+            String column = chunk.getPath().toDotString();
+            assertEquals(reference.get(column).getStatistics(), chunk.getStatistics(), "statistics of " + column);
+            Set<Encoding> encodings = chunk.getEncodings();
+            switch (column) {
+                case "ts" -> assertFalse(chunk.getEncodingStats().hasDictionaryEncodedPages(), column);
+                case "seq", "region" -> assertFalse(chunk.getEncodingStats().hasNonDictionaryEncodedPages(), column);
+                default -> assertTrue(chunk.getEncodingStats().hasDictionaryEncodedPages()
+                        && chunk.getEncodingStats().hasNonDictionaryEncodedPages(), column + " " + encodings);
+            }
+        }
+    }
+
+    private static List<String> textIn(Schema schema, List<GenericRecord> rows) {
+        return rows.stream().map(r -> {
+            GenericRecord out = new GenericData.Record(schema);
+            schema.getFields().forEach(f -> out.put(f.name(), r.get(f.name()) == null ? null : r.get(f.name()).toString()));
+            return out.toString();
+        }).toList();
+    }
+
     private static List<GenericRecord> sortedByN(List<GenericRecord> rows) {
         List<GenericRecord> sorted = new ArrayList<>(rows);
         sorted.sort(java.util.Comparator.comparingInt(r -> (Integer) r.get("n")));
@@ -218,13 +270,18 @@ class ColumnarReencodeTest {
 
     /** Chunk metadata of the same rows written by parquet-java itself into one row group. */
     private Map<String, ColumnChunkMetaData> referenceChunks(List<GenericRecord> rows) throws IOException {
+        return referenceChunks(ROW, rows);
+    }
+
+    private Map<String, ColumnChunkMetaData> referenceChunks(Schema schema, List<GenericRecord> rows)
+            throws IOException {
         Path file = scratch.resolve("reference.parquet");
         try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
-                .withSchema(ROW).withConf(new PlainParquetConfiguration()).withDataModel(GenericData.get())
-                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
+                .withSchema(schema).withConf(new PlainParquetConfiguration()).withDataModel(GenericData.get())
+                .withRowGroupSize(1L << 30).withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
             for (GenericRecord r : rows) {
-                GenericRecord asRow = new GenericData.Record(ROW);
-                for (Schema.Field f : ROW.getFields()) {
+                GenericRecord asRow = new GenericData.Record(schema);
+                for (Schema.Field f : schema.getFields()) {
                     Schema.Field in = r.getSchema().getField(f.name());
                     asRow.put(f.name(), in == null ? null : r.get(in.pos()));
                 }
