@@ -7,13 +7,10 @@ import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.SeekableInputStream;
 
-import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -25,10 +22,14 @@ import java.util.zip.CRC32;
  * pass into the output unnoticed while its source is deleted; with it, the damage fails the copy as the input's
  * and the file is quarantined instead (the failure is an {@link UnreadableInputException} for a source file).
  *
- * <p>It serves one whole page at a time, so it holds at most one page in memory. A read that does not start at a
- * column chunk of the row group is passed through unchecked.
+ * <p>It reads the chunk in large blocks and serves one whole checked page at a time, so it holds about one page
+ * (at least {@value #BLOCK} bytes) in memory. A read that does not start at a column chunk of the row group is
+ * passed through unchecked.
  */
 final class CheckedChunkStream extends SeekableInputStream {
+
+    /** Bytes read from the source at a time; a page header is parsed from them without a read per byte. */
+    static final int BLOCK = 256 << 10;
 
     private final SeekableInputStream in;
     private final InputFooter input;
@@ -39,9 +40,12 @@ final class CheckedChunkStream extends SeekableInputStream {
     private long pos;
     /** End of the chunk being read, or -1 when reading unchecked. */
     private long chunkEnd = -1;
-    private byte[] page = new byte[0];
-    private int pageLength;
+    /** Bytes read ahead from the chunk: buffer[pageOffset, pageEnd) is the checked page being served. */
+    private byte[] buffer = new byte[BLOCK];
     private int pageOffset;
+    private int pageEnd;
+    /** End of the bytes read into the buffer; buffer[pageEnd, filled) is not checked yet. */
+    private int filled;
 
     /** @param input the source file's footer, or null for a scratch file (then a failure is a plain I/O error) */
     CheckedChunkStream(SeekableInputStream in, BlockMetaData rowGroup, InputFooter input, String source) {
@@ -63,8 +67,9 @@ final class CheckedChunkStream extends SeekableInputStream {
         in.seek(newPos);
         pos = newPos;
         chunkEnd = chunkEnds.getOrDefault(newPos, -1L);
-        pageLength = 0;
         pageOffset = 0;
+        pageEnd = 0;
+        filled = 0;
     }
 
     @Override
@@ -85,11 +90,11 @@ final class CheckedChunkStream extends SeekableInputStream {
             }
             return n;
         }
-        if (pageOffset == pageLength && !nextPage()) {
+        if (pageOffset == pageEnd && !nextPage()) {
             return -1;
         }
-        int n = Math.min(len, pageLength - pageOffset);
-        System.arraycopy(page, pageOffset, b, off, n);
+        int n = Math.min(len, pageEnd - pageOffset);
+        System.arraycopy(buffer, pageOffset, b, off, n);
         pageOffset += n;
         pos += n;
         return n;
@@ -140,71 +145,63 @@ final class CheckedChunkStream extends SeekableInputStream {
         if (at >= chunkEnd) {
             return false;
         }
-        RecordingStream recorded = new RecordingStream(in);
+        int headerAt = ensureRead((int) Math.min(BLOCK, chunkEnd - at));
+        ByteArrayInputStream headerBytes = new ByteArrayInputStream(buffer, headerAt, filled - headerAt);
         PageHeader header;
         try {
-            header = Util.readPageHeader(recorded);
+            header = Util.readPageHeader(headerBytes);
         } catch (IOException e) {
             throw damaged("unreadable page header at " + at + " in " + source, e);
         }
-        int headerLength = recorded.bytes.size();
+        int headerLength = filled - headerAt - headerBytes.available();
         long size = header.getCompressed_page_size();
         if (size < 0 || at + headerLength + size > chunkEnd) {
             throw damaged("a page at " + at + " in " + source + " claims " + size
                     + " bytes, past the end of its column chunk at " + chunkEnd, null);
         }
         int total = Math.toIntExact(headerLength + size);
-        if (page.length < total) {
-            page = Arrays.copyOf(page, Math.max(total, page.length * 2));
-        }
-        recorded.bytes.copyInto(page);
-        in.readFully(page, headerLength, (int) size);
+        headerAt = ensureRead(total);
         if (header.isSetCrc()) {
             crc.reset();
-            crc.update(page, headerLength, (int) size);
+            crc.update(buffer, headerAt + headerLength, (int) size);
             if ((int) crc.getValue() != header.getCrc()) {
                 throw damaged("the page at " + at + " in " + source + " does not match its CRC", null);
             }
         }
-        pageLength = total;
-        pageOffset = 0;
+        pageOffset = headerAt;
+        pageEnd = headerAt + total;
         return true;
+    }
+
+    /**
+     * Makes the {@code count} bytes after the served page available in the buffer, moving them to its start or
+     * growing it as needed; returns where they start.
+     */
+    private int ensureRead(int count) throws IOException {
+        if (filled - pageEnd >= count) {
+            return pageEnd;
+        }
+        int unread = filled - pageEnd;
+        if (buffer.length < count) {
+            byte[] larger = new byte[Math.max(count, buffer.length * 2)];
+            System.arraycopy(buffer, pageEnd, larger, 0, unread);
+            buffer = larger;
+        } else {
+            System.arraycopy(buffer, pageEnd, buffer, 0, unread);
+        }
+        pageOffset = 0;
+        pageEnd = 0;
+        filled = unread;
+        long chunkLeft = chunkEnd - (pos + unread);
+        int more = (int) Math.min(buffer.length - filled, chunkLeft);
+        more = Math.max(more, count - unread);
+        in.readFully(buffer, filled, more);
+        filled += more;
+        return 0;
     }
 
     private IOException damaged(String message, Throwable cause) {
         return SourceRowGroups.failure(input, new ParquetDecodingException(message, cause));
     }
 
-    /** Keeps every byte the page header parser reads, so they can be copied out as they were. */
-    private static final class RecordingStream extends FilterInputStream {
-        final Recorded bytes = new Recorded();
-
-        RecordingStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                bytes.write(b);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                bytes.write(b, off, n);
-            }
-            return n;
-        }
-    }
-
-    private static final class Recorded extends ByteArrayOutputStream {
-        void copyInto(byte[] target) {
-            System.arraycopy(buf, 0, target, 0, count);
-        }
-    }
 }

@@ -124,16 +124,20 @@ public final class MergeBenchmark {
         bench.printTable();
     }
 
-    /** Compiles the hot paths first, so the first dataset is not measured half interpreted. */
+    /**
+     * Compiles the hot paths first, so that what is measured is the merge of a running service, not of one
+     * half interpreted (DuckDB, native code, needs no warm-up).
+     */
     private void warmUp() throws Exception {
         Path bucket = work.resolve("bucket");
         deleteTree(bucket);
         LocalObjectStore store = new LocalObjectStore(bucket);
-        CompactionTask task = generate(store, new Dataset("warm-up", 40, 5000, true));
+        int files = 100;
+        CompactionTask task = generate(store, new Dataset("warm-up", files, 5000, true));
         Path spill = Files.createDirectories(work.resolve("spill"));
-        for (int i = 0; i < 3; i++) {
-            mergeWith(store, task, null, spill, 200_000, -1);
-            mergeWith(store, task, "ts", spill, 200_000, -1);
+        for (int i = 0; i < 5; i++) {
+            mergeWith(store, task, null, spill, files * 5000L, -1);
+            mergeWith(store, task, "ts", spill, files * 5000L, -1);
         }
         deleteTree(bucket);
     }
