@@ -6,14 +6,11 @@ import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.Encoding;
-import org.apache.parquet.column.page.DataPage;
-import org.apache.parquet.column.page.DataPageV1;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.column.page.PageWriter;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder;
-import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
@@ -68,30 +65,21 @@ final class DictionaryPageTranscoder {
 
     /** Writes every page of {@code pages} to {@code writer}, dictionary-encoded while the dictionary fits. */
     void transcode(PageReader pages, PageWriter writer) throws IOException {
-        DictionaryPage dictionaryPage = pages.readDictionaryPage();
-        Dictionary dictionary = null;
-        for (DataPage page = pages.readPage(); page != null; page = pages.readPage()) {
-            if (!(page instanceof DataPageV1 v1)) {
-                throw new ParquetDecodingException("a V2 page in " + column + ", whose footer lists only V1 pages");
-            }
-            Encoding encoding = v1.getValueEncoding();
-            if (encoding.usesDictionary() && dictionary == null) {
-                if (dictionaryPage == null) {
-                    throw new ParquetDecodingException("a dictionary-encoded page in " + column + " without a dictionary");
-                }
-                dictionary = encoding.initDictionary(column, dictionaryPage);
-                mapping = new int[dictionary.getMaxId() + 1];
+        FlatPages chunk = new FlatPages(pages, column);
+        mapping = null;
+        for (FlatPage page = chunk.next(); page != null; page = chunk.next()) {
+            if (page.dictionaryEncoded() && mapping == null) {
+                mapping = new int[chunk.dictionary().getMaxId() + 1];
                 mapped = new boolean[mapping.length];
             }
-            FlatPage flat = new FlatPage(v1, column, encoding.usesDictionary() ? dictionary : null);
             if (!plain && entries.size() > maxDictionaryBytes) {
                 plain = true;
                 flushIds(writer);
             }
             if (plain) {
-                overflow.add(flat, writer);
+                overflow.add(page, writer);
             } else {
-                addIds(flat, encoding.usesDictionary() ? dictionary : null, writer);
+                addIds(page, page.dictionaryEncoded() ? chunk.dictionary() : null, writer);
             }
         }
     }

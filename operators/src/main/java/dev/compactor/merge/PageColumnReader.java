@@ -2,12 +2,7 @@ package dev.compactor.merge;
 
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
-import org.apache.parquet.column.Dictionary;
-import org.apache.parquet.column.page.DataPage;
-import org.apache.parquet.column.page.DataPageV1;
-import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReader;
-import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.api.Binary;
 
 import java.io.IOException;
@@ -21,18 +16,16 @@ import java.io.UncheckedIOException;
 final class PageColumnReader implements ColumnReader {
 
     private final ColumnDescriptor column;
-    private final PageReader pages;
+    private final FlatPages pages;
     private final long totalValueCount;
     private final int maxDefinition;
-    private Dictionary dictionary;
-    private boolean dictionaryRead;
     private FlatPage page;
     private int level;
     private int value;
 
     PageColumnReader(ColumnDescriptor column, PageReader pages) {
         this.column = column;
-        this.pages = pages;
+        this.pages = new FlatPages(pages, column);
         this.totalValueCount = pages.getTotalValueCount();
         this.maxDefinition = column.getMaxDefinitionLevel();
         nextPage();
@@ -119,12 +112,8 @@ final class PageColumnReader implements ColumnReader {
         level = 0;
         value = 0;
         try {
-            for (DataPage next = pages.readPage(); next != null; next = pages.readPage()) {
-                if (!(next instanceof DataPageV1 v1)) {
-                    throw new ParquetDecodingException("a V2 page in " + column + ", whose footer lists only V1 pages");
-                }
-                boolean encoded = v1.getValueEncoding().usesDictionary();
-                page = new FlatPage(v1, column, encoded ? dictionary(v1) : null);
+            for (FlatPage next = pages.next(); next != null; next = pages.next()) {
+                page = next;
                 if (page.valueCount > 0) {
                     return;
                 }
@@ -132,17 +121,5 @@ final class PageColumnReader implements ColumnReader {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private Dictionary dictionary(DataPageV1 page) throws IOException {
-        if (!dictionaryRead) {
-            DictionaryPage dictionaryPage = pages.readDictionaryPage();
-            if (dictionaryPage == null) {
-                throw new ParquetDecodingException("a dictionary-encoded page in " + column + " without a dictionary");
-            }
-            dictionary = page.getValueEncoding().initDictionary(column, dictionaryPage);
-            dictionaryRead = true;
-        }
-        return dictionary;
     }
 }

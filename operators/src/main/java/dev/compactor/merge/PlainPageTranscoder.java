@@ -2,16 +2,11 @@ package dev.compactor.merge;
 
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.Encoding;
-import org.apache.parquet.column.page.DataPage;
-import org.apache.parquet.column.page.DataPageV1;
-import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.column.page.PageWriter;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
-import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
@@ -59,20 +54,9 @@ final class PlainPageTranscoder {
      * stays pending until {@link #flush}.
      */
     void transcode(PageReader pages, PageWriter writer) throws IOException {
-        DictionaryPage dictionaryPage = pages.readDictionaryPage();
-        Dictionary dictionary = null;
-        for (DataPage page = pages.readPage(); page != null; page = pages.readPage()) {
-            if (!(page instanceof DataPageV1 v1)) {
-                throw new ParquetDecodingException("a V2 page in " + column + ", whose footer lists only V1 pages");
-            }
-            Encoding encoding = v1.getValueEncoding();
-            if (encoding.usesDictionary() && dictionary == null) {
-                if (dictionaryPage == null) {
-                    throw new ParquetDecodingException("a dictionary-encoded page in " + column + " without a dictionary");
-                }
-                dictionary = encoding.initDictionary(column, dictionaryPage);
-            }
-            add(new FlatPage(v1, column, encoding.usesDictionary() ? dictionary : null), writer);
+        FlatPages chunk = new FlatPages(pages, column);
+        for (FlatPage page = chunk.next(); page != null; page = chunk.next()) {
+            add(page, writer);
         }
     }
 

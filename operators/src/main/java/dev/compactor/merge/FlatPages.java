@@ -1,0 +1,58 @@
+package dev.compactor.merge;
+
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Dictionary;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.page.DataPage;
+import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.io.ParquetDecodingException;
+
+import java.io.IOException;
+
+/** The data pages of one column chunk, in order, as {@link FlatPage}s, with the chunk's dictionary. */
+final class FlatPages {
+
+    private final PageReader pages;
+    private final ColumnDescriptor column;
+    private DictionaryPage dictionaryPage;
+    private boolean dictionaryPageRead;
+    private Dictionary dictionary;
+
+    FlatPages(PageReader pages, ColumnDescriptor column) {
+        this.pages = pages;
+        this.column = column;
+    }
+
+    /** The next page, or null after the last. */
+    FlatPage next() throws IOException {
+        if (!dictionaryPageRead) {
+            dictionaryPage = pages.readDictionaryPage();
+            dictionaryPageRead = true;
+        }
+        DataPage page = pages.readPage();
+        if (page == null) {
+            return null;
+        }
+        if (!(page instanceof DataPageV1 v1)) {
+            throw new ParquetDecodingException("a V2 page in " + column + ", whose footer lists only V1 pages");
+        }
+        Encoding encoding = v1.getValueEncoding();
+        if (!encoding.usesDictionary()) {
+            return new FlatPage(v1, column, null);
+        }
+        if (dictionary == null) {
+            if (dictionaryPage == null) {
+                throw new ParquetDecodingException("a dictionary-encoded page in " + column + " without a dictionary");
+            }
+            dictionary = encoding.initDictionary(column, dictionaryPage);
+        }
+        return new FlatPage(v1, column, dictionary);
+    }
+
+    /** The chunk's dictionary, once a dictionary-encoded page has been read; null before that. */
+    Dictionary dictionary() {
+        return dictionary;
+    }
+}
