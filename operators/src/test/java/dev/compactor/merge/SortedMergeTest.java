@@ -53,15 +53,8 @@ class SortedMergeTest {
             all.addAll(window.addEvents("w" + f, 400, f % 3, 3));
         }
         all.sort(RowOrder.by(avro, "ts"));
-        List<SortedMerge.Source> sources = sources(store, window);
-        long oneInput = sources.get(0).memoryBytes();
 
-        Path out = bucket.resolve("merged.parquet");
-        SortedMerge merge;
-        try (SpillDirectory spill = new SpillDirectory(spillRoot)) {
-            merge = newMerge(3 * oneInput, spill);
-            writeTo(out, merge, sources);
-        }
+        SortedMerge merge = mergeWithRoomForThreeInputs(store, window);
 
         assertTrue(merge.runsWritten() >= 4, "runs: " + merge.runsWritten());
         assertTrue(merge.passes() >= 2, "passes: " + merge.passes());
@@ -81,16 +74,9 @@ class SortedMergeTest {
             all.addAll(window.addEvents("w" + f, 400, f * 300L, 1));
         }
         all.sort(RowOrder.by(avro, "ts"));
-        List<SortedMerge.Source> sources = sources(store, window);
-        long oneInput = sources.get(0).memoryBytes();
 
-        Path out = bucket.resolve("merged.parquet");
-        SortedMerge merge;
-        try (SpillDirectory spill = new SpillDirectory(spillRoot)) {
-            // 12 inputs, never more than 2 open at once
-            merge = newMerge(3 * oneInput, spill);
-            writeTo(out, merge, sources);
-        }
+        // 12 inputs, never more than 2 open at once
+        SortedMerge merge = mergeWithRoomForThreeInputs(store, window);
 
         assertEquals(0, merge.runsWritten());
         assertEquals(1, merge.passes());
@@ -110,6 +96,16 @@ class SortedMergeTest {
             UnsortedInputException e = assertThrows(UnsortedInputException.class,
                     () -> writeTo(bucket.resolve("merged.parquet"), merge, sources(store, window)));
             assertTrue(e.getMessage().contains("w1"), e.getMessage());
+        }
+    }
+
+    /** Merges the window into merged.parquet with a read budget of three inputs' row groups. */
+    private SortedMerge mergeWithRoomForThreeInputs(LocalObjectStore store, WindowFiles window) throws IOException {
+        List<SortedMerge.Source> sources = sources(store, window);
+        try (SpillDirectory spill = new SpillDirectory(spillRoot)) {
+            SortedMerge merge = newMerge(3 * sources.get(0).memoryBytes(), spill);
+            writeTo(bucket.resolve("merged.parquet"), merge, sources);
+            return merge;
         }
     }
 
