@@ -6,8 +6,11 @@ import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.schema.MessageType;
 
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -35,34 +38,32 @@ record ColumnEncodings(Set<String> plain, Set<String> dictionaryPages) {
 
     static ColumnEncodings of(List<InputFooter> inputs, MessageType output) {
         Set<String> plain = PlainColumns.of(inputs);
-        Set<String> dictionaryPages = new HashSet<>();
-        for (ColumnDescriptor column : output.getColumns()) {
-            String path = String.join(".", column.getPath());
-            if (!plain.contains(path) && everyChunkReadsAsFlatPages(inputs, output, column)) {
-                dictionaryPages.add(path);
-            }
-        }
-        return new ColumnEncodings(plain, dictionaryPages);
-    }
-
-    private static boolean everyChunkReadsAsFlatPages(List<InputFooter> inputs, MessageType output,
-                                                      ColumnDescriptor column) {
+        List<ColumnDescriptor> columns = output.getColumns();
+        boolean[] flatPages = new boolean[columns.size()];
+        Arrays.fill(flatPages, true);
         for (InputFooter in : inputs) {
+            // inputs read through Avro end the column-wise row group, so they do not count
             Optional<ColumnMapping> mapping = ColumnMapping.between(in.parquetSchema(), output);
             if (mapping.isEmpty()) {
                 continue;
             }
-            int c = output.getColumns().indexOf(column);
-            ColumnDescriptor source = mapping.get().source(c);
             for (BlockMetaData block : in.rowGroups()) {
-                ColumnChunkMetaData chunk = block.getColumns().stream()
-                        .filter(k -> source != null && k.getPath().equals(ColumnPath.get(source.getPath())))
-                        .findFirst().orElse(null);
-                if (!PlainPageTranscoder.accepts(chunk, source, column)) {
-                    return false;
+                Map<ColumnPath, ColumnChunkMetaData> chunks = new HashMap<>();
+                block.getColumns().forEach(chunk -> chunks.put(chunk.getPath(), chunk));
+                for (int c = 0; c < columns.size(); c++) {
+                    ColumnDescriptor source = mapping.get().source(c);
+                    flatPages[c] = flatPages[c] && source != null && PlainPageTranscoder.accepts(
+                            chunks.get(ColumnPath.get(source.getPath())), source, columns.get(c));
                 }
             }
         }
-        return true;
+        Set<String> dictionaryPages = new HashSet<>();
+        for (int c = 0; c < columns.size(); c++) {
+            String path = String.join(".", columns.get(c).getPath());
+            if (flatPages[c] && !plain.contains(path)) {
+                dictionaryPages.add(path);
+            }
+        }
+        return new ColumnEncodings(plain, dictionaryPages);
     }
 }

@@ -165,31 +165,13 @@ final class ExternalSort implements Closeable {
                 }
             }
         } finally {
-            closeAll(cursors);
+            Resources.closeAll(cursors.stream().map(c -> c.reader).toList());
         }
     }
 
     private ParquetWriter<GenericRecord> runWriter(Path run) throws IOException {
         // Runs live for seconds on local disk: compression would cost more CPU than the I/O it saves.
         return AvroParquet.writer(new LocalOutputFile(run), schema, CompressionCodecName.UNCOMPRESSED, runRowGroupBytes);
-    }
-
-    private static void closeAll(List<RunCursor> cursors) throws IOException {
-        IOException first = null;
-        for (RunCursor c : cursors) {
-            try {
-                c.reader.close();
-            } catch (IOException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
     }
 
     private static final class RunCursor {

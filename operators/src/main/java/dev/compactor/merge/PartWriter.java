@@ -44,6 +44,7 @@ final class PartWriter implements ColumnRowSink {
     private final BytesInputCompressor compressor;
     private final long rowGroupBytes;
     private final long rowGroupRows;
+    private final boolean writesColumns;
     private final long targetBytes;
     private final ColumnEncodings encodings;
     private final Map<String, String> metadata;
@@ -66,6 +67,7 @@ final class PartWriter implements ColumnRowSink {
         this.compressor = compressor;
         this.rowGroupBytes = rowGroupBytes;
         this.rowGroupRows = rowGroupRows;
+        this.writesColumns = ColumnarRowGroup.supports(schema);
         this.targetBytes = targetBytes;
         this.encodings = encodings;
         this.metadata = Map.of(INPUT_COUNT_KEY, Integer.toString(inputCount),
@@ -96,7 +98,7 @@ final class PartWriter implements ColumnRowSink {
 
     /** True when whole input row groups can be added column by column ({@link #appendColumns}). */
     boolean writesColumns() {
-        return RowGroupFileWriter.writesColumns(schema);
+        return writesColumns;
     }
 
     /**

@@ -92,12 +92,7 @@ final class RowGroupFileWriter implements AutoCloseable {
         return writers;
     }
 
-    /** True when whole input row groups can be added column by column ({@link #appendColumns}). */
-    static boolean writesColumns(MessageType schema) {
-        return ColumnarRowGroup.supports(schema);
-    }
-
-    /** Ends a row group of rows, if one is open, and opens one filled by columns; only when {@link #writesColumns}. */
+    /** Ends a row group of rows, if one is open, and opens one filled by columns; only when {@link ColumnarRowGroup#supports}. */
     void startColumns() throws IOException {
         if (store != null) {
             endRowGroup();

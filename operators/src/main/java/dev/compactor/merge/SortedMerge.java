@@ -219,7 +219,7 @@ final class SortedMerge {
                 }
             }
         } finally {
-            closeAll(cursors);
+            Resources.closeAll(cursors.stream().map(c -> c.groups).toList());
         }
     }
 
@@ -250,24 +250,6 @@ final class SortedMerge {
     private int compare(Cursor a, Cursor b) {
         int byKey = key.compare(a.key, b.key);
         return byKey != 0 ? byKey : Integer.compare(a.index, b.index);
-    }
-
-    private static void closeAll(List<Cursor> cursors) throws IOException {
-        IOException first = null;
-        for (Cursor c : cursors) {
-            try {
-                c.groups.close();
-            } catch (IOException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
     }
 
     /** The current row of one source. */
