@@ -209,20 +209,11 @@ class ParquetMergerPathsTest {
 
     @Test
     void sortedInputsAreStreamedThroughSpilledRunsWhenTheyDoNotFitTogether() throws Exception {
-        Schema nullableTs = SchemaBuilder.record("Event").namespace("test").fields()
-                .optionalLong("ts").requiredString("writer").requiredLong("seq").requiredString("payload").endRecord();
+        Schema nullableTs = WindowFiles.NULLABLE_TS_EVENT;
         Random random = new Random(11);
         List<GenericRecord> all = new ArrayList<>();
         for (int f = 0; f < 60; f++) {
-            List<GenericRecord> rows = new ArrayList<>();
-            for (int i = 0; i < 1500; i++) {
-                GenericRecord r = new GenericData.Record(nullableTs);
-                r.put("ts", random.nextInt(40) == 0 ? null : (long) random.nextInt(3000));
-                r.put("writer", "w" + f);
-                r.put("seq", (long) i);
-                r.put("payload", "p" + random.nextLong());
-                rows.add(r);
-            }
+            List<GenericRecord> rows = WindowFiles.nullableTsEvents("w" + f, 1500, random, 40, 3000);
             RowOrder order = RowOrder.by(nullableTs, "ts");
             rows.sort(order);
             // several row groups per file, so the merge moves from row group to row group

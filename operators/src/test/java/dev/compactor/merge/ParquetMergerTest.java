@@ -281,21 +281,12 @@ class ParquetMergerTest {
 
     @Test
     void sortsTheWholeWindowThroughSpilledRunsInBoundedMemory() throws Exception {
-        Schema nullableTs = SchemaBuilder.record("Event").namespace("test").fields()
-                .optionalLong("ts").requiredString("writer").requiredLong("seq").requiredString("payload").endRecord();
+        Schema nullableTs = WindowFiles.NULLABLE_TS_EVENT;
         Random random = new Random(7);
         List<GenericRecord> all = new ArrayList<>();
         for (int f = 0; f < 40; f++) {
-            List<GenericRecord> rows = new ArrayList<>();
-            for (int i = 0; i < 2000; i++) {
-                GenericRecord r = new GenericData.Record(nullableTs);
-                // A narrow key range gives many ties, which must keep file order.
-                r.put("ts", random.nextInt(50) == 0 ? null : (long) random.nextInt(5000));
-                r.put("writer", "w" + f);
-                r.put("seq", (long) i);
-                r.put("payload", "p" + random.nextLong());
-                rows.add(r);
-            }
+            // a narrow key range gives many ties, which must keep file order
+            List<GenericRecord> rows = WindowFiles.nullableTsEvents("w" + f, 2000, random, 50, 5000);
             window.add("w" + f, nullableTs, rows, 1L << 20);
             all.addAll(rows);
         }

@@ -14,6 +14,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 /** Writes real source files into a test bucket and reads merged parts back. */
 final class WindowFiles {
@@ -24,6 +25,10 @@ final class WindowFiles {
     static final Schema EVENT = SchemaBuilder.record("Event").namespace("test").fields()
             .requiredLong("ts").requiredString("writer").requiredLong("seq").requiredDouble("value")
             .requiredString("payload").endRecord();
+
+    /** EVENT with a nullable ts, for sorts that must place nulls first. */
+    static final Schema NULLABLE_TS_EVENT = SchemaBuilder.record("Event").namespace("test").fields()
+            .optionalLong("ts").requiredString("writer").requiredLong("seq").requiredString("payload").endRecord();
 
     private final LocalObjectStore store;
     private final List<SourceFile> files = new ArrayList<>();
@@ -36,6 +41,23 @@ final class WindowFiles {
     List<GenericRecord> addEvents(String writer, int rows, long tsBase, long tsStep) throws IOException {
         List<GenericRecord> out = events(writer, rows, tsBase, tsStep);
         add(writer, EVENT, out, 1L << 20);
+        return out;
+    }
+
+    /**
+     * NULLABLE_TS_EVENT rows of one writer, not yet written anywhere: ts drawn below {@code keyRange} (a narrow
+     * range gives many ties), null about once in {@code nullOneIn} rows.
+     */
+    static List<GenericRecord> nullableTsEvents(String writer, int rows, Random random, int nullOneIn, int keyRange) {
+        List<GenericRecord> out = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            GenericRecord r = new GenericData.Record(NULLABLE_TS_EVENT);
+            r.put("ts", random.nextInt(nullOneIn) == 0 ? null : (long) random.nextInt(keyRange));
+            r.put("writer", writer);
+            r.put("seq", (long) i);
+            r.put("payload", "p" + random.nextLong());
+            out.add(r);
+        }
         return out;
     }
 
