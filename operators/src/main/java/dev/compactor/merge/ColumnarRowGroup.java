@@ -2,13 +2,18 @@ package dev.compactor.merge;
 
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.column.page.PageWriter;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
 import java.util.List;
+
+import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BOOLEAN;
+import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT96;
 
 /**
  * An output row group filled one column at a time from whole input row groups, for a schema whose columns are
@@ -30,6 +35,8 @@ final class ColumnarRowGroup implements AutoCloseable {
     private final PlainPageTranscoder[] transcoders;
     private final DictionaryPageTranscoder[] dictionaries;
     private final ColumnWriteStore[] valueStores;
+    /** The chunk's page writer of each column (looking one up hashes the column's path). */
+    private final PageWriter[] pageWriters;
     private long rows;
 
     ColumnarRowGroup(MessageType schema, ParquetProperties properties, ColumnChunkPageWriteStore pages,
@@ -43,7 +50,9 @@ final class ColumnarRowGroup implements AutoCloseable {
         transcoders = new PlainPageTranscoder[n];
         dictionaries = new DictionaryPageTranscoder[n];
         valueStores = new ColumnWriteStore[n];
+        pageWriters = new PageWriter[n];
         for (int c = 0; c < n; c++) {
+            pageWriters[c] = pages.getPageWriter(columns.get(c));
             String path = String.join(".", columns.get(c).getPath());
             plain[c] = encodings.plain().contains(path);
             transcoders[c] = new PlainPageTranscoder(columns.get(c), properties.getPageSizeThreshold());
@@ -59,20 +68,59 @@ final class ColumnarRowGroup implements AutoCloseable {
         return schema.getColumns().stream().allMatch(c -> c.getPath().length == 1);
     }
 
+    /**
+     * True when rows can also be written one at a time through {@link #rowWriters()}: every column flat and of a
+     * type whose pages this class builds itself.
+     */
+    static boolean supportsRows(MessageType schema) {
+        return schema.getColumns().stream().allMatch(c -> c.getPath().length == 1 && c.getMaxRepetitionLevel() == 0
+                && c.getMaxDefinitionLevel() <= 1 && c.getPrimitiveType().getPrimitiveTypeName() != BOOLEAN
+                && c.getPrimitiveType().getPrimitiveTypeName() != INT96);
+    }
+
+    /**
+     * Writers that take this row group's rows one at a time, in column order (after {@link #supportsRows}): a
+     * plain column's pages and a dictionary column's dictionary are built here, as for whole row groups. Not to be
+     * mixed with {@link #append} in one row group.
+     */
+    ColumnWriter[] rowWriters() {
+        ColumnWriter[] writers = new ColumnWriter[columns.size()];
+        for (int c = 0; c < writers.length; c++) {
+            if (!plain[c] && dictionaries[c] == null) {
+                dictionaries[c] = new DictionaryPageTranscoder(columns.get(c),
+                        properties.getDictionaryPageSizeThreshold(), properties.getPageSizeThreshold());
+            }
+            writers[c] = plain[c] ? transcoders[c] : dictionaries[c];
+        }
+        return writers;
+    }
+
+    /** Ends a row written through {@link #rowWriters()}, writing the pages that are full. */
+    void endRow() throws IOException {
+        for (int c = 0; c < pageWriters.length; c++) {
+            if (plain[c]) {
+                transcoders[c].endRow(pageWriters[c]);
+            } else {
+                dictionaries[c].endRow(pageWriters[c]);
+            }
+        }
+        rows++;
+    }
+
     /** Adds every row of an input row group. */
     void append(RowGroupRows in) throws IOException {
         for (int c = 0; c < columns.size(); c++) {
             ColumnDescriptor out = columns.get(c);
             if (dictionaries[c] != null) {
-                dictionaries[c].transcode(in.pageReader(c), pages.getPageWriter(out));
+                dictionaries[c].transcode(in.pageReader(c), pageWriters[c]);
                 continue;
             }
             if (plain[c] && PlainPageTranscoder.accepts(in.chunk(c), in.source(c), out)) {
-                transcoders[c].transcode(in.pageReader(c), pages.getPageWriter(out));
+                transcoders[c].transcode(in.pageReader(c), pageWriters[c]);
                 continue;
             }
             // pages gathered so far come before the ones the store writes
-            transcoders[c].flush(pages.getPageWriter(out));
+            transcoders[c].flush(pageWriters[c]);
             ColumnWriteStore store = valueStores[c] == null ? openValueStore(out) : valueStores[c];
             valueStores[c] = store;
             in.copyColumn(c, store.getColumnWriter(out), store);
@@ -92,8 +140,7 @@ final class ColumnarRowGroup implements AutoCloseable {
     long bufferedBytes() {
         long total = 0;
         for (int c = 0; c < columns.size(); c++) {
-            total += valueStores[c] != null ? valueStores[c].getBufferedSize()
-                    : pages.getPageWriter(columns.get(c)).getMemSize();
+            total += valueStores[c] != null ? valueStores[c].getBufferedSize() : pageWriters[c].getMemSize();
             total += transcoders[c].pendingBytes() + (dictionaries[c] == null ? 0 : dictionaries[c].pendingBytes());
         }
         return total;
@@ -103,9 +150,9 @@ final class ColumnarRowGroup implements AutoCloseable {
     void writeTo(ParquetFileWriter file) throws IOException {
         closeValueStores();
         for (int c = 0; c < columns.size(); c++) {
-            transcoders[c].flush(pages.getPageWriter(columns.get(c)));
+            transcoders[c].flush(pageWriters[c]);
             if (dictionaries[c] != null) {
-                dictionaries[c].finish(pages.getPageWriter(columns.get(c)));
+                dictionaries[c].finish(pageWriters[c]);
             }
         }
         file.startBlock(rows);

@@ -4,6 +4,7 @@ import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.bytes.BytesUtils;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.DictionaryPage;
@@ -29,8 +30,11 @@ import java.util.Map;
  *
  * <p>When the output dictionary outgrows its limit, the rest of the chunk's pages are written PLAIN (a column
  * chunk may mix both, as parquet-cpp writes them). One instance per output column chunk.
+ *
+ * <p>It is also the column writer of a flat dictionary column whose rows arrive one at a time (the sorted merge):
+ * a value is looked up in the same dictionary and its id appended to the pending page ({@link #endRow}).
  */
-final class DictionaryPageTranscoder {
+final class DictionaryPageTranscoder implements ColumnWriter {
 
     private final ColumnDescriptor column;
     private final PrimitiveTypeName type;
@@ -41,8 +45,11 @@ final class DictionaryPageTranscoder {
     private int[] pendingIds = new int[1024];
     private int pendingCount;
     private int pendingMaxId;
-    /** Output id of each value, keyed by the value as a Long, Integer, raw bits, or a copied Binary. */
-    private final Map<Object, Integer> ids = new HashMap<>();
+    /** Output ids already counted in the pending page's statistics, for values written one at a time. */
+    private boolean[] inPageStats = new boolean[1024];
+    /** Output id of each value: numbers by their raw bits, bytes by a copy of their own. */
+    private final LongIdMap numberIds = new LongIdMap();
+    private final Map<Binary, Integer> binaryIds = new HashMap<>();
     private final ByteArrayOutputStream entries = new ByteArrayOutputStream();
     private boolean plain;
     /** For the input chunk being read: the output id of each of its dictionary's entries, once looked up. */
@@ -93,8 +100,8 @@ final class DictionaryPageTranscoder {
     void finish(PageWriter writer) throws IOException {
         flushIds(writer);
         overflow.flush(writer);
-        if (!ids.isEmpty()) {
-            writer.writeDictionaryPage(new DictionaryPage(BytesInput.from(entries.toByteArray()), ids.size(),
+        if (entryCount() > 0) {
+            writer.writeDictionaryPage(new DictionaryPage(BytesInput.from(entries.toByteArray()), entryCount(),
                     Encoding.PLAIN_DICTIONARY));
         }
     }
@@ -158,45 +165,55 @@ final class DictionaryPageTranscoder {
                     BytesInput.copy(encoder.toBytes()));
             pending.writeTo(writer, values, Encoding.PLAIN_DICTIONARY);
         }
+        for (int i = 0; i < pendingCount; i++) {
+            if (pendingIds[i] < inPageStats.length) {
+                inPageStats[pendingIds[i]] = false;
+            }
+        }
         pendingCount = 0;
         pendingMaxId = 0;
     }
 
     /** The output id of a page's value {@code v}, adding it to the dictionary when new. */
     private int idOf(FlatPage page, int v) {
-        Object key = switch (type) {
-            case INT32 -> page.getInteger(v);
-            case INT64 -> page.getLong(v);
-            case FLOAT -> Float.floatToRawIntBits(page.getFloat(v));
-            case DOUBLE -> Double.doubleToRawLongBits(page.getDouble(v));
-            default -> page.getBinary(v);
+        return switch (type) {
+            case INT32 -> idOf(page.getInteger(v));
+            case INT64 -> idOf(page.getLong(v));
+            case FLOAT -> idOf(Float.floatToRawIntBits(page.getFloat(v)));
+            case DOUBLE -> idOf(Double.doubleToRawLongBits(page.getDouble(v)));
+            default -> idOf(page.getBinary(v));
         };
-        Integer id = ids.get(key);
+    }
+
+    /** The output id of a number, by its raw bits (an INT32 or FLOAT widened), adding it when new. */
+    private int idOf(long bits) {
+        int id = numberIds.get(bits);
+        if (id >= 0) {
+            return id;
+        }
+        writeLittleEndian(bits, type == PrimitiveTypeName.INT32 || type == PrimitiveTypeName.FLOAT ? 4 : 8);
+        return numberIds.add(bits);
+    }
+
+    /** The output id of a BINARY or FIXED_LEN_BYTE_ARRAY value, adding it when new. */
+    private int idOf(Binary value) {
+        Integer id = binaryIds.get(value);
         if (id != null) {
             return id;
         }
-        if (key instanceof Binary b) {
-            key = b.copy();
+        // always a copy: a value of an input's dictionary would keep that whole page reachable
+        byte[] bytes = value.getBytes();
+        id = binaryIds.size();
+        binaryIds.put(Binary.fromConstantByteArray(bytes), id);
+        if (type == PrimitiveTypeName.BINARY) {
+            writeLittleEndian(bytes.length, 4);
         }
-        id = ids.size();
-        ids.put(key, id);
-        appendEntry(key);
+        entries.write(bytes, 0, bytes.length);
         return id;
     }
 
-    /** Appends an entry to the dictionary page, PLAIN-encoded. */
-    private void appendEntry(Object key) {
-        switch (type) {
-            case INT32, FLOAT -> writeLittleEndian(((Number) key).longValue(), 4);
-            case INT64, DOUBLE -> writeLittleEndian(((Number) key).longValue(), 8);
-            default -> {
-                byte[] bytes = ((Binary) key).getBytes();
-                if (type == PrimitiveTypeName.BINARY) {
-                    writeLittleEndian(bytes.length, 4);
-                }
-                entries.write(bytes, 0, bytes.length);
-            }
-        }
+    private int entryCount() {
+        return numberIds.size() + binaryIds.size();
     }
 
     private void writeLittleEndian(long value, int width) {
@@ -226,8 +243,134 @@ final class DictionaryPageTranscoder {
         }
     }
 
+    /** Ends a row written value by value: the pending page is written once it is full. */
+    void endRow(PageWriter writer) throws IOException {
+        if (plain) {
+            overflow.endRow(writer);
+        } else if (entries.size() > maxDictionaryBytes) {
+            plain = true;
+            flushIds(writer);
+        } else if (pendingCount >= targetPageIds) {
+            flushIds(writer);
+        }
+    }
+
+    @Override
+    public void write(int value, int repetitionLevel, int definitionLevel) {
+        if (plain) {
+            overflow.write(value, repetitionLevel, definitionLevel);
+            return;
+        }
+        int id = idOf(value);
+        if (firstInPage(id)) {
+            pending.statistics().updateStats(value);
+        }
+        addId(id);
+    }
+
+    @Override
+    public void write(long value, int repetitionLevel, int definitionLevel) {
+        if (plain) {
+            overflow.write(value, repetitionLevel, definitionLevel);
+            return;
+        }
+        int id = idOf(value);
+        if (firstInPage(id)) {
+            pending.statistics().updateStats(value);
+        }
+        addId(id);
+    }
+
+    @Override
+    public void write(float value, int repetitionLevel, int definitionLevel) {
+        if (plain) {
+            overflow.write(value, repetitionLevel, definitionLevel);
+            return;
+        }
+        int id = idOf(Float.floatToRawIntBits(value));
+        if (firstInPage(id)) {
+            pending.statistics().updateStats(value);
+        }
+        addId(id);
+    }
+
+    @Override
+    public void write(double value, int repetitionLevel, int definitionLevel) {
+        if (plain) {
+            overflow.write(value, repetitionLevel, definitionLevel);
+            return;
+        }
+        int id = idOf(Double.doubleToRawLongBits(value));
+        if (firstInPage(id)) {
+            pending.statistics().updateStats(value);
+        }
+        addId(id);
+    }
+
+    @Override
+    public void write(Binary value, int repetitionLevel, int definitionLevel) {
+        if (plain) {
+            overflow.write(value, repetitionLevel, definitionLevel);
+            return;
+        }
+        int id = idOf(value);
+        if (firstInPage(id)) {
+            // statistics copy a reused value they keep; the dictionary copied a new key
+            pending.statistics().updateStats(value.isBackingBytesReused() ? value
+                    : Binary.fromReusedByteBuffer(value.toByteBuffer()));
+        }
+        if (type == PrimitiveTypeName.BINARY) {
+            pending.addBinaryBytes(value.length());
+        }
+        addId(id);
+    }
+
+    @Override
+    public void write(boolean value, int repetitionLevel, int definitionLevel) {
+        throw new UnsupportedOperationException("BOOLEAN columns are written by parquet-java's column writer");
+    }
+
+    @Override
+    public void writeNull(int repetitionLevel, int definitionLevel) {
+        if (plain) {
+            overflow.writeNull(repetitionLevel, definitionLevel);
+            return;
+        }
+        pending.addRow(false);
+        pending.statistics().incrementNumNulls();
+    }
+
+    @Override
+    public void close() {
+        // pages are written by finish, with the page writer of the row group
+    }
+
+    @Override
+    public long getBufferedSizeInMemory() {
+        return pendingBytes();
+    }
+
+    /** True the first time an id is written to the pending page: only then can it change the page's min or max. */
+    private boolean firstInPage(int id) {
+        if (id >= inPageStats.length) {
+            inPageStats = Arrays.copyOf(inPageStats, Math.max(id + 1, inPageStats.length * 2));
+        }
+        boolean first = !inPageStats[id];
+        inPageStats[id] = true;
+        return first;
+    }
+
+    private void addId(int id) {
+        if (pendingCount == pendingIds.length) {
+            pendingIds = Arrays.copyOf(pendingIds, pendingIds.length * 2);
+        }
+        pendingIds[pendingCount++] = id;
+        pendingMaxId = Math.max(pendingMaxId, id);
+        pending.addRow(true);
+    }
+
     @Override
     public String toString() {
-        return "dictionary of " + Arrays.toString(column.getPath()) + " with " + ids.size() + " entries";
+        return "dictionary of " + Arrays.toString(column.getPath()) + " with " + entryCount() + " entries";
     }
 }

@@ -47,6 +47,7 @@ final class FlatPage {
     private final int[] offsets;
     private final int[] ids;
     private final Dictionary dictionary;
+    private final Binary[] binaryEntries;
     private final int width;
 
     /**
@@ -65,11 +66,16 @@ final class FlatPage {
         return column.getMaxDefinitionLevel() == 0 || !chunk.getEncodings().contains(Encoding.BIT_PACKED);
     }
 
-    /** @param dictionary the chunk's dictionary when the page is dictionary-encoded, else null */
-    FlatPage(DataPageV1 page, ColumnDescriptor column, Dictionary dictionary) throws IOException {
+    /**
+     * @param dictionary    the chunk's dictionary when the page is dictionary-encoded, else null
+     * @param binaryEntries the dictionary's entries, marked reused, when they are bytes; else null
+     */
+    FlatPage(DataPageV1 page, ColumnDescriptor column, Dictionary dictionary, Binary[] binaryEntries)
+            throws IOException {
         this.column = column;
         this.type = column.getPrimitiveType().getPrimitiveTypeName();
         this.dictionary = dictionary;
+        this.binaryEntries = binaryEntries;
         this.width = switch (type) {
             case INT32, FLOAT -> 4;
             case INT64, DOUBLE -> 8;
@@ -137,12 +143,12 @@ final class FlatPage {
     }
 
     /**
-     * A PLAIN value is returned marked reused (its bytes belong to the page), so statistics and dictionaries that
-     * keep it take a copy; a dictionary value is the dictionary's own.
+     * Marked reused (its bytes belong to the page or the chunk's dictionary), so statistics and dictionaries that
+     * keep it take a copy.
      */
     Binary getBinary(int value) {
         if (dictionary != null) {
-            return dictionary.decodeToBinary(ids[value]);
+            return binaryEntries[ids[value]];
         }
         int at = type == PrimitiveTypeName.BINARY ? offsets[value] : valuesAt + width * value;
         int length = type == PrimitiveTypeName.BINARY ? bytes.getInt(at - 4) : width;
@@ -168,7 +174,7 @@ final class FlatPage {
 
     /** The length of a BINARY value (its PLAIN bytes, without the length prefix). */
     int binaryLength(int value) {
-        return dictionary != null ? dictionary.decodeToBinary(ids[value]).length() : bytes.getInt(offsets[value] - 4);
+        return dictionary != null ? binaryEntries[ids[value]].length() : bytes.getInt(offsets[value] - 4);
     }
 
     private int[] readIds(DataPageV1 page) throws IOException {

@@ -55,6 +55,30 @@ final class PageBuffer {
         binaryBytes += pageBinaryBytes;
     }
 
+    /** Takes one row's level, for a page written value by value; its statistics come from {@link #statistics()}. */
+    void addRow(boolean isDefined) {
+        if (maxDefinition > 0) {
+            if (levels == defined.length) {
+                defined = Arrays.copyOf(defined, defined.length * 2);
+            }
+            defined[levels] = isDefined;
+        }
+        levels++;
+        present += isDefined ? 1 : 0;
+    }
+
+    /** The statistics of the pending page, for values added one by one. */
+    Statistics<?> statistics() {
+        if (stats == null) {
+            stats = Statistics.createStats(column.getPrimitiveType());
+        }
+        return stats;
+    }
+
+    void addBinaryBytes(long bytes) {
+        binaryBytes += bytes;
+    }
+
     boolean isEmpty() {
         return levels == 0;
     }

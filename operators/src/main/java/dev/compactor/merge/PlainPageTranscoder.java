@@ -2,6 +2,7 @@ package dev.compactor.merge;
 
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.column.page.PageWriter;
@@ -22,8 +23,12 @@ import java.util.Arrays;
  * <p>This is the re-encode path for the columns {@link PlainColumns} writes without a dictionary: on small inputs
  * it is several times faster than copying value by value, because the only per-value work left is the statistics
  * comparison (and the dictionary lookup). Chunks it cannot take ({@link #accepts}) are copied value by value.
+ *
+ * <p>It is also the column writer of a flat column whose rows arrive one at a time (the sorted merge): a value is
+ * appended to the same pending page, without parquet-java's value writers and their stream per value. A page
+ * is written once it is full ({@link #endRow}) or at {@link #flush}.
  */
-final class PlainPageTranscoder {
+final class PlainPageTranscoder implements ColumnWriter {
 
     private final ColumnDescriptor column;
     private final PrimitiveTypeName type;
@@ -93,6 +98,76 @@ final class PlainPageTranscoder {
 
     /** Bytes of values waiting in the pending page. */
     long pendingBytes() {
+        return outLength;
+    }
+
+    /** Ends a row written value by value: the pending page is written once it is full. */
+    void endRow(PageWriter writer) throws IOException {
+        if (outLength >= targetPageBytes) {
+            flush(writer);
+        }
+    }
+
+    @Override
+    public void write(int value, int repetitionLevel, int definitionLevel) {
+        pending.addRow(true);
+        pending.statistics().updateStats(value);
+        putInt(value);
+    }
+
+    @Override
+    public void write(long value, int repetitionLevel, int definitionLevel) {
+        pending.addRow(true);
+        pending.statistics().updateStats(value);
+        putLong(value);
+    }
+
+    @Override
+    public void write(float value, int repetitionLevel, int definitionLevel) {
+        pending.addRow(true);
+        pending.statistics().updateStats(value);
+        putInt(Float.floatToRawIntBits(value));
+    }
+
+    @Override
+    public void write(double value, int repetitionLevel, int definitionLevel) {
+        pending.addRow(true);
+        pending.statistics().updateStats(value);
+        putLong(Double.doubleToRawLongBits(value));
+    }
+
+    @Override
+    public void write(Binary value, int repetitionLevel, int definitionLevel) {
+        pending.addRow(true);
+        int length = value.length();
+        if (type == PrimitiveTypeName.BINARY) {
+            putInt(length);
+            pending.addBinaryBytes(length);
+        }
+        ensureCapacity(outLength + length);
+        value.toByteBuffer().get(out, outLength, length);
+        pending.statistics().updateStats(Binary.fromReusedByteArray(out, outLength, length));
+        outLength += length;
+    }
+
+    @Override
+    public void write(boolean value, int repetitionLevel, int definitionLevel) {
+        throw new UnsupportedOperationException("BOOLEAN columns are written by parquet-java's column writer");
+    }
+
+    @Override
+    public void writeNull(int repetitionLevel, int definitionLevel) {
+        pending.addRow(false);
+        pending.statistics().incrementNumNulls();
+    }
+
+    @Override
+    public void close() {
+        // pages are written by flush, with the page writer of the row group
+    }
+
+    @Override
+    public long getBufferedSizeInMemory() {
         return outLength;
     }
 

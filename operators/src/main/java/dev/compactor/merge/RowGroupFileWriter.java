@@ -9,6 +9,7 @@ import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.column.values.factory.DefaultV1ValuesWriterFactory;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
@@ -50,7 +51,11 @@ final class RowGroupFileWriter implements AutoCloseable {
     private final Map<String, String> metadata;
     private final ColumnEncodings encodings;
 
+    /** Rows written one at a time go to a {@link ColumnarRowGroup} too when the schema allows it. */
+    private final boolean rowsByColumns;
     private ColumnarRowGroup columnar;
+    /** True while the open columnar row group takes rows one at a time rather than whole input row groups. */
+    private boolean columnarRows;
     private ColumnChunkPageWriteStore pages;
     private ColumnWriteStore store;
     private ColumnWriter[] writers;
@@ -68,13 +73,19 @@ final class RowGroupFileWriter implements AutoCloseable {
         this.schema = schema;
         this.columns = schema.getColumns();
         this.compressor = compressor;
+        // parquet-java's default values-writer factories are static instances that every build() re-initializes
+        // with its own properties (ParquetFileWriter builds defaults too): without a factory of our own (V1, the
+        // writer version used), the dictionary choices below would be whatever properties were built last in the
+        // JVM, another window's merge included.
         ParquetProperties.Builder props = ParquetProperties.builder()
+                .withValuesWriterFactory(new DefaultV1ValuesWriterFactory())
                 .withPageSize(pageBytes)
                 .withDictionaryPageSize(Math.max(pageBytes, ParquetProperties.DEFAULT_DICTIONARY_PAGE_SIZE / 4))
                 .withAllocator(new HeapByteBufferAllocator());
         encodings.plain().forEach(c -> props.withDictionaryEncoding(c, false));
         this.properties = props.build();
         this.encodings = encodings;
+        this.rowsByColumns = ColumnarRowGroup.supportsRows(schema);
         this.file = new ParquetFileWriter(out, schema, ParquetFileWriter.Mode.OVERWRITE, Long.MAX_VALUE, 0,
                 properties.getColumnIndexTruncateLength(), properties.getStatisticsTruncateLength(), false);
         this.avro = new AvroWriteSupport<>(schema, avroSchema, GenericData.get());
@@ -86,6 +97,18 @@ final class RowGroupFileWriter implements AutoCloseable {
 
     /** Writers of the open row group in output column order; valid until the next call that may end it. */
     ColumnWriter[] columnWriters() throws IOException {
+        if (rowsByColumns) {
+            if (columnar != null && !columnarRows) {
+                endRowGroup();
+            }
+            if (columnar == null) {
+                endRowGroup();
+                columnar = new ColumnarRowGroup(schema, properties, newPageStore(), encodings);
+                columnarRows = true;
+                writers = columnar.rowWriters();
+            }
+            return writers;
+        }
         if (store == null) {
             openRowGroup();
         }
@@ -94,7 +117,7 @@ final class RowGroupFileWriter implements AutoCloseable {
 
     /** Ends a row group of rows, if one is open, and opens one filled by columns; only when {@link ColumnarRowGroup#supports}. */
     void startColumns() throws IOException {
-        if (store != null) {
+        if (store != null || columnarRows) {
             endRowGroup();
         }
         if (columnar == null) {
@@ -111,8 +134,12 @@ final class RowGroupFileWriter implements AutoCloseable {
     }
 
     /** Completes a row written through {@link #columnWriters()}. */
-    void endRow() {
-        store.endRecord();
+    void endRow() throws IOException {
+        if (columnarRows) {
+            columnar.endRow();
+        } else {
+            store.endRecord();
+        }
         countRow();
     }
 
@@ -148,6 +175,7 @@ final class RowGroupFileWriter implements AutoCloseable {
             } finally {
                 columnar.close();
                 columnar = null;
+                columnarRows = false;
                 openRows = 0;
                 bufferedBytes = 0;
             }
@@ -221,7 +249,7 @@ final class RowGroupFileWriter implements AutoCloseable {
         openRows++;
         rows++;
         if (openRows % ROWS_PER_SIZE_CHECK == 0) {
-            bufferedBytes = store.getBufferedSize();
+            bufferedBytes = columnarRows ? columnar.bufferedBytes() : store.getBufferedSize();
         }
     }
 

@@ -86,6 +86,29 @@ final class SortColumn {
         }
     }
 
+    /**
+     * True when {@link #rank} orders non-null keys exactly as {@link #compare} does: numbers and booleans, not
+     * bytes.
+     */
+    boolean ranksAsLong() {
+        return type != PrimitiveTypeName.BINARY && type != PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY
+                && type != PrimitiveTypeName.INT96;
+    }
+
+    /** A non-null key as a long in the same order ({@link #ranksAsLong}): a k-way merge compares these in an array. */
+    long rank(Key k) {
+        if (type != PrimitiveTypeName.DOUBLE && type != PrimitiveTypeName.FLOAT) {
+            return k.whole;
+        }
+        // Double.compare's order: negatives flipped below positives, -0.0 before 0.0, NaN last
+        long bits = Double.doubleToLongBits(k.real);
+        return bits ^ ((bits >> 63) & Long.MAX_VALUE);
+    }
+
+    static boolean isNull(Key k) {
+        return k.isNull;
+    }
+
     int compare(Key a, Key b) {
         if (a.isNull || b.isNull) {
             return a.isNull ? (b.isNull ? 0 : -1) : 1;

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ import java.util.stream.Collectors;
  * <p>It trusts nothing: the output is checked to be in order as it is written, and the first row out of order
  * ends the merge with {@link UnsortedInputException}, so the caller can sort the window another way.
  *
- * <p>Stable: ties keep input order, since groups are neighbours and the heap breaks ties by source index.
+ * <p>Stable: ties keep input order, since groups are neighbours and the merge breaks ties by source index.
  */
 final class SortedMerge {
 
@@ -193,30 +194,28 @@ final class SortedMerge {
         List<Cursor> cursors = new ArrayList<>();
         key.forget();
         try {
-            PriorityQueue<Cursor> heads = new PriorityQueue<>(Math.max(1, group.size()), this::compare);
             List<Waiting> byFirstKey = new ArrayList<>();
             for (int i = 0; i < group.size(); i++) {
                 byFirstKey.add(new Waiting(i, group.get(i), firstKey(group.get(i))));
             }
-            // stable: equal first keys keep input order, and so does the heap, which breaks ties by index
+            // stable: equal first keys keep input order, and so does the tree, which breaks ties by index
             byFirstKey.sort((a, b) -> compareFirstKeys(a.firstKey(), b.firstKey()));
             Deque<Waiting> waiting = new ArrayDeque<>(byFirstKey);
-            Cursor c = nextHead(heads, waiting, cursors);
-            while (c != null) {
+            OpenInputs open = new OpenInputs();
+            while (true) {
+                open.openReached(waiting, cursors);
+                Cursor c = open.first();
+                if (c == null) {
+                    return;
+                }
                 if (key.beforeLast(c.key)) {
                     throw new UnsortedInputException(c.source.name());
                 }
                 key.remember(c.key);
                 c.copyRow(sink.columnWriters());
                 sink.endRow();
-                if (!c.advance()) {
-                    c = nextHead(heads, waiting, cursors);
-                } else if ((!heads.isEmpty() && compare(c, heads.peek()) > 0) || reaches(c, waiting)) {
-                    // Only when another input's head comes first, or a waiting input may, does the heap get
-                    // involved: inputs that overlap little are copied in long stretches.
-                    heads.add(c);
-                    c = nextHead(heads, waiting, cursors);
-                }
+                c.done = !c.advance();
+                open.firstMoved();
             }
         } finally {
             Resources.closeAll(cursors.stream().map(c -> c.groups).toList());
@@ -232,24 +231,93 @@ final class SortedMerge {
         return next != null && (next.firstKey().isEmpty() || key.compareTo(c.key, next.firstKey().get()) >= 0);
     }
 
-    /** The cursor whose row comes next, opening every waiting input that starts at or before it. */
-    private Cursor nextHead(PriorityQueue<Cursor> heads, Deque<Waiting> waiting, List<Cursor> cursors)
-            throws IOException {
-        while (!waiting.isEmpty() && (heads.isEmpty() || reaches(heads.peek(), waiting))) {
-            Waiting w = waiting.poll();
-            Source s = w.source();
-            Cursor opened = new Cursor(w.index(), s, SourceRowGroups.open(s.file(), s.footer(), s.mapping()), key);
-            cursors.add(opened);
-            if (opened.advance()) {
-                heads.add(opened);
+    /**
+     * The inputs open at once, in the slots of a {@link LoserTree}. A slot whose input ran out is given to the
+     * next input opened, so the tree is as deep as the most inputs that overlap, not as the window is wide.
+     */
+    private final class OpenInputs {
+        private static final int NULL_KEY = 0;
+        private static final int KEY = 1;
+        private static final int DONE = 2;
+
+        private final List<Cursor> slots = new ArrayList<>();
+        private final Deque<Integer> free = new ArrayDeque<>();
+        private final boolean byRank = key.ranksAsLong();
+        /** Per slot, what the tree compares, kept in arrays so a comparison does not chase the cursors. */
+        private int[] state = new int[16];
+        private long[] rank = new long[16];
+        private int[] index = new int[16];
+        /** Null keys first, ran-out inputs last; ties go to the input listed first. */
+        private final LoserTree tree = new LoserTree((a, b) -> {
+            if (state[a] != state[b]) {
+                return state[a] < state[b];
+            }
+            if (state[a] == KEY) {
+                if (byRank) {
+                    if (rank[a] != rank[b]) {
+                        return rank[a] < rank[b];
+                    }
+                } else {
+                    int byKey = key.compare(slots.get(a).key, slots.get(b).key);
+                    if (byKey != 0) {
+                        return byKey < 0;
+                    }
+                }
+            }
+            return index[a] < index[b];
+        });
+
+        /** Takes a slot's cursor into the arrays the tree compares, after it moved. */
+        private void sync(int slot) {
+            if (slot >= state.length) {
+                state = Arrays.copyOf(state, 2 * slot);
+                rank = Arrays.copyOf(rank, 2 * slot);
+                index = Arrays.copyOf(index, 2 * slot);
+            }
+            Cursor c = slots.get(slot);
+            state[slot] = c.done ? DONE : SortColumn.isNull(c.key) ? NULL_KEY : KEY;
+            rank[slot] = byRank && state[slot] == KEY ? key.rank(c.key) : 0;
+            index[slot] = c.index;
+        }
+
+        /** The cursor whose row comes next, or null when every open input ran out. */
+        Cursor first() {
+            if (tree.size() == 0) {
+                return null;
+            }
+            Cursor c = slots.get(tree.winner());
+            return c.done ? null : c;
+        }
+
+        /** After the first cursor moved to its next row or ran out. */
+        void firstMoved() {
+            int slot = tree.winner();
+            sync(slot);
+            if (state[slot] == DONE) {
+                free.push(slot);
+            }
+            tree.replayWinner();
+        }
+
+        /** Opens every waiting input that starts at or before the row that would come next. */
+        void openReached(Deque<Waiting> waiting, List<Cursor> cursors) throws IOException {
+            for (Cursor c = first(); !waiting.isEmpty() && (c == null || reaches(c, waiting)); c = first()) {
+                Waiting w = waiting.poll();
+                Source s = w.source();
+                Cursor cursor = new Cursor(w.index(), s, SourceRowGroups.open(s.file(), s.footer(), s.mapping()), key);
+                cursors.add(cursor);
+                if (cursor.advance()) {
+                    int slot = free.isEmpty() ? slots.size() : free.pop();
+                    if (slot == slots.size()) {
+                        slots.add(cursor);
+                    } else {
+                        slots.set(slot, cursor);
+                    }
+                    sync(slot);
+                    tree.rebuild(slots.size());
+                }
             }
         }
-        return heads.poll();
-    }
-
-    private int compare(Cursor a, Cursor b) {
-        int byKey = key.compare(a.key, b.key);
-        return byKey != 0 ? byKey : Integer.compare(a.index, b.index);
     }
 
     /** The current row of one source. */
@@ -261,6 +329,8 @@ final class SortedMerge {
         /** The current row's key, read once when the cursor reaches the row. */
         final SortColumn.Key key = new SortColumn.Key();
         RowGroupRows rows;
+        /** True once the source has no row left. */
+        boolean done;
 
         Cursor(int index, Source source, SourceRowGroups groups, SortColumn sortColumn) {
             this.index = index;

@@ -135,7 +135,7 @@ class SortedMergeTest {
                 }
 
                 @Override
-                public void endRow() {
+                public void endRow() throws IOException {
                     out.endRow();
                 }
             });
