@@ -325,6 +325,45 @@ final class DictionaryPageTranscoder implements ColumnWriter {
         addId(id);
     }
 
+    /**
+     * Writes the current value of a dictionary-encoded input page by its entry in the page's dictionary: each
+     * entry is looked up in the output dictionary once per input chunk, after which a value costs an array read,
+     * not a hash of its bytes. A value of a sorted merge is read from another input nearly every row.
+     */
+    void writeEntry(FlatPages chunk, int inputId) {
+        Dictionary dictionary = chunk.dictionary();
+        if (plain) {
+            // the overflow keeps levels of its own: a value written is a defined one
+            switch (type) {
+                case INT32 -> overflow.write(dictionary.decodeToInt(inputId), 0, 0);
+                case INT64 -> overflow.write(dictionary.decodeToLong(inputId), 0, 0);
+                case FLOAT -> overflow.write(dictionary.decodeToFloat(inputId), 0, 0);
+                case DOUBLE -> overflow.write(dictionary.decodeToDouble(inputId), 0, 0);
+                default -> overflow.write(chunk.binaryEntry(inputId), 0, 0);
+            }
+            return;
+        }
+        int[] ids = chunk.outputIds(this);
+        int id = ids[inputId];
+        if (id < 0) {
+            id = switch (type) {
+                case INT32 -> idOf(dictionary.decodeToInt(inputId));
+                case INT64 -> idOf(dictionary.decodeToLong(inputId));
+                case FLOAT -> idOf(Float.floatToRawIntBits(dictionary.decodeToFloat(inputId)));
+                case DOUBLE -> idOf(Double.doubleToRawLongBits(dictionary.decodeToDouble(inputId)));
+                default -> idOf(chunk.binaryEntry(inputId));
+            };
+            ids[inputId] = id;
+        }
+        if (firstInPage(id)) {
+            updateStats(pending.statistics(), dictionary, inputId);
+        }
+        if (type == PrimitiveTypeName.BINARY) {
+            pending.addBinaryBytes(chunk.binaryEntry(inputId).length());
+        }
+        addId(id);
+    }
+
     @Override
     public void write(boolean value, int repetitionLevel, int definitionLevel) {
         throw new UnsupportedOperationException("BOOLEAN columns are written by parquet-java's column writer");

@@ -12,6 +12,7 @@ import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 import java.io.IOException;
+import java.util.Arrays;
 
 /** The data pages of one column chunk, in order, as {@link FlatPage}s, with the chunk's dictionary. */
 final class FlatPages {
@@ -23,6 +24,8 @@ final class FlatPages {
     private Dictionary dictionary;
     /** A BINARY or FIXED_LEN_BYTE_ARRAY dictionary's entries, in one array of their own and marked reused. */
     private Binary[] binaryEntries;
+    private Object outputIdsOwner;
+    private int[] outputIds;
 
     FlatPages(PageReader pages, ColumnDescriptor column) {
         this.pages = pages;
@@ -81,6 +84,24 @@ final class FlatPages {
             at += length;
         }
         return entries;
+    }
+
+    /** A BINARY or FIXED_LEN_BYTE_ARRAY dictionary entry, marked reused (see {@link #binaryEntries}). */
+    Binary binaryEntry(int id) {
+        return binaryEntries[id];
+    }
+
+    /**
+     * The output ids of this chunk's dictionary entries in the output dictionary of {@code owner}, -1 where not
+     * looked up yet; started afresh when another output dictionary asks, as ids are only valid in their own.
+     */
+    int[] outputIds(Object owner) {
+        if (owner != outputIdsOwner) {
+            outputIds = new int[dictionary.getMaxId() + 1];
+            Arrays.fill(outputIds, -1);
+            outputIdsOwner = owner;
+        }
+        return outputIds;
     }
 
     /** The chunk's dictionary, once a dictionary-encoded page has been read; null before that. */

@@ -97,9 +97,20 @@ final class PageColumnReader implements ColumnReader {
         throw new UnsupportedOperationException("rows are consumed, not skipped");
     }
 
+    /** The current value's entry in its chunk's dictionary, when {@link #onDictionaryPage()}. */
     @Override
     public int getCurrentValueDictionaryID() {
-        throw new UnsupportedOperationException("dictionary ids are not exposed");
+        return page.inputId(value);
+    }
+
+    /** True when the current value is dictionary-encoded. */
+    boolean onDictionaryPage() {
+        return page.dictionaryEncoded();
+    }
+
+    /** The pages read, with their dictionary. */
+    FlatPages chunk() {
+        return pages;
     }
 
     @Override

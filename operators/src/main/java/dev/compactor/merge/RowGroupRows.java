@@ -152,6 +152,8 @@ final class RowGroupRows implements AutoCloseable {
         int outDl = dl + shift[c];
         if (dl < maxDefinition[c]) {
             w.writeNull(rl, outDl);
+        } else if (w instanceof DictionaryPageTranscoder d && r instanceof PageColumnReader p && p.onDictionaryPage()) {
+            d.writeEntry(p.chunk(), p.getCurrentValueDictionaryID());
         } else {
             switch (types[c]) {
                 case INT64 -> w.write(r.getLong(), rl, outDl);

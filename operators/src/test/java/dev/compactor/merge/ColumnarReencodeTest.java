@@ -143,17 +143,42 @@ class ColumnarReencodeTest {
         }
     }
 
+    private static final Schema CODED = SchemaBuilder.record("Row").namespace("test").fields()
+            .requiredLong("ts").requiredLong("seq").optionalString("region").requiredString("label").endRecord();
+
     @Test
     void lowCardinalityColumnsGetOneDictionaryForTheChunkAndOverflowToPlainPages() throws IOException {
-        Schema coded = SchemaBuilder.record("Row").namespace("test").fields()
-                .requiredLong("ts").requiredLong("seq").optionalString("region").requiredString("label").endRecord();
+        List<GenericRecord> expected = writeCodedWindow(false);
+
+        StagedWindow staged = new ParquetMerger(store, BucketLayout.defaults(), new MergeSettings(1L << 30, null,
+                64L << 20, "ZSTD", spill.toString())).merge(window.task(0));
+
+        assertEquals(textIn(CODED, expected), textIn(CODED, window.readParts(staged)));
+        assertOneDictionaryPerChunk(staged, expected);
+    }
+
+    /** The sorted merge writes rows one at a time, from a different input nearly every row, into the same pages. */
+    @Test
+    void aSortedMergeKeepsTheSameDictionariesAndOverflow() throws IOException {
+        List<GenericRecord> expected = new ArrayList<>(writeCodedWindow(true));
+        expected.sort(java.util.Comparator.comparingLong(r -> (Long) r.get("ts")));
+
+        StagedWindow staged = new ParquetMerger(store, BucketLayout.defaults(), new MergeSettings(1L << 30, "ts",
+                64L << 20, "ZSTD", spill.toString())).merge(window.task(0));
+
+        assertEquals(textIn(CODED, expected), textIn(CODED, window.readParts(staged)));
+        assertOneDictionaryPerChunk(staged, expected);
+    }
+
+    /** 120 files of CODED rows, each sorted by ts when asked; ts ranges overlap, so a sorted merge interleaves. */
+    private List<GenericRecord> writeCodedWindow(boolean sortedByTs) throws IOException {
         Random random = new Random(5);
         List<GenericRecord> expected = new ArrayList<>();
         String filler = "x".repeat(250);
         for (int f = 0; f < 120; f++) {
             List<GenericRecord> rows = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
-                GenericRecord r = new GenericData.Record(coded);
+                GenericRecord r = new GenericData.Record(CODED);
                 r.put("ts", random.nextLong());
                 r.put("seq", (long) i);
                 r.put("region", random.nextInt(5) == 0 ? null : "region-" + random.nextInt(7));
@@ -161,17 +186,19 @@ class ColumnarReencodeTest {
                 r.put("label", filler + f + "-" + random.nextInt(50));
                 rows.add(r);
             }
+            if (sortedByTs) {
+                rows.sort(java.util.Comparator.comparingLong(r -> (Long) r.get("ts")));
+            }
             // one file without dictionaries: its PLAIN pages go into the output's dictionary too
-            expected.addAll(write("w" + f, coded, rows, f != 7, WriterVersion.PARQUET_1_0));
+            expected.addAll(write("w" + f, CODED, rows, f != 7, WriterVersion.PARQUET_1_0));
         }
+        return expected;
+    }
 
-        StagedWindow staged = new ParquetMerger(store, BucketLayout.defaults(), new MergeSettings(1L << 30, null,
-                64L << 20, "ZSTD", spill.toString())).merge(window.task(0));
-
-        assertEquals(textIn(coded, expected), textIn(coded, window.readParts(staged)));
+    private void assertOneDictionaryPerChunk(StagedWindow staged, List<GenericRecord> rows) throws IOException {
         ParquetMetadata footer = footerOf(store, staged.parts.get(0).stagingKey);
         assertEquals(1, footer.getBlocks().size());
-        Map<String, ColumnChunkMetaData> reference = referenceChunks(coded, expected);
+        Map<String, ColumnChunkMetaData> reference = referenceChunks(CODED, rows);
         for (ColumnChunkMetaData chunk : footer.getBlocks().get(0).getColumns()) {
             String column = chunk.getPath().toDotString();
             assertEquals(reference.get(column).getStatistics(), chunk.getStatistics(), "statistics of " + column);
