@@ -4,7 +4,6 @@ import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.bytes.BytesUtils;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.DictionaryPage;
@@ -34,7 +33,7 @@ import java.util.Map;
  * <p>It is also the column writer of a flat dictionary column whose rows arrive one at a time (the sorted merge):
  * a value is looked up in the same dictionary and its id appended to the pending page ({@link #endRow}).
  */
-final class DictionaryPageTranscoder implements ColumnWriter {
+final class DictionaryPageTranscoder implements CopyingColumnWriter {
 
     private final ColumnDescriptor column;
     private final PrimitiveTypeName type;
@@ -339,7 +338,7 @@ final class DictionaryPageTranscoder implements ColumnWriter {
                 case INT64 -> overflow.write(dictionary.decodeToLong(inputId), 0, 0);
                 case FLOAT -> overflow.write(dictionary.decodeToFloat(inputId), 0, 0);
                 case DOUBLE -> overflow.write(dictionary.decodeToDouble(inputId), 0, 0);
-                default -> overflow.write(chunk.binaryEntry(inputId), 0, 0);
+                default -> overflow.write(dictionary.decodeToBinary(inputId), 0, 0);
             }
             return;
         }
@@ -351,7 +350,7 @@ final class DictionaryPageTranscoder implements ColumnWriter {
                 case INT64 -> idOf(dictionary.decodeToLong(inputId));
                 case FLOAT -> idOf(Float.floatToRawIntBits(dictionary.decodeToFloat(inputId)));
                 case DOUBLE -> idOf(Double.doubleToRawLongBits(dictionary.decodeToDouble(inputId)));
-                default -> idOf(chunk.binaryEntry(inputId));
+                default -> idOf(dictionary.decodeToBinary(inputId));
             };
             ids[inputId] = id;
         }
@@ -359,7 +358,7 @@ final class DictionaryPageTranscoder implements ColumnWriter {
             updateStats(pending.statistics(), dictionary, inputId);
         }
         if (type == PrimitiveTypeName.BINARY) {
-            pending.addBinaryBytes(chunk.binaryEntry(inputId).length());
+            pending.addBinaryBytes(dictionary.decodeToBinary(inputId).length());
         }
         addId(id);
     }

@@ -47,7 +47,6 @@ final class FlatPage {
     private final int[] offsets;
     private final int[] ids;
     private final Dictionary dictionary;
-    private final Binary[] binaryEntries;
     private final int width;
 
     /**
@@ -66,16 +65,11 @@ final class FlatPage {
         return column.getMaxDefinitionLevel() == 0 || !chunk.getEncodings().contains(Encoding.BIT_PACKED);
     }
 
-    /**
-     * @param dictionary    the chunk's dictionary when the page is dictionary-encoded, else null
-     * @param binaryEntries the dictionary's entries, marked reused, when they are bytes; else null
-     */
-    FlatPage(DataPageV1 page, ColumnDescriptor column, Dictionary dictionary, Binary[] binaryEntries)
-            throws IOException {
+    /** @param dictionary the chunk's dictionary when the page is dictionary-encoded, else null */
+    FlatPage(DataPageV1 page, ColumnDescriptor column, Dictionary dictionary) throws IOException {
         this.column = column;
         this.type = column.getPrimitiveType().getPrimitiveTypeName();
         this.dictionary = dictionary;
-        this.binaryEntries = binaryEntries;
         this.width = switch (type) {
             case INT32, FLOAT -> 4;
             case INT64, DOUBLE -> 8;
@@ -143,12 +137,12 @@ final class FlatPage {
     }
 
     /**
-     * Marked reused (its bytes belong to the page or the chunk's dictionary), so statistics and dictionaries that
-     * keep it take a copy.
+     * A PLAIN value is returned marked reused (its bytes belong to the page), so statistics and dictionaries that
+     * keep it take a copy; a dictionary value is the dictionary's own.
      */
     Binary getBinary(int value) {
         if (dictionary != null) {
-            return binaryEntries[ids[value]];
+            return dictionary.decodeToBinary(ids[value]);
         }
         int at = type == PrimitiveTypeName.BINARY ? offsets[value] : valuesAt + width * value;
         int length = type == PrimitiveTypeName.BINARY ? bytes.getInt(at - 4) : width;
@@ -174,7 +168,7 @@ final class FlatPage {
 
     /** The length of a BINARY value (its PLAIN bytes, without the length prefix). */
     int binaryLength(int value) {
-        return dictionary != null ? binaryEntries[ids[value]].length() : bytes.getInt(offsets[value] - 4);
+        return dictionary != null ? dictionary.decodeToBinary(ids[value]).length() : bytes.getInt(offsets[value] - 4);
     }
 
     private int[] readIds(DataPageV1 page) throws IOException {

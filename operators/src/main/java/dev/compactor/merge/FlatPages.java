@@ -8,8 +8,6 @@ import org.apache.parquet.column.page.DataPageV1;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.io.ParquetDecodingException;
-import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -22,8 +20,6 @@ final class FlatPages {
     private DictionaryPage dictionaryPage;
     private boolean dictionaryPageRead;
     private Dictionary dictionary;
-    /** A BINARY or FIXED_LEN_BYTE_ARRAY dictionary's entries, in one array of their own and marked reused. */
-    private Binary[] binaryEntries;
     private Object outputIdsOwner;
     private int[] outputIds;
 
@@ -47,48 +43,15 @@ final class FlatPages {
         }
         Encoding encoding = v1.getValueEncoding();
         if (!encoding.usesDictionary()) {
-            return new FlatPage(v1, column, null, null);
+            return new FlatPage(v1, column, null);
         }
         if (dictionary == null) {
             if (dictionaryPage == null) {
                 throw new ParquetDecodingException("a dictionary-encoded page in " + column + " without a dictionary");
             }
             dictionary = encoding.initDictionary(column, dictionaryPage);
-            binaryEntries = binaryEntries(dictionary, column);
         }
-        return new FlatPage(v1, column, dictionary, binaryEntries);
-    }
-
-    /**
-     * Entries handed out per value must not pin the input's dictionary page once kept (by statistics, an output
-     * dictionary), and must not cost an allocation per value either: they are copied once, into one array, and
-     * marked reused, so whoever keeps one takes its own copy.
-     */
-    private static Binary[] binaryEntries(Dictionary dictionary, ColumnDescriptor column) {
-        PrimitiveTypeName type = column.getPrimitiveType().getPrimitiveTypeName();
-        if (type != PrimitiveTypeName.BINARY && type != PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY) {
-            return null;
-        }
-        Binary[] entries = new Binary[dictionary.getMaxId() + 1];
-        int total = 0;
-        for (int id = 0; id < entries.length; id++) {
-            entries[id] = dictionary.decodeToBinary(id);
-            total += entries[id].length();
-        }
-        byte[] bytes = new byte[total];
-        int at = 0;
-        for (int id = 0; id < entries.length; id++) {
-            int length = entries[id].length();
-            entries[id].toByteBuffer().get(bytes, at, length);
-            entries[id] = Binary.fromReusedByteArray(bytes, at, length);
-            at += length;
-        }
-        return entries;
-    }
-
-    /** A BINARY or FIXED_LEN_BYTE_ARRAY dictionary entry, marked reused (see {@link #binaryEntries}). */
-    Binary binaryEntry(int id) {
-        return binaryEntries[id];
+        return new FlatPage(v1, column, dictionary);
     }
 
     /**

@@ -81,10 +81,15 @@ final class InputPrefetch implements AutoCloseable {
         }
     }
 
+    /** True when an input of this size is fetched ahead, whole, within this budget; larger ones are read in place. */
+    static boolean fetchesAhead(long sizeBytes, long budgetBytes) {
+        return sizeBytes <= budgetBytes / 4;
+    }
+
     private void fetchAhead() {
         while (nextToFetch < inputs.size()) {
             InputFooter in = inputs.get(nextToFetch);
-            if (in.size() > budgetBytes / 4) {
+            if (!fetchesAhead(in.size(), budgetBytes)) {
                 nextToFetch++;
                 continue;
             }

@@ -277,11 +277,12 @@ public final class ParquetMerger {
             } else if (!key.get().rowGroupsMayBeSorted(in.rowGroups())) {
                 why = in.key() + " has row groups out of order";
             } else {
-                sources.add(SortedMerge.Source.of(store.inputFile(in.key()), in, mapping.get()));
+                sources.add(SortedMerge.Source.of(in, mapping.get()));
             }
         }
         if (why == null) {
-            SortedMerge merge = new SortedMerge(schema, parquetSchema, key.get(), budget.readBytes(),
+            SortedMerge merge = new SortedMerge(schema, parquetSchema, key.get(), store, budget.readBytes(),
+                    budget.readBytes() / 4,
                     budget.runRowGroupBytes(), codecs.getCompressor(CompressionCodecName.UNCOMPRESSED), spill);
             try {
                 merge.mergeInto(sources, parts);

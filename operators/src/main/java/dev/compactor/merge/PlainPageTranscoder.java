@@ -2,7 +2,6 @@ package dev.compactor.merge;
 
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.column.page.PageWriter;
@@ -28,7 +27,7 @@ import java.util.Arrays;
  * appended to the same pending page, without parquet-java's value writers and their stream per value. A page
  * is written once it is full ({@link #endRow}) or at {@link #flush}.
  */
-final class PlainPageTranscoder implements ColumnWriter {
+final class PlainPageTranscoder implements CopyingColumnWriter {
 
     private final ColumnDescriptor column;
     private final PrimitiveTypeName type;
@@ -91,7 +90,8 @@ final class PlainPageTranscoder implements ColumnWriter {
     /** Writes the pending output page, if it has values; before any other page of the column is written. */
     void flush(PageWriter writer) throws IOException {
         if (!pending.isEmpty()) {
-            pending.writeTo(writer, BytesInput.from(Arrays.copyOf(out, outLength)), Encoding.PLAIN);
+            // not copied: a page writer compresses and copies a page before writePage returns
+            pending.writeTo(writer, BytesInput.from(out, 0, outLength), Encoding.PLAIN);
             outLength = 0;
         }
     }

@@ -161,11 +161,13 @@ final class RowGroupRows implements AutoCloseable {
                 case DOUBLE -> w.write(r.getDouble(), rl, outDl);
                 case FLOAT -> w.write(r.getFloat(), rl, outDl);
                 case BOOLEAN -> w.write(r.getBoolean(), rl, outDl);
-                // Marked reused: statistics, page indexes and dictionaries then keep copies of the few values
-                // they hold, not slices that pin whole input pages until the output file is closed.
+                // Marked reused for parquet-java's writers: statistics, page indexes and dictionaries then keep
+                // copies of the few values they hold, not slices that pin whole input pages until the output file
+                // is closed. Our own writers copy what they keep.
                 case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> {
                     Binary b = r.getBinary();
-                    w.write(b.isBackingBytesReused() ? b : Binary.fromReusedByteBuffer(b.toByteBuffer()), rl, outDl);
+                    w.write(b.isBackingBytesReused() || w instanceof CopyingColumnWriter ? b
+                            : Binary.fromReusedByteBuffer(b.toByteBuffer()), rl, outDl);
                 }
             }
         }

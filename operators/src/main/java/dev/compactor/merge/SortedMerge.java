@@ -1,6 +1,7 @@
 package dev.compactor.merge;
 
 import dev.compactor.store.LocalObjectStore;
+import dev.compactor.store.ObjectStore;
 import org.apache.avro.Schema;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
@@ -37,7 +38,10 @@ final class SortedMerge {
     private final Schema avroSchema;
     private final MessageType schema;
     private final SortColumn key;
-    private final long readBudgetBytes;
+    private final ObjectStore store;
+    /** What open inputs may hold: the read budget less what prefetching may hold. */
+    private final long openBudgetBytes;
+    private final long prefetchBytes;
     private final long runRowGroupBytes;
     private final BytesInputCompressor runCompressor;
     private final SpillDirectory spill;
@@ -46,25 +50,42 @@ final class SortedMerge {
     private int runsWritten;
     private int passes;
 
-    SortedMerge(Schema avroSchema, MessageType schema, SortColumn key, long readBudgetBytes, long runRowGroupBytes,
-                BytesInputCompressor runCompressor, SpillDirectory spill) {
+    /**
+     * @param readBudgetBytes what the inputs being read may hold at once: open inputs' row groups, and the files
+     *                        fetched ahead of the merge
+     * @param prefetchBytes   the part of it for fetching source files ahead, in the order the merge opens them,
+     *                        so that an object store's latency overlaps with merging; 0 to read each file only
+     *                        when it is opened
+     */
+    SortedMerge(Schema avroSchema, MessageType schema, SortColumn key, ObjectStore store, long readBudgetBytes,
+                long prefetchBytes, long runRowGroupBytes, BytesInputCompressor runCompressor, SpillDirectory spill) {
+        if (prefetchBytes < 0 || prefetchBytes > readBudgetBytes) {
+            throw new IllegalArgumentException("prefetch bytes must be within the read budget of " + readBudgetBytes
+                    + ", got " + prefetchBytes);
+        }
         this.avroSchema = avroSchema;
         this.schema = schema;
         this.key = key;
-        this.readBudgetBytes = readBudgetBytes;
+        this.store = store;
+        this.openBudgetBytes = readBudgetBytes - prefetchBytes;
+        this.prefetchBytes = prefetchBytes;
         this.runRowGroupBytes = runRowGroupBytes;
         this.runCompressor = runCompressor;
         this.spill = spill;
         this.allColumns = schema.getColumns().stream().map(c -> String.join(".", c.getPath())).collect(Collectors.toSet());
     }
 
-    /** A sorted stream of rows: a source file (with its footer) or a sort run (footer null). */
-    record Source(InputFile file, InputFooter footer, ColumnMapping mapping, long memoryBytes, Path run) {
+    /**
+     * A sorted stream of rows: a source file (with its footer) or a sort run (footer null).
+     *
+     * @param memoryBytes what reading it holds: its largest row group, compressed and decoded
+     */
+    record Source(InputFooter footer, ColumnMapping mapping, long memoryBytes, Path run) {
 
-        static Source of(InputFile file, InputFooter footer, ColumnMapping mapping) {
+        static Source of(InputFooter footer, ColumnMapping mapping) {
             long memory = footer.rowGroups().stream()
                     .mapToLong(b -> b.getCompressedSize() + b.getTotalByteSize()).max().orElse(0);
-            return new Source(file, footer, mapping, memory, null);
+            return new Source(footer, mapping, memory, null);
         }
 
         String name() {
@@ -95,7 +116,17 @@ final class SortedMerge {
     }
 
     private boolean fits(List<Source> sources) {
-        return peakMemory(sources) <= readBudgetBytes;
+        return peakMemory(sources) <= openBudgetBytes;
+    }
+
+    /**
+     * What an open source holds: its row group, and the whole file when it was fetched ahead into memory and has
+     * row groups left to read (the file is let go once its last row group is decoded).
+     */
+    private long memoryOf(Source s) {
+        boolean inMemory = s.footer() != null && s.footer().rowGroups().size() > 1
+                && InputPrefetch.fetchesAhead(s.footer().size(), prefetchBytes);
+        return s.memoryBytes() + (inMemory ? s.footer().size() : 0);
     }
 
     /**
@@ -108,7 +139,7 @@ final class SortedMerge {
         List<Span> spans = new ArrayList<>();
         for (Source s : sources) {
             spans.add(new Span(firstKey(s), s.footer() == null ? Optional.empty() : key.lastKey(s.footer().rowGroups()),
-                    s.memoryBytes()));
+                    memoryOf(s)));
         }
         spans.sort((a, b) -> compareFirstKeys(a.first(), b.first()));
         PriorityQueue<Span> open = new PriorityQueue<>((a, b) -> a.last().isEmpty() ? (b.last().isEmpty() ? 0 : 1)
@@ -147,9 +178,9 @@ final class SortedMerge {
         int i = 0;
         while (i < input.size()) {
             int end = i + 1;
-            long memory = input.get(i).memoryBytes();
-            while (end < input.size() && (end - i < 2 || memory + input.get(end).memoryBytes() <= readBudgetBytes)) {
-                memory += input.get(end).memoryBytes();
+            long memory = memoryOf(input.get(i));
+            while (end < input.size() && (end - i < 2 || memory + memoryOf(input.get(end)) <= openBudgetBytes)) {
+                memory += memoryOf(input.get(end));
                 end++;
             }
             List<Source> group = input.subList(i, end);
@@ -186,12 +217,12 @@ final class SortedMerge {
         }
         runsWritten++;
         // a run's row groups are small and uncompressed: it holds one of them at a time when read
-        return new Source(LocalObjectStore.fileInput(run), null, ColumnMapping.identity(schema),
-                2 * runRowGroupBytes, run);
+        return new Source(null, ColumnMapping.identity(schema), 2 * runRowGroupBytes, run);
     }
 
     private void merge(List<Source> group, ColumnRowSink sink) throws IOException {
         List<Cursor> cursors = new ArrayList<>();
+        InputPrefetch prefetch = null;
         key.forget();
         try {
             List<Waiting> byFirstKey = new ArrayList<>();
@@ -201,7 +232,10 @@ final class SortedMerge {
             // stable: equal first keys keep input order, and so does the tree, which breaks ties by index
             byFirstKey.sort((a, b) -> compareFirstKeys(a.firstKey(), b.firstKey()));
             Deque<Waiting> waiting = new ArrayDeque<>(byFirstKey);
-            OpenInputs open = new OpenInputs();
+            // source files are fetched in the order the merge will open them; runs are local files
+            List<InputFooter> files = byFirstKey.stream().map(w -> w.source().footer()).filter(f -> f != null).toList();
+            prefetch = new InputPrefetch(store, files, prefetchBytes);
+            OpenInputs open = new OpenInputs(prefetch);
             while (true) {
                 open.openReached(waiting, cursors);
                 Cursor c = open.first();
@@ -218,7 +252,10 @@ final class SortedMerge {
                 open.firstMoved();
             }
         } finally {
-            Resources.closeAll(cursors.stream().map(c -> c.groups).toList());
+            if (prefetch != null) {
+                prefetch.close();
+            }
+            Resources.closeAll(cursors.stream().map(c -> c.groups).filter(g -> g != null).toList());
         }
     }
 
@@ -236,6 +273,9 @@ final class SortedMerge {
      * next input opened, so the tree is as deep as the most inputs that overlap, not as the window is wide.
      */
     private final class OpenInputs {
+        /** Source files, fetched in the order they are opened; runs are local files. */
+        private final InputPrefetch prefetch;
+        private int filesOpened;
         private static final int NULL_KEY = 0;
         private static final int KEY = 1;
         private static final int DONE = 2;
@@ -266,6 +306,14 @@ final class SortedMerge {
             }
             return index[a] < index[b];
         });
+
+        OpenInputs(InputPrefetch prefetch) {
+            this.prefetch = prefetch;
+        }
+
+        private InputFile fileOf(Source s) throws IOException {
+            return s.run() != null ? LocalObjectStore.fileInput(s.run()) : prefetch.open(filesOpened++);
+        }
 
         /** Takes a slot's cursor into the arrays the tree compares, after it moved. */
         private void sync(int slot) {
@@ -304,7 +352,7 @@ final class SortedMerge {
             for (Cursor c = first(); !waiting.isEmpty() && (c == null || reaches(c, waiting)); c = first()) {
                 Waiting w = waiting.poll();
                 Source s = w.source();
-                Cursor cursor = new Cursor(w.index(), s, SourceRowGroups.open(s.file(), s.footer(), s.mapping()), key);
+                Cursor cursor = new Cursor(w.index(), s, SourceRowGroups.open(fileOf(s), s.footer(), s.mapping()), key);
                 cursors.add(cursor);
                 if (cursor.advance()) {
                     int slot = free.isEmpty() ? slots.size() : free.pop();
@@ -324,7 +372,8 @@ final class SortedMerge {
     private static final class Cursor {
         final int index;
         final Source source;
-        final SourceRowGroups groups;
+        /** Null once the source ran out and was closed. */
+        SourceRowGroups groups;
         final SortColumn sortColumn;
         /** The current row's key, read once when the cursor reaches the row. */
         final SortColumn.Key key = new SortColumn.Key();
@@ -347,6 +396,11 @@ final class SortedMerge {
                     rows = null;
                 }
                 if (!groups.hasNext()) {
+                    // parquet-java's reader keeps its last row group reachable, closed or not: held for every
+                    // input run out, that was hundreds of megabytes in a window of a thousand files
+                    SourceRowGroups ranOut = groups;
+                    groups = null;
+                    ranOut.close();
                     return false;
                 }
                 rows = groups.decodeNext();

@@ -1,5 +1,6 @@
 package dev.compactor.merge;
 
+import dev.compactor.store.InMemoryInputFile;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
@@ -24,6 +25,7 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
     private final InputFooter input;
     private final ColumnMapping mapping;
     private final ParquetFileReader reader;
+    private boolean closed;
     private final List<BlockMetaData> blocks;
     private SeekableInputStream copyStream;
     private int next;
@@ -78,6 +80,10 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
             BlockMetaData block = blocks.get(next);
             PageReadStore pages = reader.readNextRowGroup();
             next++;
+            if (next == blocks.size() && copyStream == null && file instanceof InMemoryInputFile whole) {
+                // the row groups hold copies of what they need: the file's bytes are not held twice
+                whole.release();
+            }
             return new RowGroupRows(pages, block, reader.getFileMetaData().getSchema(),
                     reader.getFileMetaData().getCreatedBy(), mapping);
         } catch (IOException | RuntimeException e) {
@@ -114,8 +120,13 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
         return e instanceof IOException io ? io : new IOException(e);
     }
 
+    /** Idempotent: a merge closes an input as soon as it runs out, and again with the rest when it ends. */
     @Override
     public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             reader.close();
         } finally {

@@ -7,7 +7,7 @@ import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompress
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.ByteArrayOutputStream;
 
 /**
  * ZSTD page compression through one native context reused for every page of a merge. parquet-java's codec opens
@@ -23,27 +23,29 @@ final class ZstdPageCompressor implements BytesInputCompressor {
     static final int LEVEL = 3;
 
     private final ZstdCompressCtx context = new ZstdCompressCtx().setLevel(LEVEL);
+    private final Staging staging = new Staging();
     private byte[] output = new byte[0];
 
     @Override
     public BytesInput compress(BytesInput bytes) throws IOException {
-        ByteBuffer in = bytes.toByteBuffer();
-        byte[] array;
-        int offset;
-        if (in.hasArray()) {
-            array = in.array();
-            offset = in.arrayOffset() + in.position();
-        } else {
-            array = bytes.toByteArray();
-            offset = 0;
-        }
-        int length = in.remaining();
+        // A page arrives in parts (levels, values): asking for it as one buffer allocates a page-sized array
+        // per page, which in a 512 MB heap is a humongous object and a garbage-collection cycle every few pages.
+        staging.reset();
+        bytes.writeAllTo(staging);
+        int length = staging.size();
         int bound = (int) Zstd.compressBound(length);
         if (output.length < bound) {
             output = new byte[Math.max(bound, output.length * 2)];
         }
-        int written = context.compressByteArray(output, 0, output.length, array, offset, length);
+        int written = context.compressByteArray(output, 0, output.length, staging.array(), 0, length);
         return BytesInput.from(output, 0, written);
+    }
+
+    /** A page's uncompressed bytes, gathered into one array that is kept from page to page. */
+    private static final class Staging extends ByteArrayOutputStream {
+        byte[] array() {
+            return buf;
+        }
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.compactor.merge;
 
+import dev.compactor.store.ForwardingObjectStore;
 import dev.compactor.store.LocalObjectStore;
+import dev.compactor.store.ObjectStore;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroSchemaConverter;
@@ -8,6 +10,9 @@ import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.DelegatingSeekableInputStream;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
 import org.junit.jupiter.api.AfterEach;
@@ -84,6 +89,109 @@ class SortedMergeTest {
         assertEquals(WindowFiles.asText(all), WindowFiles.asText(window.readObject("merged.parquet")));
     }
 
+    /** On an object store each open is a round trip: files are fetched ahead, in the order the merge opens them. */
+    @Test
+    void sourceFilesAreFetchedAheadInTheOrderTheMergeOpensThem() throws IOException {
+        LocalObjectStore local = new LocalObjectStore(bucket);
+        WindowFiles window = new WindowFiles(local);
+        List<GenericRecord> all = new ArrayList<>();
+        List<String> byFirstKey = new ArrayList<>();
+        // listed out of key order; file f starts at f*300
+        for (int f : new int[] {2, 0, 3, 1}) {
+            all.addAll(window.addEvents("w" + f, 400, f * 300L, 1));
+        }
+        for (int f = 0; f < 4; f++) {
+            int file = f;
+            byFirstKey.add(window.task(0).files.stream().filter(s -> s.key.contains("-w" + file)).findFirst()
+                    .orElseThrow().key);
+        }
+        all.sort(RowOrder.by(avro, "ts"));
+        List<String> fetched = new ArrayList<>();
+        List<String> openedInPlace = new ArrayList<>();
+        ObjectStore store = new ForwardingObjectStore(local) {
+            @Override
+            public byte[] read(String key) throws IOException {
+                synchronized (fetched) {
+                    fetched.add(key);
+                }
+                return super.read(key);
+            }
+
+            @Override
+            public InputFile inputFile(String key) throws IOException {
+                openedInPlace.add(key);
+                return super.inputFile(key);
+            }
+        };
+
+        List<SortedMerge.Source> sources = sources(local, window);
+        try (SpillDirectory spill = new SpillDirectory(spillRoot)) {
+            long readBudget = 64L << 20;
+            SortedMerge merge = newMerge(store, readBudget, readBudget / 4, spill);
+            writeTo(bucket.resolve("merged.parquet"), merge, sources);
+        }
+
+        assertEquals(WindowFiles.asText(all), WindowFiles.asText(window.readObject("merged.parquet")));
+        synchronized (fetched) {
+            assertEquals(byFirstKey, fetched);
+        }
+        assertEquals(List.of(), openedInPlace);
+    }
+
+    /** parquet-java's reader holds its last row group until closed: an input that ran out must not wait for the end. */
+    @Test
+    void inputsAreClosedAsTheyRunOutNotWhenTheMergeEnds() throws IOException {
+        LocalObjectStore local = new LocalObjectStore(bucket);
+        WindowFiles window = new WindowFiles(local);
+        for (int f = 0; f < 12; f++) {
+            window.addEvents("w" + f, 400, f * 300L, 1);
+        }
+        int[] openStreams = new int[2];
+        ObjectStore store = new ForwardingObjectStore(local) {
+            @Override
+            public InputFile inputFile(String key) throws IOException {
+                InputFile file = super.inputFile(key);
+                return new InputFile() {
+                    @Override
+                    public long getLength() throws IOException {
+                        return file.getLength();
+                    }
+
+                    @Override
+                    public SeekableInputStream newStream() throws IOException {
+                        SeekableInputStream in = file.newStream();
+                        openStreams[1] = Math.max(openStreams[1], ++openStreams[0]);
+                        return new DelegatingSeekableInputStream(in) {
+                            @Override
+                            public long getPos() throws IOException {
+                                return in.getPos();
+                            }
+
+                            @Override
+                            public void seek(long newPos) throws IOException {
+                                in.seek(newPos);
+                            }
+
+                            @Override
+                            public void close() throws IOException {
+                                openStreams[0]--;
+                                super.close();
+                            }
+                        };
+                    }
+                };
+            }
+        };
+
+        try (SpillDirectory spill = new SpillDirectory(spillRoot)) {
+            writeTo(bucket.resolve("merged.parquet"), newMerge(store, 64L << 20, 0, spill), sources(local, window));
+        }
+
+        assertEquals(0, openStreams[0], "streams left open");
+        // each input overlaps the next by 100 keys: never more than two open at once
+        assertTrue(openStreams[1] <= 2, "at most " + openStreams[1] + " inputs were open at once");
+    }
+
     @Test
     void rowsOutOfOrderEndTheMerge() throws IOException {
         LocalObjectStore store = new LocalObjectStore(bucket);
@@ -92,7 +200,7 @@ class SortedMergeTest {
         window.addEvents("w1", 100, 1000, -1);
 
         try (SpillDirectory spill = new SpillDirectory(spillRoot)) {
-            SortedMerge merge = newMerge(64L << 20, spill);
+            SortedMerge merge = newMerge(store, 64L << 20, 0, spill);
             UnsortedInputException e = assertThrows(UnsortedInputException.class,
                     () -> writeTo(bucket.resolve("merged.parquet"), merge, sources(store, window)));
             assertTrue(e.getMessage().contains("w1"), e.getMessage());
@@ -103,15 +211,15 @@ class SortedMergeTest {
     private SortedMerge mergeWithRoomForThreeInputs(LocalObjectStore store, WindowFiles window) throws IOException {
         List<SortedMerge.Source> sources = sources(store, window);
         try (SpillDirectory spill = new SpillDirectory(spillRoot)) {
-            SortedMerge merge = newMerge(3 * sources.get(0).memoryBytes(), spill);
+            SortedMerge merge = newMerge(store, 3 * sources.get(0).memoryBytes(), 0, spill);
             writeTo(bucket.resolve("merged.parquet"), merge, sources);
             return merge;
         }
     }
 
-    private SortedMerge newMerge(long readBudget, SpillDirectory spill) {
+    private SortedMerge newMerge(ObjectStore store, long readBudget, long prefetch, SpillDirectory spill) {
         SortColumn key = SortColumn.of(avro, schema, "ts").orElseThrow();
-        return new SortedMerge(avro, schema, key, readBudget, 16L << 10,
+        return new SortedMerge(avro, schema, key, store, readBudget, prefetch, 16L << 10,
                 codecs.getCompressor(CompressionCodecName.UNCOMPRESSED), spill);
     }
 
@@ -119,7 +227,7 @@ class SortedMergeTest {
         List<SortedMerge.Source> sources = new ArrayList<>();
         for (SourceFile f : window.task(0).files) {
             InputFooter footer = InputFooter.read(store, f.key, f.size);
-            sources.add(SortedMerge.Source.of(store.inputFile(f.key), footer,
+            sources.add(SortedMerge.Source.of(footer,
                     ColumnMapping.between(footer.parquetSchema(), schema).orElseThrow()));
         }
         return sources;
