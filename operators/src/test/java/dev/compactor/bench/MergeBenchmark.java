@@ -26,7 +26,9 @@ import org.apache.parquet.io.LocalOutputFile;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -148,6 +150,7 @@ public final class MergeBenchmark {
         LocalObjectStore store = new LocalObjectStore(bucket);
         long t0 = System.nanoTime();
         CompactionTask task = generate(store, d);
+        syncToDisk(store, task);
         long inputBytes = task.files.stream().mapToLong(f -> f.size).sum();
         long rows = (long) d.files * d.rowsPerFile;
         System.out.printf("%s: %d files x %d rows, %.1f MB, generated in %.1f s%n", d.name, d.files, d.rowsPerFile,
@@ -216,6 +219,18 @@ public final class MergeBenchmark {
             sources.add(new SourceFile(key, Files.size(path), "e" + f, writer, f, fileTime));
         }
         return new CompactionTask(NS, WINDOW_START, WINDOW_START + 3_600_000L, 0, 0, sources);
+    }
+
+    /**
+     * Forces the generated inputs to disk, so the first method measured does not share the disk with the kernel
+     * writing back hundreds of megabytes the generator just wrote (a synced write then waits behind them).
+     */
+    private static void syncToDisk(LocalObjectStore store, CompactionTask task) throws IOException {
+        for (SourceFile f : task.files) {
+            try (FileChannel channel = FileChannel.open(store.pathOf(f.key), StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+        }
     }
 
     /** @param copyBytes copy threshold, -1 for the defaults, Long.MAX_VALUE to copy nothing */
