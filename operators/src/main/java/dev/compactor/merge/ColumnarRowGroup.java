@@ -27,6 +27,8 @@ import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT96;
  */
 final class ColumnarRowGroup implements AutoCloseable {
 
+    private static final int ROWS_PER_PAGE_CHECK = 32;
+
     private final MessageType schema;
     private final List<ColumnDescriptor> columns;
     private final ParquetProperties properties;
@@ -97,6 +99,12 @@ final class ColumnarRowGroup implements AutoCloseable {
 
     /** Ends a row written through {@link #rowWriters()}, writing the pages that are full. */
     void endRow() throws IOException {
+        rows++;
+        // Checking every column's page every row cost more than the rows' values: a page or a dictionary may
+        // pass its limit by up to this many values.
+        if (rows % ROWS_PER_PAGE_CHECK != 0) {
+            return;
+        }
         for (int c = 0; c < pageWriters.length; c++) {
             if (plain[c]) {
                 transcoders[c].endRow(pageWriters[c]);
@@ -104,7 +112,6 @@ final class ColumnarRowGroup implements AutoCloseable {
                 dictionaries[c].endRow(pageWriters[c]);
             }
         }
-        rows++;
     }
 
     /** Adds every row of an input row group. */

@@ -91,8 +91,11 @@ final class RowGroupRows implements AutoCloseable {
 
     /** The reader of an output column, positioned at the current row's first value; null if the input lacks it. */
     ColumnReader reader(int outputColumn) {
+        if (readers[outputColumn] != null) {
+            return readers[outputColumn];
+        }
         ColumnDescriptor in = mapping.source(outputColumn);
-        if (readers[outputColumn] == null && in != null) {
+        if (in != null) {
             ColumnChunkMetaData chunk = chunks.get(ColumnPath.get(in.getPath()));
             readers[outputColumn] = FlatPage.accepts(chunk, in) ? new PageColumnReader(in, pages.getPageReader(in))
                     : readStore.getColumnReader(in);
