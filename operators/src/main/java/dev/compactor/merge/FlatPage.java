@@ -1,12 +1,10 @@
 package dev.compactor.merge;
 
-import org.apache.parquet.bytes.ByteBufferInputStream;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.EncodingStats;
 import org.apache.parquet.column.page.DataPageV1;
-import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridDecoder;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.api.Binary;
@@ -88,12 +86,12 @@ final class FlatPage {
             at = start + 4 + levelBytes;
             check(levelBytes >= 0 && at <= bytes.limit(), "definition levels run past the page");
             defined = new boolean[valueCount];
-            RunLengthBitPackingHybridDecoder levels = new RunLengthBitPackingHybridDecoder(1,
-                    ByteBufferInputStream.wrap(bytes.duplicate().position(start + 4).limit(at)));
+            int[] levels = new int[valueCount];
+            decodeRuns(start + 4, at, 1, levels, valueCount);
             int count = 0;
             for (int i = 0; i < valueCount; i++) {
-                defined[i] = levels.readInt() == 1;
-                count += defined[i] ? 1 : 0;
+                defined[i] = levels[i] == 1;
+                count += levels[i];
             }
             present = count;
         } else {
@@ -102,7 +100,7 @@ final class FlatPage {
         }
         this.valuesAt = at;
         if (dictionary != null) {
-            ids = readIds(page);
+            ids = readIds();
             offsets = null;
         } else if (page.getValueEncoding() != Encoding.PLAIN) {
             throw damaged("values in " + page.getValueEncoding());
@@ -166,12 +164,23 @@ final class FlatPage {
         return ids[value];
     }
 
-    /** The length of a BINARY value (its PLAIN bytes, without the length prefix). */
+    /**
+     * The length of a BINARY value (its PLAIN bytes, without the length prefix), or of a FIXED_LEN_BYTE_ARRAY
+     * value.
+     */
     int binaryLength(int value) {
-        return dictionary != null ? dictionary.decodeToBinary(ids[value]).length() : bytes.getInt(offsets[value] - 4);
+        if (dictionary != null) {
+            return dictionary.decodeToBinary(ids[value]).length();
+        }
+        return type == PrimitiveTypeName.BINARY ? bytes.getInt(offsets[value] - 4) : width;
     }
 
-    private int[] readIds(DataPageV1 page) throws IOException {
+    /** Where value {@code value} of a PLAIN page of bytes starts in the page's array. */
+    int valueStart(int value) {
+        return bytes.arrayOffset() + (type == PrimitiveTypeName.BINARY ? offsets[value] : valuesAt + width * value);
+    }
+
+    private int[] readIds() {
         int[] out = new int[present];
         if (present == 0) {
             return out;
@@ -179,15 +188,23 @@ final class FlatPage {
         check(valuesAt < bytes.limit(), "no dictionary indexes after the levels");
         int bitWidth = bytes.get(valuesAt) & 0xFF;
         check(bitWidth <= 32, "dictionary index width " + bitWidth);
-        RunLengthBitPackingHybridDecoder decoder = new RunLengthBitPackingHybridDecoder(bitWidth,
-                ByteBufferInputStream.wrap(bytes.duplicate().position(valuesAt + 1)));
+        decodeRuns(valuesAt + 1, bytes.limit(), bitWidth, out, present);
         int max = dictionary.getMaxId();
         for (int i = 0; i < present; i++) {
-            int id = decoder.readInt();
+            int id = out[i];
             check(id >= 0 && id <= max, "dictionary index " + id + " beyond the dictionary's " + (max + 1));
-            out[i] = id;
         }
         return out;
+    }
+
+    /** RLE / bit-packed runs between two positions of the page's bytes. */
+    private void decodeRuns(int from, int to, int bitWidth, int[] out, int count) {
+        try {
+            RunLengthBitPackedInts.decode(bytes.array(), bytes.arrayOffset() + from, bytes.arrayOffset() + to,
+                    bitWidth, out, count);
+        } catch (ParquetDecodingException e) {
+            throw damaged(e.getMessage());
+        }
     }
 
     private int[] binaryOffsets() {
