@@ -192,7 +192,10 @@ final class FlatPage {
         int max = dictionary.getMaxId();
         for (int i = 0; i < present; i++) {
             int id = out[i];
-            check(id >= 0 && id <= max, "dictionary index " + id + " beyond the dictionary's " + (max + 1));
+            // the message only when it fails: it is built from the id, and this runs for every value
+            if (id < 0 || id > max) {
+                throw damaged("dictionary index " + id + " beyond the dictionary's " + (max + 1));
+            }
         }
         return out;
     }
