@@ -51,9 +51,6 @@ final class DictionaryPageTranscoder implements CopyingColumnWriter {
     private final Map<Binary, Integer> binaryIds = new HashMap<>();
     private final ByteArrayOutputStream entries = new ByteArrayOutputStream();
     private boolean plain;
-    /** For the input chunk being read: the output id of each of its dictionary's entries, once looked up. */
-    private int[] mapping;
-    private boolean[] mapped;
 
     /**
      * @param maxDictionaryBytes once the dictionary page is this large, later pages are written PLAIN
@@ -72,12 +69,7 @@ final class DictionaryPageTranscoder implements CopyingColumnWriter {
     /** Writes every page of {@code pages} to {@code writer}, dictionary-encoded while the dictionary fits. */
     void transcode(PageReader pages, PageWriter writer) throws IOException {
         FlatPages chunk = new FlatPages(pages, column);
-        mapping = null;
         for (FlatPage page = chunk.next(); page != null; page = chunk.next()) {
-            if (page.dictionaryEncoded() && mapping == null) {
-                mapping = new int[chunk.dictionary().getMaxId() + 1];
-                mapped = new boolean[mapping.length];
-            }
             if (!plain && entries.size() > maxDictionaryBytes) {
                 plain = true;
                 flushIds(writer);
@@ -85,7 +77,7 @@ final class DictionaryPageTranscoder implements CopyingColumnWriter {
             if (plain) {
                 overflow.add(page, writer);
             } else {
-                addIds(page, page.dictionaryEncoded() ? chunk.dictionary() : null, writer);
+                addIds(page, chunk, writer);
             }
         }
     }
@@ -105,23 +97,20 @@ final class DictionaryPageTranscoder implements CopyingColumnWriter {
         }
     }
 
-    private void addIds(FlatPage page, Dictionary dictionary, PageWriter writer) throws IOException {
+    private void addIds(FlatPage page, FlatPages chunk, PageWriter writer) throws IOException {
         if (pendingCount + page.present > pendingIds.length) {
             pendingIds = Arrays.copyOf(pendingIds, Math.max(pendingCount + page.present, pendingIds.length * 2));
         }
         Statistics<?> stats = Statistics.createStats(column.getPrimitiveType());
         stats.incrementNumNulls(page.valueCount - page.present);
         long binaryBytes = 0;
-        if (dictionary != null) {
-            boolean[] used = new boolean[mapping.length];
+        if (page.dictionaryEncoded()) {
+            Dictionary dictionary = chunk.dictionary();
+            boolean[] used = new boolean[dictionary.getMaxId() + 1];
             for (int v = 0; v < page.present; v++) {
                 int in = page.inputId(v);
-                if (!mapped[in]) {
-                    mapping[in] = idOf(page, v);
-                    mapped[in] = true;
-                }
                 used[in] = true;
-                pendingIds[pendingCount + v] = mapping[in];
+                pendingIds[pendingCount + v] = outputIdOf(chunk, in);
                 if (type == PrimitiveTypeName.BINARY) {
                     binaryBytes += page.binaryLength(v);
                 }
@@ -171,6 +160,25 @@ final class DictionaryPageTranscoder implements CopyingColumnWriter {
         }
         pendingCount = 0;
         pendingMaxId = 0;
+    }
+
+    /**
+     * The output id of an entry of an input chunk's dictionary: looked up in the output dictionary (and added when
+     * new) once per chunk, then read from the chunk's map.
+     */
+    private int outputIdOf(FlatPages chunk, int inputId) {
+        int[] ids = chunk.outputIds(this);
+        if (ids[inputId] < 0) {
+            Dictionary dictionary = chunk.dictionary();
+            ids[inputId] = switch (type) {
+                case INT32 -> idOf(dictionary.decodeToInt(inputId));
+                case INT64 -> idOf(dictionary.decodeToLong(inputId));
+                case FLOAT -> idOf(Float.floatToRawIntBits(dictionary.decodeToFloat(inputId)));
+                case DOUBLE -> idOf(Double.doubleToRawLongBits(dictionary.decodeToDouble(inputId)));
+                default -> idOf(dictionary.decodeToBinary(inputId));
+            };
+        }
+        return ids[inputId];
     }
 
     /** The output id of a page's value {@code v}, adding it to the dictionary when new. */
@@ -342,18 +350,7 @@ final class DictionaryPageTranscoder implements CopyingColumnWriter {
             }
             return;
         }
-        int[] ids = chunk.outputIds(this);
-        int id = ids[inputId];
-        if (id < 0) {
-            id = switch (type) {
-                case INT32 -> idOf(dictionary.decodeToInt(inputId));
-                case INT64 -> idOf(dictionary.decodeToLong(inputId));
-                case FLOAT -> idOf(Float.floatToRawIntBits(dictionary.decodeToFloat(inputId)));
-                case DOUBLE -> idOf(Double.doubleToRawLongBits(dictionary.decodeToDouble(inputId)));
-                default -> idOf(dictionary.decodeToBinary(inputId));
-            };
-            ids[inputId] = id;
-        }
+        int id = outputIdOf(chunk, inputId);
         if (firstInPage(id)) {
             updateStats(pending.statistics(), dictionary, inputId);
         }
