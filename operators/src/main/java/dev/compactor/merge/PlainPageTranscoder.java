@@ -140,15 +140,7 @@ final class PlainPageTranscoder implements CopyingColumnWriter {
     @Override
     public void write(Binary value, int repetitionLevel, int definitionLevel) {
         pending.addRow(true);
-        int length = value.length();
-        if (type == PrimitiveTypeName.BINARY) {
-            putInt(length);
-            pending.addBinaryBytes(length);
-        }
-        ensureCapacity(outLength + length);
-        value.toByteBuffer().get(out, outLength, length);
-        pending.statistics().updateStats(Binary.fromReusedByteArray(out, outLength, length));
-        outLength += length;
+        pending.addBinaryBytes(putBytes(value, pending.statistics()));
     }
 
     @Override
@@ -253,22 +245,29 @@ final class PlainPageTranscoder implements CopyingColumnWriter {
                 putLong(Double.doubleToRawLongBits(x));
             }
             case BINARY, FIXED_LEN_BYTE_ARRAY -> {
-                Binary x = page.getBinary(v);
-                int length = x.length();
-                boolean prefixed = type == PrimitiveTypeName.BINARY;
-                if (prefixed) {
-                    putInt(length);
-                }
-                ensureCapacity(outLength + length);
-                x.toByteBuffer().get(out, outLength, length);
-                // the copy, marked reused: statistics then keep their own bytes, not the input's page or dictionary
-                stats.updateStats(Binary.fromReusedByteArray(out, outLength, length));
-                outLength += length;
-                return prefixed ? length : 0;
+                return putBytes(page.getBinary(v), stats);
             }
             default -> throw new IllegalStateException("not transcodable: " + column);
         }
         return 0;
+    }
+
+    /**
+     * Appends a BINARY value with its length prefix, or a FIXED_LEN_BYTE_ARRAY value, and counts the copy in the
+     * statistics; returns its BINARY bytes (0 for fixed-length values).
+     */
+    private long putBytes(Binary value, Statistics<?> stats) {
+        int length = value.length();
+        boolean prefixed = type == PrimitiveTypeName.BINARY;
+        if (prefixed) {
+            putInt(length);
+        }
+        ensureCapacity(outLength + length);
+        value.toByteBuffer().get(out, outLength, length);
+        // the copy, marked reused: statistics then keep their own bytes, not the input's page or dictionary
+        stats.updateStats(Binary.fromReusedByteArray(out, outLength, length));
+        outLength += length;
+        return prefixed ? length : 0;
     }
 
     private void putInt(int v) {
