@@ -98,10 +98,8 @@ final class RowGroupFileWriter implements AutoCloseable {
     /** Writers of the open row group in output column order; valid until the next call that may end it. */
     ColumnWriter[] columnWriters() throws IOException {
         if (rowsByColumns) {
-            if (columnar != null && !columnarRows) {
-                endRowGroup();
-            }
-            if (columnar == null) {
+            if (!columnarRows) {
+                // a row group of whole input row groups or of Avro rows ends first
                 endRowGroup();
                 columnar = new ColumnarRowGroup(schema, properties, newPageStore(), encodings);
                 columnarRows = true;
