@@ -5,12 +5,14 @@ import org.apache.parquet.io.PositionOutputStream;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** Writes to a hidden temporary sibling and renames it over the target on close, after an fsync. */
+/**
+ * Writes to a hidden temporary sibling, synced to disk behind the writes ({@link SyncBehindStream}), and renames it
+ * over the target on close, after a final fsync.
+ */
 final class AtomicLocalOutputFile implements OutputFile {
 
     private final Path target;
@@ -48,22 +50,22 @@ final class AtomicLocalOutputFile implements OutputFile {
         Path tmp = LocalObjectStore.temporarySibling(target);
         FileChannel channel = LocalObjectStore.inFreshDirectory(tmp,
                 () -> FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
-        return new RenamingStream(tmp, target, channel);
+        return new RenamingStream(tmp, target, new SyncBehindStream(channel));
     }
 
     private static final class RenamingStream extends TemporaryFileStream {
         private final Path target;
-        private final FileChannel channel;
+        private final SyncBehindStream file;
 
-        RenamingStream(Path tmp, Path target, FileChannel channel) {
-            super(tmp, Channels.newOutputStream(channel));
+        RenamingStream(Path tmp, Path target, SyncBehindStream file) {
+            super(tmp, file);
             this.target = target;
-            this.channel = channel;
+            this.file = file;
         }
 
         @Override
         protected void publish(Path tmp, long size, OutputStream flushed) throws IOException {
-            channel.force(true);
+            file.sync();
             flushed.close();
             LocalObjectStore.moveIntoPlace(tmp, target);
         }
