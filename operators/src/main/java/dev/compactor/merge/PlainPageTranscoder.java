@@ -36,6 +36,17 @@ final class PlainPageTranscoder implements CopyingColumnWriter {
     private final PageBuffer pending;
     private byte[] out = new byte[64 << 10];
     private int outLength;
+    /** Byte values ordered as unsigned bytes (strings): their page statistics can be kept as positions in out. */
+    private final boolean unsignedBytes;
+    /**
+     * Where the least and greatest value written value by value into the pending page sit in {@code out}
+     * (-1: none yet). They reach the page's statistics when it is written, so a row costs a comparison in place,
+     * not a {@link Binary} and a comparator call.
+     */
+    private int leastAt = -1;
+    private int leastLength;
+    private int greatestAt;
+    private int greatestLength;
 
     /** @param targetPageBytes values are gathered from input pages until an output page holds this many bytes */
     PlainPageTranscoder(ColumnDescriptor column, int targetPageBytes) {
@@ -43,6 +54,9 @@ final class PlainPageTranscoder implements CopyingColumnWriter {
         this.type = column.getPrimitiveType().getPrimitiveTypeName();
         this.targetPageBytes = targetPageBytes;
         this.pending = new PageBuffer(column);
+        this.unsignedBytes = (type == PrimitiveTypeName.BINARY || type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY)
+                && (Object) column.getPrimitiveType().comparator()
+                        == PrimitiveComparator.UNSIGNED_LEXICOGRAPHICAL_BINARY_COMPARATOR;
     }
 
     /**
@@ -91,6 +105,12 @@ final class PlainPageTranscoder implements CopyingColumnWriter {
     /** Writes the pending output page, if it has values; before any other page of the column is written. */
     void flush(PageWriter writer) throws IOException {
         if (!pending.isEmpty()) {
+            if (leastAt >= 0) {
+                // marked reused: the statistics copy them, as out is overwritten by the next page
+                pending.statistics().updateStats(Binary.fromReusedByteArray(out, leastAt, leastLength));
+                pending.statistics().updateStats(Binary.fromReusedByteArray(out, greatestAt, greatestLength));
+                leastAt = -1;
+            }
             // not copied: a page writer compresses and copies a page before writePage returns
             pending.writeTo(writer, BytesInput.from(out, 0, outLength), Encoding.PLAIN);
             outLength = 0;
@@ -140,7 +160,31 @@ final class PlainPageTranscoder implements CopyingColumnWriter {
     @Override
     public void write(Binary value, int repetitionLevel, int definitionLevel) {
         pending.addRow(true);
-        pending.addBinaryBytes(putBytes(value, pending.statistics()));
+        if (!unsignedBytes) {
+            pending.addBinaryBytes(putBytes(value, pending.statistics()));
+            return;
+        }
+        int length = value.length();
+        if (type == PrimitiveTypeName.BINARY) {
+            putInt(length);
+            pending.addBinaryBytes(length);
+        }
+        int at = outLength;
+        ensureCapacity(at + length);
+        value.toByteBuffer().get(out, at, length);
+        outLength += length;
+        if (leastAt < 0) {
+            leastAt = at;
+            leastLength = length;
+            greatestAt = at;
+            greatestLength = length;
+        } else if (Arrays.compareUnsigned(out, at, at + length, out, leastAt, leastAt + leastLength) < 0) {
+            leastAt = at;
+            leastLength = length;
+        } else if (Arrays.compareUnsigned(out, at, at + length, out, greatestAt, greatestAt + greatestLength) > 0) {
+            greatestAt = at;
+            greatestLength = length;
+        }
     }
 
     @Override
