@@ -19,7 +19,7 @@ import java.util.concurrent.Future;
  */
 final class SyncBehindStream extends OutputStream {
 
-    static final long SYNC_EVERY = 8L << 20;
+    private static final long SYNC_EVERY = 8L << 20;
 
     private static final Executor SYNCS = Executors.newCachedThreadPool(task -> {
         Thread t = new Thread(task, "local-store-sync-behind");
