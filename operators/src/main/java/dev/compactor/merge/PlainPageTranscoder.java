@@ -164,24 +164,18 @@ final class PlainPageTranscoder implements CopyingColumnWriter {
             pending.addBinaryBytes(putBytes(value, pending.statistics()));
             return;
         }
-        int length = value.length();
-        if (type == PrimitiveTypeName.BINARY) {
-            putInt(length);
-            pending.addBinaryBytes(length);
-        }
-        int at = outLength;
-        ensureCapacity(at + length);
-        value.toByteBuffer().get(out, at, length);
-        outLength += length;
+        int at = putValue(value);
+        int length = outLength - at;
+        pending.addBinaryBytes(type == PrimitiveTypeName.BINARY ? length : 0);
         if (leastAt < 0) {
             leastAt = at;
             leastLength = length;
             greatestAt = at;
             greatestLength = length;
-        } else if (Arrays.compareUnsigned(out, at, at + length, out, leastAt, leastAt + leastLength) < 0) {
+        } else if (Arrays.compareUnsigned(out, at, outLength, out, leastAt, leastAt + leastLength) < 0) {
             leastAt = at;
             leastLength = length;
-        } else if (Arrays.compareUnsigned(out, at, at + length, out, greatestAt, greatestAt + greatestLength) > 0) {
+        } else if (Arrays.compareUnsigned(out, at, outLength, out, greatestAt, greatestAt + greatestLength) > 0) {
             greatestAt = at;
             greatestLength = length;
         }
@@ -301,17 +295,23 @@ final class PlainPageTranscoder implements CopyingColumnWriter {
      * statistics; returns its BINARY bytes (0 for fixed-length values).
      */
     private long putBytes(Binary value, Statistics<?> stats) {
+        int at = putValue(value);
+        // the copy, marked reused: statistics then keep their own bytes, not the input's page or dictionary
+        stats.updateStats(Binary.fromReusedByteArray(out, at, outLength - at));
+        return type == PrimitiveTypeName.BINARY ? outLength - at : 0;
+    }
+
+    /** Appends a byte value, after its length for a BINARY column; returns where its bytes start in out. */
+    private int putValue(Binary value) {
         int length = value.length();
-        boolean prefixed = type == PrimitiveTypeName.BINARY;
-        if (prefixed) {
+        if (type == PrimitiveTypeName.BINARY) {
             putInt(length);
         }
-        ensureCapacity(outLength + length);
-        value.toByteBuffer().get(out, outLength, length);
-        // the copy, marked reused: statistics then keep their own bytes, not the input's page or dictionary
-        stats.updateStats(Binary.fromReusedByteArray(out, outLength, length));
+        int at = outLength;
+        ensureCapacity(at + length);
+        value.toByteBuffer().get(out, at, length);
         outLength += length;
-        return prefixed ? length : 0;
+        return at;
     }
 
     private void putInt(int v) {
