@@ -1,5 +1,6 @@
 package dev.compactor.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.merge.CompactionTask;
 import dev.compactor.merge.MergeSettings;
@@ -26,6 +27,7 @@ import org.apache.parquet.io.LocalOutputFile;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
@@ -65,6 +67,10 @@ public final class MergeBenchmark {
     /** The level our merge compresses at (parquet-java's default), given to DuckDB explicitly. */
     private static final int ZSTD_LEVEL = 3;
 
+    private static final OperatingSystemMXBean PROCESS =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private record Dataset(String name, int files, int rowsPerFile, boolean sorted) {}
 
     private record Result(String dataset, String method, double seconds, double cpuSeconds, long rows,
@@ -76,11 +82,6 @@ public final class MergeBenchmark {
     private final Path work;
     private final long memoryBytes;
     private final int duckdbThreads;
-    private static final com.sun.management.OperatingSystemMXBean PROCESS =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-
-    private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-
     private final Set<String> methods;
     private final int repeat;
     private final List<Result> results = new ArrayList<>();
@@ -90,10 +91,10 @@ public final class MergeBenchmark {
             throw new IllegalArgumentException("--repeat must be at least 1, was " + repeat);
         }
         this.work = work;
-        this.repeat = repeat;
         this.memoryBytes = memoryBytes;
         this.duckdbThreads = duckdbThreads;
         this.methods = methods;
+        this.repeat = repeat;
     }
 
     public static void main(String[] args) throws Exception {
