@@ -3,6 +3,7 @@ package dev.compactor.store;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.CompletableFuture;
@@ -89,7 +90,7 @@ final class SyncBehindStream extends OutputStream {
         try {
             dataSync.run();
         } catch (IOException e) {
-            throw new SyncFailure(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -100,16 +101,10 @@ final class SyncBehindStream extends OutputStream {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for a background sync");
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof SyncFailure failure ? failure.getCause() : e.getCause();
+            Throwable cause = e.getCause() instanceof UncheckedIOException unchecked ? unchecked.getCause()
+                    : e.getCause();
             inFlight = CompletableFuture.completedFuture(null);
             throw cause instanceof IOException io ? io : new IOException("background sync failed", cause);
-        }
-    }
-
-    /** Carries a background sync's I/O error out of the {@link Runnable} that ran it. */
-    private static final class SyncFailure extends RuntimeException {
-        SyncFailure(IOException cause) {
-            super(cause);
         }
     }
 }
