@@ -150,6 +150,13 @@ public final class CompactorOptions {
             .withDescription("Input row groups with at least this many rows, in exactly the output's schema, are "
                     + "copied as bytes too, whatever their size. Default: an eighth of compaction.row-group-rows.");
 
+    public static final ConfigOption<Integer> MERGE_THREADS = ConfigOptions.key("compaction.merge-threads")
+            .intType()
+            .defaultValue(MergeSettings.DEFAULT_THREADS)
+            .withDescription("Threads one merge encodes with: 2 compresses output pages on a second thread while "
+                    + "the merge thread decodes and copies rows; 1 keeps a merge on one thread, for task managers "
+                    + "whose concurrent merges already use every core.");
+
     public static final ConfigOption<Integer> MAX_CONCURRENT_MERGES = ConfigOptions.key("compaction.max-concurrent-merges")
             .intType()
             .defaultValue(2)

@@ -229,7 +229,8 @@ public final class CompactorPipeline {
                         .orElse(MergeSettings.defaultCopyThreshold(rowGroup)),
                 rowGroupRows,
                 conf.getOptional(CompactorOptions.COPY_ROW_GROUP_ROWS)
-                        .orElse(MergeSettings.defaultCopyThreshold(rowGroupRows)));
+                        .orElse(MergeSettings.defaultCopyThreshold(rowGroupRows)),
+                conf.get(CompactorOptions.MERGE_THREADS));
     }
 
     /** The bucket option as a store: S3 for s3://bucket/prefix, else a local directory (path or file:// URI). */

@@ -5,7 +5,6 @@ import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.page.PageWriter;
-import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.schema.MessageType;
 
@@ -32,7 +31,7 @@ final class ColumnarRowGroup implements AutoCloseable {
     private final MessageType schema;
     private final List<ColumnDescriptor> columns;
     private final ParquetProperties properties;
-    private final ColumnChunkPageWriteStore pages;
+    private final RowGroupPages pages;
     private final boolean[] plain;
     private final PlainPageTranscoder[] transcoders;
     private final DictionaryPageTranscoder[] dictionaries;
@@ -41,7 +40,7 @@ final class ColumnarRowGroup implements AutoCloseable {
     private final PageWriter[] pageWriters;
     private long rows;
 
-    ColumnarRowGroup(MessageType schema, ParquetProperties properties, ColumnChunkPageWriteStore pages,
+    ColumnarRowGroup(MessageType schema, ParquetProperties properties, RowGroupPages pages,
                      ColumnEncodings encodings) {
         this.schema = schema;
         this.columns = schema.getColumns();

@@ -18,16 +18,20 @@ import java.util.Optional;
  * @param rowGroupRows           an encoded row group also ends at this many rows
  * @param copyRowGroupRows       input row groups with at least this many rows are copied as bytes too, whatever
  *                               their size: a row group of narrow rows can hold many rows in few bytes
+ * @param threads                threads one merge encodes with: 1 compresses output pages on the merge's own
+ *                               thread; 2 compresses and buffers them on a second thread while the merge thread
+ *                               decodes and copies the next rows
  */
 public record MergeSettings(long targetFileSizeBytes, String sortColumn, long mergeMemoryBytes, String compression,
                             String spillDirectory, long rowGroupSizeBytes, long copyRowGroupBytes, long rowGroupRows,
-                            long copyRowGroupRows)
+                            long copyRowGroupRows, int threads)
         implements Serializable {
 
     public static final long MIN_MERGE_MEMORY = 4L << 20;
     public static final long DEFAULT_ROW_GROUP_SIZE = 128L << 20;
     public static final long DEFAULT_ROW_GROUP_ROWS = 1_000_000L;
     public static final String DEFAULT_COMPRESSION = "ZSTD";
+    public static final int DEFAULT_THREADS = 2;
 
     public MergeSettings {
         if (targetFileSizeBytes < 1024) {
@@ -49,6 +53,10 @@ public record MergeSettings(long targetFileSizeBytes, String sortColumn, long me
         if (copyRowGroupRows < 0) {
             throw new IllegalArgumentException("copy threshold must not be negative, was " + copyRowGroupRows + " rows");
         }
+        if (threads != 1 && threads != 2) {
+            throw new IllegalArgumentException("merge threads must be 1 (compress on the merge's thread) or 2 "
+                    + "(compress on a second thread), was " + threads);
+        }
         Objects.requireNonNull(compression, "compression");
         if (sortColumn != null && sortColumn.isBlank()) {
             sortColumn = null;
@@ -67,7 +75,7 @@ public record MergeSettings(long targetFileSizeBytes, String sortColumn, long me
     public MergeSettings(long targetFileSizeBytes, String sortColumn, long mergeMemoryBytes, String compression,
                          String spillDirectory, long rowGroupSizeBytes, long copyRowGroupBytes) {
         this(targetFileSizeBytes, sortColumn, mergeMemoryBytes, compression, spillDirectory, rowGroupSizeBytes,
-                copyRowGroupBytes, DEFAULT_ROW_GROUP_ROWS, defaultCopyThreshold(DEFAULT_ROW_GROUP_ROWS));
+                copyRowGroupBytes, DEFAULT_ROW_GROUP_ROWS, defaultCopyThreshold(DEFAULT_ROW_GROUP_ROWS), DEFAULT_THREADS);
     }
 
     public static MergeSettings defaults() {

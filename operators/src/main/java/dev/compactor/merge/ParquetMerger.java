@@ -56,6 +56,11 @@ import java.util.stream.Collectors;
 public final class ParquetMerger {
 
     private static final Logger LOG = LoggerFactory.getLogger(ParquetMerger.class);
+    /**
+     * Pages waiting for the page-write thread at once: four of the largest pages, enough for the merge thread to
+     * run ahead while a page is compressed, and little next to a row group.
+     */
+    private static final long QUEUED_PAGE_BYTES = 4L * ParquetWriter.DEFAULT_PAGE_SIZE;
 
     private final ObjectStore store;
     private final BucketLayout layout;
@@ -159,10 +164,10 @@ public final class ParquetMerger {
         CodecFactory codecs = new CodecFactory(new PlainParquetConfiguration(), ParquetWriter.DEFAULT_PAGE_SIZE);
         ZstdPageCompressor zstd = codec == CompressionCodecName.ZSTD ? new ZstdPageCompressor() : null;
         BytesInputCompressor compressor = zstd != null ? zstd : codecs.getCompressor(codec);
+        PageWriteThread pageWriteThread = settings.threads() > 1 ? new PageWriteThread(QUEUED_PAGE_BYTES) : null;
         PartWriter parts = new PartWriter(store, layout, task, schema, parquetSchema, compressor,
                 budget.outputRowGroupBytes(), settings.rowGroupRows(), settings.targetFileSizeBytes(),
-                ColumnEncodings.of(window.accepted(), parquetSchema),
-                window.accepted().size());
+                ColumnEncodings.of(window.accepted(), parquetSchema), window.accepted().size(), pageWriteThread);
         try (SpillDirectory spill = new SpillDirectory(spillRoot())) {
             List<InputFooter> inputs = window.accepted();
             if (order.isEmpty()) {
@@ -179,6 +184,9 @@ public final class ParquetMerger {
             parts.abort(e);
             throw e;
         } finally {
+            if (pageWriteThread != null) {
+                pageWriteThread.close();
+            }
             if (zstd != null) {
                 zstd.release();
             }

@@ -48,6 +48,7 @@ final class PartWriter implements ColumnRowSink {
     private final long targetBytes;
     private final ColumnEncodings encodings;
     private final Map<String, String> metadata;
+    private final PageWriteThread pageWriteThread;
 
     private final List<StagedWindow.Part> closed = new ArrayList<>();
     private RowGroupFileWriter current;
@@ -57,8 +58,7 @@ final class PartWriter implements ColumnRowSink {
 
     PartWriter(ObjectStore store, BucketLayout layout, CompactionTask task, Schema avroSchema, MessageType schema,
                BytesInputCompressor compressor, long rowGroupBytes, long rowGroupRows, long targetBytes,
-               ColumnEncodings encodings,
-               int inputCount) {
+               ColumnEncodings encodings, int inputCount, PageWriteThread pageWriteThread) {
         this.store = store;
         this.layout = layout;
         this.task = task;
@@ -70,6 +70,7 @@ final class PartWriter implements ColumnRowSink {
         this.writesColumns = ColumnarRowGroup.supports(schema);
         this.targetBytes = targetBytes;
         this.encodings = encodings;
+        this.pageWriteThread = pageWriteThread;
         this.metadata = Map.of(INPUT_COUNT_KEY, Integer.toString(inputCount),
                 GENERATION_KEY, Integer.toString(task.generation));
     }
@@ -180,7 +181,7 @@ final class PartWriter implements ColumnRowSink {
     private void open() throws IOException {
         currentOutput = new HashingOutputFile(store.outputFile(stagingKey(closed.size())));
         current = new RowGroupFileWriter(currentOutput, avroSchema, schema, compressor, pageBytes(), encodings,
-                metadata);
+                metadata, pageWriteThread);
         currentWritten = current.writtenBytes();
     }
 

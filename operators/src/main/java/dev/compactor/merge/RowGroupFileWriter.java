@@ -56,7 +56,9 @@ final class RowGroupFileWriter implements AutoCloseable {
     private ColumnarRowGroup columnar;
     /** True while the open columnar row group takes rows one at a time rather than whole input row groups. */
     private boolean columnarRows;
-    private ColumnChunkPageWriteStore pages;
+    /** Null: pages are compressed on the thread that writes rows. */
+    private final PageWriteThread pageWriteThread;
+    private RowGroupPages pages;
     private ColumnWriteStore store;
     private ColumnWriter[] writers;
     private long openRows;
@@ -67,10 +69,13 @@ final class RowGroupFileWriter implements AutoCloseable {
     /**
      * @param encodings    which columns are written without a dictionary, and which through dictionary pages
      * @param metadata     key-value metadata of the footer, in addition to the Avro schema parquet-avro readers use
+     * @param pageWriteThread where pages are compressed and buffered; null for the calling thread
      */
     RowGroupFileWriter(OutputFile out, Schema avroSchema, MessageType schema, BytesInputCompressor compressor,
-                       int pageBytes, ColumnEncodings encodings, Map<String, String> metadata) throws IOException {
+                       int pageBytes, ColumnEncodings encodings, Map<String, String> metadata,
+                       PageWriteThread pageWriteThread) throws IOException {
         this.schema = schema;
+        this.pageWriteThread = pageWriteThread;
         this.columns = schema.getColumns();
         this.compressor = compressor;
         // parquet-java's default values-writer factories are static instances that every build() re-initializes
@@ -238,9 +243,9 @@ final class RowGroupFileWriter implements AutoCloseable {
         avro.prepareForWrite(new ColumnIOFactory(false).getColumnIO(schema).getRecordWriter(store));
     }
 
-    private ColumnChunkPageWriteStore newPageStore() {
-        return new ColumnChunkPageWriteStore(compressor, schema, properties.getAllocator(),
-                properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled());
+    private RowGroupPages newPageStore() {
+        return new RowGroupPages(new ColumnChunkPageWriteStore(compressor, schema, properties.getAllocator(),
+                properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled()), pageWriteThread);
     }
 
     private void countRow() {

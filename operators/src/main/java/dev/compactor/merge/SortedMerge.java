@@ -194,7 +194,7 @@ final class SortedMerge {
     private Source writeRun(List<Source> group) throws IOException {
         Path run = spill.newRunFile();
         try (RowGroupFileWriter out = new RowGroupFileWriter(new LocalOutputFile(run), avroSchema, schema,
-                runCompressor, (int) Math.min(runRowGroupBytes, 1 << 20), ColumnEncodings.plain(allColumns), Map.of())) {
+                runCompressor, (int) Math.min(runRowGroupBytes, 1 << 20), ColumnEncodings.plain(allColumns), Map.of(), null)) {
             merge(group, new ColumnRowSink() {
                 @Override
                 public ColumnWriter[] columnWriters() throws IOException {

@@ -52,7 +52,8 @@ import java.util.stream.Stream;
  *
  * <p>Datasets: (a) many small files, (b) few large files (large row groups), (c) (a) with every file sorted by
  * ts and merged sorted by ts. Flags: --scale F (1.0) multiplies the row counts, --dir PATH (a fresh temporary
- * directory), --memory-mb N merge memory (256), --duckdb-threads N (1, as our merge runs on one thread),
+ * directory), --memory-mb N merge memory (256), --threads N our merge's threads and DuckDB's (2: our merge
+ * compresses on a second thread), --duckdb-threads N DuckDB's threads when they should differ,
  * --files N and --rows N the size of (a) and (c) (1000 files of 5000 rows),
  * --datasets S which of a, b, c to run (abc), --methods M which methods to run, comma-separated, of ours, avro,
  * duckdb, copy (all; ratios need duckdb and copy), --repeat N rounds of every method, in turn (1), of which the
@@ -81,17 +82,20 @@ public final class MergeBenchmark {
 
     private final Path work;
     private final long memoryBytes;
+    private final int threads;
     private final int duckdbThreads;
     private final Set<String> methods;
     private final int repeat;
     private final List<Result> results = new ArrayList<>();
 
-    private MergeBenchmark(Path work, long memoryBytes, int duckdbThreads, Set<String> methods, int repeat) {
+    private MergeBenchmark(Path work, long memoryBytes, int threads, int duckdbThreads, Set<String> methods,
+                           int repeat) {
         if (repeat < 1) {
             throw new IllegalArgumentException("--repeat must be at least 1, was " + repeat);
         }
         this.work = work;
         this.memoryBytes = memoryBytes;
+        this.threads = threads;
         this.duckdbThreads = duckdbThreads;
         this.methods = methods;
         this.repeat = repeat;
@@ -101,7 +105,8 @@ public final class MergeBenchmark {
         double scale = 1.0;
         Path dir = null;
         long memoryMb = 256;
-        int threads = 1;
+        int threads = MergeSettings.DEFAULT_THREADS;
+        int duckdbThreads = 0;
         String only = "abc";
         Set<String> methods = Set.of("ours", "avro", "duckdb", "copy");
         int smallFiles = 0;
@@ -113,14 +118,15 @@ public final class MergeBenchmark {
                 case "--scale" -> scale = Double.parseDouble(value);
                 case "--dir" -> dir = Path.of(value);
                 case "--memory-mb" -> memoryMb = Long.parseLong(value);
-                case "--duckdb-threads" -> threads = Integer.parseInt(value);
+                case "--threads" -> threads = Integer.parseInt(value);
+                case "--duckdb-threads" -> duckdbThreads = Integer.parseInt(value);
                 case "--datasets" -> only = value;
                 case "--methods" -> methods = Set.of(value.split(","));
                 case "--files" -> smallFiles = Integer.parseInt(value);
                 case "--rows" -> smallRows = Integer.parseInt(value);
                 case "--repeat" -> repeat = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown flag " + args[i]
-                        + "; use --scale F --dir PATH --memory-mb N --duckdb-threads N --datasets abc"
+                        + "; use --scale F --dir PATH --memory-mb N --threads N --duckdb-threads N --datasets abc"
                         + " --methods ours,avro,duckdb,copy --files N --rows N --repeat N");
             }
         }
@@ -130,9 +136,10 @@ public final class MergeBenchmark {
                 new Dataset("(a) " + files + " small files", files, smallRows, false),
                 new Dataset("(b) 50 large files", 50, (int) Math.max(1, 200_000 * scale), false),
                 new Dataset("(c) (a) sorted by ts", files, smallRows, true));
-        MergeBenchmark bench = new MergeBenchmark(work, memoryMb << 20, threads, methods, repeat);
-        System.out.printf("merge memory %d MB, max heap %d MB, DuckDB threads %d, codec %s, scale %.2f%n", memoryMb,
-                Runtime.getRuntime().maxMemory() >> 20, threads, CODEC, scale);
+        duckdbThreads = duckdbThreads > 0 ? duckdbThreads : threads;
+        MergeBenchmark bench = new MergeBenchmark(work, memoryMb << 20, threads, duckdbThreads, methods, repeat);
+        System.out.printf("merge memory %d MB, max heap %d MB, threads: ours %d, DuckDB %d, codec %s, scale %.2f%n",
+                memoryMb, Runtime.getRuntime().maxMemory() >> 20, threads, duckdbThreads, CODEC, scale);
         bench.warmUp();
         for (Dataset d : datasets) {
             if (only.indexOf(d.name.charAt(1)) >= 0) {
@@ -265,7 +272,8 @@ public final class MergeBenchmark {
         long rowGroupRows = MergeSettings.DEFAULT_ROW_GROUP_ROWS;
         MergeSettings settings = new MergeSettings(1L << 30, sortColumn, memoryBytes, CODEC, spill.toString(), rowGroup,
                 copyBytes < 0 ? MergeSettings.defaultCopyThreshold(rowGroup) : copyBytes, rowGroupRows,
-                copyBytes == Long.MAX_VALUE ? Long.MAX_VALUE : MergeSettings.defaultCopyThreshold(rowGroupRows));
+                copyBytes == Long.MAX_VALUE ? Long.MAX_VALUE : MergeSettings.defaultCopyThreshold(rowGroupRows),
+                threads);
         StagedWindow staged = new ParquetMerger(store, BucketLayout.defaults(), settings).merge(task);
         if (staged.totalRows() != rows || !staged.quarantined.isEmpty()) {
             throw new IllegalStateException("merge lost rows or quarantined files: " + staged);

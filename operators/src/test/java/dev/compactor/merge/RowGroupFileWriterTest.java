@@ -43,7 +43,7 @@ class RowGroupFileWriterTest {
         CodecFactory codecs = new CodecFactory(new PlainParquetConfiguration(), 1 << 20);
         try (RowGroupFileWriter out = new RowGroupFileWriter(new LocalOutputFile(file), avro, schema,
                 codecs.getCompressor(CompressionCodecName.UNCOMPRESSED), 1 << 20,
-                ColumnEncodings.plain(Set.of("id")), Map.of())) {
+                ColumnEncodings.plain(Set.of("id")), Map.of(), null)) {
             // what another window's writer, or parquet-java itself, does meanwhile
             ParquetProperties.builder().withDictionaryEncoding(true).build();
             for (int row = 0; row < 1_000; row++) {

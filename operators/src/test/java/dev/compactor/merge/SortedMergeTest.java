@@ -235,7 +235,7 @@ class SortedMergeTest {
 
     private void writeTo(Path file, SortedMerge merge, List<SortedMerge.Source> sources) throws IOException {
         try (RowGroupFileWriter out = new RowGroupFileWriter(new LocalOutputFile(file), avro, schema,
-                codecs.getCompressor(CompressionCodecName.SNAPPY), 64 << 10, ColumnEncodings.plain(Set.of()), Map.of())) {
+                codecs.getCompressor(CompressionCodecName.SNAPPY), 64 << 10, ColumnEncodings.plain(Set.of()), Map.of(), null)) {
             merge.mergeInto(sources, new ColumnRowSink() {
                 @Override
                 public ColumnWriter[] columnWriters() throws IOException {

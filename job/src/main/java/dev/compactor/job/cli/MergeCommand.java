@@ -51,6 +51,11 @@ final class MergeCommand implements Callable<Integer> {
             description = "Codec of re-encoded row groups: ZSTD, SNAPPY, GZIP or UNCOMPRESSED (default: ${DEFAULT-VALUE}).")
     String compression;
 
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "" + MergeSettings.DEFAULT_THREADS,
+            description = "1 compresses on the merge's thread; 2 on a second thread while the merge goes on "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int threads;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -63,7 +68,7 @@ final class MergeCommand implements Callable<Integer> {
             return new MergeSettings(bytes("--target-file-size", targetFileSize), sortColumn,
                     bytes("--merge-memory", mergeMemory), compression, "", rowGroup,
                     MergeSettings.defaultCopyThreshold(rowGroup), rowGroupRows,
-                    MergeSettings.defaultCopyThreshold(rowGroupRows));
+                    MergeSettings.defaultCopyThreshold(rowGroupRows), threads);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

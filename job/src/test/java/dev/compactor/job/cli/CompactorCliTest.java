@@ -187,6 +187,10 @@ class CompactorCliTest {
         assertEquals("ts", merge.settings().sortColumn());
         assertEquals("ZSTD", merge.settings().compression());
         assertEquals(2, merge.inputs.size());
+        assertEquals(2, merge.settings().threads());
+        CommandLine one = CompactorCli.commandLine();
+        one.parseArgs("merge", "--out", "o.parquet", "--threads", "1", "a.parquet");
+        assertEquals(1, one.getSubcommands().get("merge").<MergeCommand>getCommand().settings().threads());
 
         assertThrows(MissingParameterException.class, () -> CompactorCli.commandLine().parseArgs("merge", "a.parquet"));
         assertThrows(MissingParameterException.class,
@@ -196,5 +200,8 @@ class CompactorCliTest {
         bad.setErr(new PrintWriter(err));
         assertEquals(2, bad.execute("merge", "--out", "o.parquet", "--target-file-size", "lots", "a.parquet"));
         assertTrue(err.toString().contains("lots"), err.toString());
+        assertEquals(2, bad.execute("merge", "--out", "o.parquet", "--threads", "3", "a.parquet"));
+        assertTrue(err.toString().contains("merge threads must be 1 (compress on the merge's thread) or 2"),
+                err.toString());
     }
 }
