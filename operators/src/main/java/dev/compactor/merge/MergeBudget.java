@@ -4,16 +4,18 @@ import java.util.List;
 
 /**
  * How one merge divides its memory ({@link MergeSettings#mergeMemoryBytes()}). Half goes to what is being
- * written (an output row group), half to what is being read or held (the sort buffer, the inputs' row groups
- * of a sorted merge, or the open sort runs).
+ * written (an output row group, and the pages waiting for the page-write thread), half to what is being read or
+ * held (the sort buffer, the inputs' row groups of a sorted merge, or the open sort runs).
  *
  * @param outputRowGroupBytes row-group size of the parts: the writer buffers one row group
+ * @param pageQueueBytes      pages waiting for the page-write thread (uncompressed) at most; 0 without one
  * @param readBytes           estimated heap of the rows held for one in-memory sort, or of the row groups a
  *                            sorted merge holds open
  * @param runRowGroupBytes    row-group size of spilled runs; small so that many runs can be open at once
  * @param fanIn               how many runs one external-sort merge pass reads at once
  */
-record MergeBudget(long outputRowGroupBytes, long readBytes, long runRowGroupBytes, int fanIn) {
+record MergeBudget(long outputRowGroupBytes, long pageQueueBytes, long readBytes, long runRowGroupBytes,
+                   int fanIn) {
 
     private static final long MIN_RUN_ROW_GROUP = 64L << 10;
     private static final long MAX_RUN_ROW_GROUP = 4L << 20;
@@ -23,12 +25,21 @@ record MergeBudget(long outputRowGroupBytes, long readBytes, long runRowGroupByt
     private static final int HEAP_PER_PARQUET_BYTE = 3;
     private static final int HEAP_PER_ROW = 64;
     private static final int HEAP_PER_FIELD = 24;
+    /**
+     * Room for the pages of all columns that fill at about the same row to wait together, so that a burst of them
+     * does not make the merge thread compress them itself while the page-write thread has time to spare.
+     */
+    private static final long MAX_PAGE_QUEUE = 16L << 20;
+    private static final int PAGE_QUEUE_SHARE = 16;
 
     static MergeBudget of(MergeSettings settings) {
         long half = settings.mergeMemoryBytes() / 2;
         long runRowGroup = Math.max(MIN_RUN_ROW_GROUP, Math.min(MAX_RUN_ROW_GROUP, settings.mergeMemoryBytes() / 256));
         int fanIn = (int) Math.max(2, Math.min(Integer.MAX_VALUE, half / (RUN_READER_OVERHEAD * runRowGroup)));
-        return new MergeBudget(Math.min(half, settings.rowGroupSizeBytes()), half, runRowGroup, fanIn);
+        long pageQueue = settings.threads() > 1
+                ? Math.min(MAX_PAGE_QUEUE, settings.mergeMemoryBytes() / PAGE_QUEUE_SHARE) : 0;
+        return new MergeBudget(Math.min(half - pageQueue, settings.rowGroupSizeBytes()), pageQueue, half, runRowGroup,
+                fanIn);
     }
 
     /**

@@ -6,6 +6,8 @@ import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageWriter;
 import org.apache.parquet.column.statistics.SizeStatistics;
 import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +16,8 @@ import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -24,16 +28,27 @@ import java.util.concurrent.TimeUnit;
  * merge does next: the merge thread copies each finished page, hands it over and goes on with the next one, so
  * on two cores the codec's time overlaps the merge's instead of adding to it.
  *
+ * <p>When compressing is the slower half, the queue fills; rather than wait, the merge thread then compresses
+ * the page itself (with a compressor of its own) and hands it over compressed, and while it waits for the queue to
+ * be written (at the end of a row group) it compresses the pages still waiting, newest first, while this thread
+ * takes them oldest first: both threads compress and neither idles. The bytes are the same whichever thread
+ * compressed a page: each page is compressed on its own.
+ *
  * <p>Pages are written one at a time in the order they were handed over: each column chunk keeps its page
- * order, and one compressor serves every column. At most {@code maxQueuedBytes} of pages wait at once (always at
- * least one page), their buffers reused from page to page. After a write failed, every later hand-over and
- * {@link #awaitWritten()} throw it.
+ * order. At most {@code maxQueuedBytes} of pages (uncompressed) wait at once, always at least one page, their
+ * buffers reused from page to page. After a write failed, every later hand-over and {@link #awaitWritten()}
+ * throw it.
  */
 final class PageWriteThread implements AutoCloseable {
 
     /** Something a page writer does with a page that was handed over. */
     private interface PageWrite {
         void run() throws IOException;
+    }
+
+    /** A page writer's write of one data page. */
+    private interface DataPageWrite {
+        void run(BytesInput page) throws IOException;
     }
 
     /** Pages counted at their uncompressed size in a writer's size, which then needs not wait for them. */
@@ -45,18 +60,33 @@ final class PageWriteThread implements AutoCloseable {
         return t;
     });
     private final long maxQueuedBytes;
+    /** Merge thread only. */
+    private final BytesInputCompressor callerCompressor;
+    /**
+     * Page-write thread only: a page the merge thread compressed, and its compressed bytes, which the page writer's
+     * compressor hands back instead of compressing it again.
+     */
+    private BytesInput precompressedPage;
+    private BytesInput precompressedBytes;
     /** Guarded by this: what waits to be written, copies free for reuse, and the first failure. */
     private final Deque<PageCopy> free = new ArrayDeque<>();
+    /** Data pages handed over uncompressed and not yet claimed by either thread, oldest first. */
+    private final Deque<PendingCompression> uncompressed = new ArrayDeque<>();
     private long queuedBytes;
     private int queuedPages;
     private Throwable failure;
 
-    PageWriteThread(long maxQueuedBytes) {
+    /**
+     * @param callerCompressor a compressor for the merge thread's own use when the queue is full; of the codec the
+     *                         page writers compress with
+     */
+    PageWriteThread(long maxQueuedBytes, BytesInputCompressor callerCompressor) {
         if (maxQueuedBytes <= 0) {
             throw new IllegalArgumentException("the bytes of queued pages must be bounded by a positive number, was "
                     + maxQueuedBytes);
         }
         this.maxQueuedBytes = maxQueuedBytes;
+        this.callerCompressor = Objects.requireNonNull(callerCompressor, "callerCompressor");
     }
 
     /** A page writer that hands its pages to this thread to be written into {@code pages}. */
@@ -64,12 +94,98 @@ final class PageWriteThread implements AutoCloseable {
         return new QueuedPageWriter(pages);
     }
 
-    /** Waits until every page handed over is written; throws the first failure of a write. */
-    synchronized void awaitWritten() throws IOException {
-        while (queuedPages > 0) {
+    /**
+     * The compressor for the page writers this thread writes into: {@code compressor}, except for pages the merge
+     * thread compressed already.
+     */
+    BytesInputCompressor compressingWith(BytesInputCompressor compressor) {
+        if (compressor.getCodecName() != callerCompressor.getCodecName()) {
+            throw new IllegalArgumentException("pages compressed with " + compressor.getCodecName()
+                    + " cannot be compressed with " + callerCompressor.getCodecName() + " when the queue is full");
+        }
+        return new BytesInputCompressor() {
+            @Override
+            public BytesInput compress(BytesInput bytes) throws IOException {
+                return bytes == precompressedPage ? precompressedBytes : compressor.compress(bytes);
+            }
+
+            @Override
+            public CompressionCodecName getCodecName() {
+                return compressor.getCodecName();
+            }
+
+            @Override
+            public void release() {
+                // the compressor belongs to whoever made it
+            }
+        };
+    }
+
+    /**
+     * Waits until every page handed over is written, compressing waiting pages meanwhile; throws the first failure
+     * of a write.
+     */
+    void awaitWritten() throws IOException {
+        helpUntil(() -> queuedPages == 0);
+        synchronized (this) {
+            throwIfFailed();
+        }
+    }
+
+    /**
+     * On the merge thread, until {@code done} (read under this thread's lock): compresses the newest page nobody
+     * claimed yet, or waits for a write when there is none.
+     */
+    private void helpUntil(BooleanSupplier done) throws InterruptedIOException {
+        while (true) {
+            PendingCompression newest;
+            synchronized (this) {
+                if (done.getAsBoolean()) {
+                    return;
+                }
+                newest = failure == null ? uncompressed.pollLast() : null;
+                if (newest == null) {
+                    waitForWrite();
+                    continue;
+                }
+            }
+            compress(newest);
+        }
+    }
+
+    /** Compresses a page claimed from the queue on the merge thread; a failure fails the page's write. */
+    private void compress(PendingCompression pending) {
+        BytesInput compressed = null;
+        Throwable failed = null;
+        try {
+            compressed = pending.copy.keepCompressed(callerCompressor.compress(pending.page));
+        } catch (IOException | RuntimeException e) {
+            failed = e;
+        }
+        synchronized (this) {
+            pending.compressed = compressed;
+            if (failed != null && failure == null) {
+                failure = failed;
+            }
+            notifyAll();
+        }
+    }
+
+    /**
+     * On this thread, before a data page handed over uncompressed is written: null when this thread is the first
+     * to claim it (the page writer compresses it), else its bytes once the merge thread compressed them.
+     */
+    private synchronized BytesInput claim(PendingCompression pending) throws IOException {
+        // pages are handed over and written oldest first, and claimed by the merge thread newest first
+        if (uncompressed.peekFirst() == pending) {
+            uncompressed.pollFirst();
+            return null;
+        }
+        while (pending.compressed == null && failure == null) {
             waitForWrite();
         }
         throwIfFailed();
+        return pending.compressed;
     }
 
     /** Waits for the writes in flight (their buffers may be released next) and ends the thread. */
@@ -89,14 +205,16 @@ final class PageWriteThread implements AutoCloseable {
         }
     }
 
-    private void handOver(PageCopy copy, long bytes, PageWrite write) throws IOException {
+    /** @param pending the page's compression, for a data page handed over uncompressed; else null */
+    private void handOver(PageCopy copy, long bytes, PendingCompression pending, PageWrite write) throws IOException {
+        helpUntil(() -> queuedPages == 0 || queuedBytes + bytes <= maxQueuedBytes || failure != null);
         synchronized (this) {
-            while (queuedPages > 0 && queuedBytes + bytes > maxQueuedBytes && failure == null) {
-                waitForWrite();
-            }
             throwIfFailed();
             queuedPages++;
             queuedBytes += bytes;
+            if (pending != null) {
+                uncompressed.addLast(pending);
+            }
         }
         thread.execute(() -> {
             Throwable failed = null;
@@ -151,10 +269,57 @@ final class PageWriteThread implements AutoCloseable {
         }
     }
 
-    /** A page's bytes in an array kept for the next page. */
+    /** A page's bytes, and their compressed form when the merge thread compressed them, in arrays kept for the next page. */
     private static final class PageCopy extends ByteArrayOutputStream {
+        private byte[] compressed = new byte[0];
+
         BytesInput bytes() {
             return BytesInput.from(buf, 0, count);
+        }
+
+        /** Keeps a compressor's output, which is valid only until its next page. */
+        BytesInput keepCompressed(BytesInput bytes) throws IOException {
+            int length = Math.toIntExact(bytes.size());
+            if (compressed.length < length) {
+                compressed = new byte[Math.max(length, 2 * compressed.length)];
+            }
+            bytes.toByteBuffer().get(compressed, 0, length);
+            return BytesInput.from(compressed, 0, length);
+        }
+    }
+
+    /** A data page handed over uncompressed, compressed by whichever thread claims it first. */
+    private static final class PendingCompression {
+        final PageCopy copy;
+        final BytesInput page;
+        /** Guarded by the PageWriteThread: set once the merge thread compressed the page. */
+        BytesInput compressed;
+
+        PendingCompression(PageCopy copy, BytesInput page) {
+            this.copy = copy;
+            this.page = page;
+        }
+    }
+
+    /** A page's bytes compressed here when the queue is full; null when the page-write thread is to compress them. */
+    private BytesInput compressedIfQueueFull(PageCopy copy, BytesInput page) throws IOException {
+        synchronized (this) {
+            if (queuedPages == 0 || queuedBytes + copy.size() <= maxQueuedBytes) {
+                return null;
+            }
+        }
+        return copy.keepCompressed(callerCompressor.compress(page));
+    }
+
+    /** Writes a page, its compressed bytes taken as they are when the merge thread compressed them. */
+    private void write(BytesInput page, BytesInput compressed, PageWrite write) throws IOException {
+        precompressedPage = compressed == null ? null : page;
+        precompressedBytes = compressed;
+        try {
+            write.run();
+        } finally {
+            precompressedPage = null;
+            precompressedBytes = null;
         }
     }
 
@@ -181,26 +346,33 @@ final class PageWriteThread implements AutoCloseable {
         @Deprecated
         public void writePage(BytesInput bytes, int valueCount, Statistics<?> statistics, Encoding rlEncoding,
                               Encoding dlEncoding, Encoding valuesEncoding) throws IOException {
-            PageCopy copy = copyOf(bytes);
-            handOver(copy, copy.size(), () -> pages.writePage(copy.bytes(), valueCount, statistics, rlEncoding,
-                    dlEncoding, valuesEncoding));
+            handOverPage(bytes, page -> pages.writePage(page, valueCount, statistics, rlEncoding, dlEncoding,
+                    valuesEncoding));
         }
 
         @Override
         public void writePage(BytesInput bytes, int valueCount, int rowCount, Statistics<?> statistics,
                               Encoding rlEncoding, Encoding dlEncoding, Encoding valuesEncoding) throws IOException {
-            PageCopy copy = copyOf(bytes);
-            handOver(copy, copy.size(), () -> pages.writePage(copy.bytes(), valueCount, rowCount, statistics,
-                    rlEncoding, dlEncoding, valuesEncoding));
+            handOverPage(bytes, page -> pages.writePage(page, valueCount, rowCount, statistics, rlEncoding,
+                    dlEncoding, valuesEncoding));
         }
 
         @Override
         public void writePage(BytesInput bytes, int valueCount, int rowCount, Statistics<?> statistics,
                               SizeStatistics sizeStatistics, Encoding rlEncoding, Encoding dlEncoding,
                               Encoding valuesEncoding) throws IOException {
+            handOverPage(bytes, page -> pages.writePage(page, valueCount, rowCount, statistics, sizeStatistics,
+                    rlEncoding, dlEncoding, valuesEncoding));
+        }
+
+        /** Copies a data page out of its encoder's buffers, compresses it here if the queue is full, hands it over. */
+        private void handOverPage(BytesInput bytes, DataPageWrite write) throws IOException {
             PageCopy copy = copyOf(bytes);
-            handOver(copy, copy.size(), () -> pages.writePage(copy.bytes(), valueCount, rowCount, statistics,
-                    sizeStatistics, rlEncoding, dlEncoding, valuesEncoding));
+            BytesInput page = copy.bytes();
+            BytesInput compressed = compressedIfQueueFull(copy, page);
+            PendingCompression pending = compressed == null ? new PendingCompression(copy, page) : null;
+            handOver(copy, copy.size(), pending, () -> PageWriteThread.this.write(page,
+                    pending == null ? compressed : claim(pending), () -> write.run(page)));
         }
 
         @Override
@@ -219,22 +391,23 @@ final class PageWriteThread implements AutoCloseable {
             BytesInput r = BytesInput.copy(repetitionLevels);
             BytesInput d = BytesInput.copy(definitionLevels);
             BytesInput v = BytesInput.copy(data);
-            handOver(null, r.size() + d.size() + v.size(), () -> pages.writePageV2(rowCount, nullCount, valueCount,
+            handOver(null, r.size() + d.size() + v.size(), null, () -> pages.writePageV2(rowCount, nullCount, valueCount,
                     r, d, dataEncoding, v, statistics, sizeStatistics));
         }
 
         @Override
         public void writeDictionaryPage(DictionaryPage dictionaryPage) throws IOException {
             DictionaryPage copy = dictionaryPage.copy();
-            handOver(null, copy.getBytes().size(), () -> pages.writeDictionaryPage(copy));
+            handOver(null, copy.getBytes().size(), null, () -> pages.writeDictionaryPage(copy));
         }
 
-        private void handOver(PageCopy copy, long bytes, PageWrite write) throws IOException {
+        private void handOver(PageCopy copy, long bytes, PendingCompression pending, PageWrite write)
+                throws IOException {
             if (pagesHandedOver == handedOver.length) {
                 handedOver = Arrays.copyOf(handedOver, 2 * pagesHandedOver);
             }
             handedOver[pagesHandedOver++] = bytes;
-            PageWriteThread.this.handOver(copy, bytes, () -> {
+            PageWriteThread.this.handOver(copy, bytes, pending, () -> {
                 write.run();
                 long size = pages.getMemSize();
                 synchronized (PageWriteThread.this) {
@@ -258,14 +431,12 @@ final class PageWriteThread implements AutoCloseable {
 
         /** The page writer's size once it wrote {@code count} pages; after a failure, what it had written. */
         private long sizeAfterPage(int count) {
+            try {
+                helpUntil(() -> pagesWritten >= count || failure != null);
+            } catch (InterruptedIOException e) {
+                throw new UncheckedIOException(e);
+            }
             synchronized (PageWriteThread.this) {
-                while (pagesWritten < count && failure == null) {
-                    try {
-                        waitForWrite();
-                    } catch (InterruptedIOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
                 return pagesWritten == 0 ? 0 : sizeAfter[Math.min(count, pagesWritten) - 1];
             }
         }

@@ -56,11 +56,6 @@ import java.util.stream.Collectors;
 public final class ParquetMerger {
 
     private static final Logger LOG = LoggerFactory.getLogger(ParquetMerger.class);
-    /**
-     * Pages waiting for the page-write thread at once: four of the largest pages, enough for the merge thread to
-     * run ahead while a page is compressed, and little next to a row group.
-     */
-    private static final long QUEUED_PAGE_BYTES = 4L * ParquetWriter.DEFAULT_PAGE_SIZE;
 
     private final ObjectStore store;
     private final BucketLayout layout;
@@ -162,10 +157,10 @@ public final class ParquetMerger {
         Optional<RowOrder> order = settings.sortColumnIfSet().map(c -> RowOrder.by(schema, c));
         MessageType parquetSchema = new AvroSchemaConverter(new PlainParquetConfiguration()).convert(schema);
         CodecFactory codecs = new CodecFactory(new PlainParquetConfiguration(), ParquetWriter.DEFAULT_PAGE_SIZE);
-        ZstdPageCompressor zstd = codec == CompressionCodecName.ZSTD ? new ZstdPageCompressor() : null;
-        BytesInputCompressor compressor = zstd != null ? zstd : codecs.getCompressor(codec);
-        PageWriteThread pageWriteThread = settings.threads() > 1 ? new PageWriteThread(QUEUED_PAGE_BYTES) : null;
-        PartWriter parts = new PartWriter(store, layout, task, schema, parquetSchema, compressor,
+        OutputCompressors compressors = new OutputCompressors(codec);
+        PageWriteThread pageWriteThread = settings.threads() > 1
+                ? new PageWriteThread(budget.pageQueueBytes(), compressors.newCompressor()) : null;
+        PartWriter parts = new PartWriter(store, layout, task, schema, parquetSchema, compressors.newCompressor(),
                 budget.outputRowGroupBytes(), settings.rowGroupRows(), settings.targetFileSizeBytes(),
                 ColumnEncodings.of(window.accepted(), parquetSchema), window.accepted().size(), pageWriteThread);
         try (SpillDirectory spill = new SpillDirectory(spillRoot())) {
@@ -187,9 +182,7 @@ public final class ParquetMerger {
             if (pageWriteThread != null) {
                 pageWriteThread.close();
             }
-            if (zstd != null) {
-                zstd.release();
-            }
+            compressors.close();
             codecs.release();
         }
     }

@@ -244,7 +244,8 @@ final class RowGroupFileWriter implements AutoCloseable {
     }
 
     private RowGroupPages newPageStore() {
-        return new RowGroupPages(new ColumnChunkPageWriteStore(compressor, schema, properties.getAllocator(),
+        return new RowGroupPages(new ColumnChunkPageWriteStore(pageWriteThread == null ? compressor
+                : pageWriteThread.compressingWith(compressor), schema, properties.getAllocator(),
                 properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled()), pageWriteThread);
     }
 
