@@ -75,7 +75,8 @@ public record MergeSettings(long targetFileSizeBytes, String sortColumn, long me
     public MergeSettings(long targetFileSizeBytes, String sortColumn, long mergeMemoryBytes, String compression,
                          String spillDirectory, long rowGroupSizeBytes, long copyRowGroupBytes) {
         this(targetFileSizeBytes, sortColumn, mergeMemoryBytes, compression, spillDirectory, rowGroupSizeBytes,
-                copyRowGroupBytes, DEFAULT_ROW_GROUP_ROWS, defaultCopyThreshold(DEFAULT_ROW_GROUP_ROWS), DEFAULT_THREADS);
+                copyRowGroupBytes, DEFAULT_ROW_GROUP_ROWS, defaultCopyThreshold(DEFAULT_ROW_GROUP_ROWS),
+                DEFAULT_THREADS);
     }
 
     public static MergeSettings defaults() {

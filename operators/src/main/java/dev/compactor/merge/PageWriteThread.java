@@ -17,10 +17,10 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.Objects;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Writes a merge's output pages on a thread of its own. Compressing a page, with the checksum and the copy
@@ -29,10 +29,10 @@ import java.util.concurrent.TimeUnit;
  * on two cores the codec's time overlaps the merge's instead of adding to it.
  *
  * <p>When compressing is the slower half, the queue fills; rather than wait, the merge thread then compresses
- * the page itself (with a compressor of its own) and hands it over compressed, and while it waits for the queue to
- * be written (at the end of a row group) it compresses the pages still waiting, newest first, while this thread
- * takes them oldest first: both threads compress and neither idles. The bytes are the same whichever thread
- * compressed a page: each page is compressed on its own.
+ * the page itself (with a compressor of its own) and hands it over compressed; and whenever it waits on this thread
+ * (for room in the queue, for a column's size, at the end of a row group) it compresses the pages still waiting,
+ * newest first, while this thread takes them oldest first: both threads compress and neither idles. The bytes
+ * are the same whichever thread compressed a page: each page is compressed on its own.
  *
  * <p>Pages are written one at a time in the order they were handed over: each column chunk keeps its page
  * order. At most {@code maxQueuedBytes} of pages (uncompressed) wait at once, always at least one page, their
@@ -269,7 +269,10 @@ final class PageWriteThread implements AutoCloseable {
         }
     }
 
-    /** A page's bytes, and their compressed form when the merge thread compressed them, in arrays kept for the next page. */
+    /**
+     * A page's bytes, and their compressed form when the merge thread compressed them, in arrays kept for the next
+     * page.
+     */
     private static final class PageCopy extends ByteArrayOutputStream {
         private byte[] compressed = new byte[0];
 
@@ -301,7 +304,9 @@ final class PageWriteThread implements AutoCloseable {
         }
     }
 
-    /** A page's bytes compressed here when the queue is full; null when the page-write thread is to compress them. */
+    /**
+     * A page's bytes compressed here when the queue is full; null when the page-write thread is to compress them.
+     */
     private BytesInput compressedIfQueueFull(PageCopy copy, BytesInput page) throws IOException {
         synchronized (this) {
             if (queuedPages == 0 || queuedBytes + copy.size() <= maxQueuedBytes) {
@@ -391,8 +396,8 @@ final class PageWriteThread implements AutoCloseable {
             BytesInput r = BytesInput.copy(repetitionLevels);
             BytesInput d = BytesInput.copy(definitionLevels);
             BytesInput v = BytesInput.copy(data);
-            handOver(null, r.size() + d.size() + v.size(), null, () -> pages.writePageV2(rowCount, nullCount, valueCount,
-                    r, d, dataEncoding, v, statistics, sizeStatistics));
+            handOver(null, r.size() + d.size() + v.size(), null, () -> pages.writePageV2(rowCount, nullCount,
+                    valueCount, r, d, dataEncoding, v, statistics, sizeStatistics));
         }
 
         @Override
