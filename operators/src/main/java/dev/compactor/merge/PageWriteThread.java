@@ -28,10 +28,10 @@ import java.util.function.BooleanSupplier;
  * merge does next: the merge thread copies each finished page, hands it over and goes on with the next one, so
  * on two cores the codec's time overlaps the merge's instead of adding to it.
  *
- * <p>When compressing is the slower half, the queue fills; rather than wait, the merge thread then compresses
- * the page itself (with a compressor of its own) and hands it over compressed; and whenever it waits on this thread
- * (for room in the queue, for a column's size, at the end of a row group) it compresses the pages still waiting,
- * newest first, while this thread takes them oldest first: both threads compress and neither idles. The bytes
+ * <p>When compressing is the slower half, the queue fills. Whenever the merge thread waits on this thread (for
+ * room in the queue, for a column's size, at the end of a row group), it compresses the pages still waiting, newest
+ * first and with a compressor of its own, while this thread takes them oldest first: both threads compress and
+ * neither idles. The bytes
  * are the same whichever thread compressed a page: each page is compressed on its own.
  *
  * <p>Pages are written one at a time in the order they were handed over: each column chunk keeps its page
@@ -77,8 +77,8 @@ final class PageWriteThread implements AutoCloseable {
     private Throwable failure;
 
     /**
-     * @param callerCompressor a compressor for the merge thread's own use when the queue is full; of the codec the
-     *                         page writers compress with
+     * @param callerCompressor a compressor for the merge thread's own use while it waits; of the codec the page
+     *                         writers compress with
      */
     PageWriteThread(long maxQueuedBytes, BytesInputCompressor callerCompressor) {
         if (maxQueuedBytes <= 0) {
@@ -101,7 +101,7 @@ final class PageWriteThread implements AutoCloseable {
     BytesInputCompressor compressingWith(BytesInputCompressor compressor) {
         if (compressor.getCodecName() != callerCompressor.getCodecName()) {
             throw new IllegalArgumentException("pages compressed with " + compressor.getCodecName()
-                    + " cannot be compressed with " + callerCompressor.getCodecName() + " when the queue is full");
+                    + " cannot be compressed with " + callerCompressor.getCodecName() + " by the merge thread");
         }
         return new BytesInputCompressor() {
             @Override
@@ -304,18 +304,6 @@ final class PageWriteThread implements AutoCloseable {
         }
     }
 
-    /**
-     * A page's bytes compressed here when the queue is full; null when the page-write thread is to compress them.
-     */
-    private BytesInput compressedIfQueueFull(PageCopy copy, BytesInput page) throws IOException {
-        synchronized (this) {
-            if (queuedPages == 0 || queuedBytes + copy.size() <= maxQueuedBytes) {
-                return null;
-            }
-        }
-        return copy.keepCompressed(callerCompressor.compress(page));
-    }
-
     /** Writes a page, its compressed bytes taken as they are when the merge thread compressed them. */
     private void write(BytesInput page, BytesInput compressed, PageWrite write) throws IOException {
         precompressedPage = compressed == null ? null : page;
@@ -370,14 +358,13 @@ final class PageWriteThread implements AutoCloseable {
                     rlEncoding, dlEncoding, valuesEncoding));
         }
 
-        /** Copies a data page out of its encoder's buffers, compresses it here if the queue is full, hands it over. */
+        /** Copies a data page out of its encoder's buffers and hands it over, for either thread to compress. */
         private void handOverPage(BytesInput bytes, DataPageWrite write) throws IOException {
             PageCopy copy = copyOf(bytes);
             BytesInput page = copy.bytes();
-            BytesInput compressed = compressedIfQueueFull(copy, page);
-            PendingCompression pending = compressed == null ? new PendingCompression(copy, page) : null;
-            handOver(copy, copy.size(), pending, () -> PageWriteThread.this.write(page,
-                    pending == null ? compressed : claim(pending), () -> write.run(page)));
+            PendingCompression pending = new PendingCompression(copy, page);
+            handOver(copy, copy.size(), pending, () -> PageWriteThread.this.write(page, claim(pending),
+                    () -> write.run(page)));
         }
 
         @Override

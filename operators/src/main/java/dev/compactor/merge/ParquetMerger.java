@@ -158,7 +158,7 @@ public final class ParquetMerger {
         MessageType parquetSchema = new AvroSchemaConverter(new PlainParquetConfiguration()).convert(schema);
         CodecFactory codecs = new CodecFactory(new PlainParquetConfiguration(), ParquetWriter.DEFAULT_PAGE_SIZE);
         OutputCompressors compressors = new OutputCompressors(codec);
-        PageWriteThread pageWriteThread = settings.threads() > 1
+        PageWriteThread pageWriteThread = budget.pageQueueBytes() > 0
                 ? new PageWriteThread(budget.pageQueueBytes(), compressors.newCompressor()) : null;
         PartWriter parts = new PartWriter(store, layout, task, schema, parquetSchema, compressors.newCompressor(),
                 budget.outputRowGroupBytes(), settings.rowGroupRows(), settings.targetFileSizeBytes(),

@@ -91,27 +91,34 @@ class PageWriteThreadTest {
     }
 
     @Test
-    void whenTheQueueIsFullTheCallerCompressesThePageAndThePageWriterTakesItAsItIs() throws Exception {
-        PageWriteThread small = new PageWriteThread(3, callerCompressor);
+    void whenTheQueueIsFullTheCallerCompressesAWaitingPageAndThePageWriterTakesItAsItIs() throws Exception {
+        PageWriteThread small = new PageWriteThread(4, callerCompressor);
         try {
             RecordingPages pages = new RecordingPages(small.compressingWith(new TaggingCompressor(BY_PAGE_WRITER)));
             PageWriter writer = small.writingInto(pages);
             writePage(writer, new byte[] {1, 2});
-            // queued with the first page, the second would pass the bound: its caller compresses it, then waits
-            CompletableFuture<Void> second = CompletableFuture.runAsync(() -> {
+            assertTrue(pages.entered.await(1, TimeUnit.MINUTES), "the first page never reached its writer");
+            writePage(writer, new byte[] {3, 4});
+            // the third would pass the bound: its caller compresses the page waiting before it, then waits
+            CompletableFuture<Void> third = CompletableFuture.runAsync(() -> {
                 try {
-                    writePage(writer, new byte[] {3, 4});
+                    writePage(writer, new byte[] {5, 6});
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             });
-            assertTrue(callerCompressor.called.await(1, TimeUnit.MINUTES), "the caller did not compress");
-            pages.release.countDown();
-            second.get();
+            try {
+                assertTrue(callerCompressor.called.await(1, TimeUnit.MINUTES), "the caller did not compress");
+            } finally {
+                pages.release.countDown();
+            }
+            third.get();
             small.awaitWritten();
 
             assertArrayEquals(new byte[] {BY_PAGE_WRITER, 1, 2}, pages.written.get(0));
             assertArrayEquals(new byte[] {BY_CALLER, 3, 4}, pages.written.get(1));
+            // the wait for the last page may compress it on either thread
+            assertArrayEquals(new byte[] {5, 6}, Arrays.copyOfRange(pages.written.get(2), 1, 3));
             assertFalse(callerCompressor.threads.contains("merge-page-writer"), callerCompressor.threads.toString());
         } finally {
             small.close();
