@@ -7,10 +7,10 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.column.ColumnWriter;
-import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.schema.MessageType;
@@ -195,36 +195,47 @@ public final class ParquetMerger {
     private void writeInFileOrder(List<InputFooter> inputs, Schema schema, MessageType parquetSchema, PartWriter parts)
             throws IOException {
         long[] copiedAndReencoded = new long[2];
-        try (InputPrefetch prefetch = new InputPrefetch(store, inputs, budget.readBytes() / 2)) {
+        List<InputPrefetch.Input> reads = new ArrayList<>();
+        for (InputFooter in : inputs) {
+            ColumnMapping mapping = ColumnMapping.between(in.parquetSchema(), parquetSchema).orElse(null);
+            boolean decodesFirst = mapping != null && !in.rowGroups().isEmpty()
+                    && !copies(mapping, in.rowGroups().get(0));
+            reads.add(new InputPrefetch.Input(in, mapping, decodesFirst));
+        }
+        try (InputPrefetch prefetch = new InputPrefetch(store, reads, budget.readBytes() / 2)) {
             for (int i = 0; i < inputs.size(); i++) {
-                writeInFileOrder(prefetch.open(i), inputs.get(i), schema, parquetSchema, parts, copiedAndReencoded);
+                InputFooter in = inputs.get(i);
+                if (reads.get(i).mapping() == null) {
+                    writeThroughAvro(prefetch.open(i), in, schema, parts);
+                } else {
+                    try (SourceRowGroups groups = prefetch.openRowGroups(i)) {
+                        writeInFileOrder(groups, in, reads.get(i).mapping(), parts, copiedAndReencoded);
+                    }
+                }
             }
         }
         LOG.info("merged {} inputs in file order: {} row groups copied as bytes, {} rows re-encoded",
                 inputs.size(), copiedAndReencoded[0], copiedAndReencoded[1]);
     }
 
-    private void writeInFileOrder(InputFile file, InputFooter in, Schema schema, MessageType parquetSchema,
-                                  PartWriter parts, long[] copiedAndReencoded) throws IOException {
-        Optional<ColumnMapping> mapping = ColumnMapping.between(in.parquetSchema(), parquetSchema);
-        if (mapping.isEmpty()) {
-            writeThroughAvro(file, in, schema, parts);
-            return;
-        }
-        try (SourceRowGroups groups = SourceRowGroups.open(file, in, mapping.get())) {
-            while (groups.hasNext()) {
-                if (mapping.get().identical()
-                        && settings.copies(groups.peek().getCompressedSize(), groups.peek().getRowCount())) {
-                    groups.copyNext(parts);
-                    copiedAndReencoded[0]++;
-                } else {
-                    try (RowGroupRows rows = groups.decodeNext()) {
-                        copiedAndReencoded[1] += parts.writesColumns() ? copyColumns(in, rows, parts)
-                                : copyRows(in, rows, parts);
-                    }
+    private void writeInFileOrder(SourceRowGroups groups, InputFooter in, ColumnMapping mapping, PartWriter parts,
+                                  long[] copiedAndReencoded) throws IOException {
+        while (groups.hasNext()) {
+            if (copies(mapping, groups.peek())) {
+                groups.copyNext(parts);
+                copiedAndReencoded[0]++;
+            } else {
+                try (RowGroupRows rows = groups.decodeNext()) {
+                    copiedAndReencoded[1] += parts.writesColumns() ? copyColumns(in, rows, parts)
+                            : copyRows(in, rows, parts);
                 }
             }
         }
+    }
+
+    /** True when a row group is copied as bytes: large, and in exactly the output's schema. */
+    private boolean copies(ColumnMapping mapping, BlockMetaData block) {
+        return mapping.identical() && settings.copies(block.getCompressedSize(), block.getRowCount());
     }
 
     private static long copyColumns(InputFooter in, RowGroupRows rows, PartWriter parts) throws IOException {

@@ -5,7 +5,6 @@ import dev.compactor.store.ObjectStore;
 import org.apache.avro.Schema;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
-import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
 
@@ -91,6 +90,11 @@ final class SortedMerge {
         String name() {
             return footer != null ? footer.key() : run.getFileName().toString();
         }
+
+        /** How a source file is fetched ahead: opened, its first row group decoded (a merge decodes them all). */
+        InputPrefetch.Input prefetched() {
+            return new InputPrefetch.Input(footer, mapping, true);
+        }
     }
 
     void mergeInto(List<Source> sources, ColumnRowSink sink) throws IOException {
@@ -125,7 +129,7 @@ final class SortedMerge {
      */
     private long memoryOf(Source s) {
         boolean inMemory = s.footer() != null && s.footer().rowGroups().size() > 1
-                && InputPrefetch.fetchesAhead(s.footer().size(), prefetchBytes);
+                && InputPrefetch.fetchesAhead(s.prefetched().weight(), prefetchBytes);
         return s.memoryBytes() + (inMemory ? s.footer().size() : 0);
     }
 
@@ -233,7 +237,8 @@ final class SortedMerge {
             byFirstKey.sort((a, b) -> compareFirstKeys(a.firstKey(), b.firstKey()));
             Deque<Waiting> waiting = new ArrayDeque<>(byFirstKey);
             // source files are fetched in the order the merge will open them; runs are local files
-            List<InputFooter> files = byFirstKey.stream().map(w -> w.source().footer()).filter(f -> f != null).toList();
+            List<InputPrefetch.Input> files = byFirstKey.stream().filter(w -> w.source().footer() != null)
+                    .map(w -> w.source().prefetched()).toList();
             prefetch = new InputPrefetch(store, files, prefetchBytes);
             OpenInputs open = new OpenInputs(prefetch);
             while (true) {
@@ -311,8 +316,9 @@ final class SortedMerge {
             this.prefetch = prefetch;
         }
 
-        private InputFile fileOf(Source s) throws IOException {
-            return s.run() != null ? LocalObjectStore.fileInput(s.run()) : prefetch.open(filesOpened++);
+        private SourceRowGroups rowGroupsOf(Source s) throws IOException {
+            return s.run() != null ? SourceRowGroups.open(LocalObjectStore.fileInput(s.run()), null, s.mapping())
+                    : prefetch.openRowGroups(filesOpened++);
         }
 
         /** Takes a slot's cursor into the arrays the tree compares, after it moved. */
@@ -352,7 +358,7 @@ final class SortedMerge {
             for (Cursor c = first(); !waiting.isEmpty() && (c == null || reaches(c, waiting)); c = first()) {
                 Waiting w = waiting.poll();
                 Source s = w.source();
-                Cursor cursor = new Cursor(w.index(), s, SourceRowGroups.open(fileOf(s), s.footer(), s.mapping()), key);
+                Cursor cursor = new Cursor(w.index(), s, rowGroupsOf(s), key);
                 cursors.add(cursor);
                 if (cursor.advance()) {
                     int slot = free.isEmpty() ? slots.size() : free.pop();

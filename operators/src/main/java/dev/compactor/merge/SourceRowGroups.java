@@ -29,6 +29,8 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
     private final List<BlockMetaData> blocks;
     private SeekableInputStream copyStream;
     private int next;
+    /** The next row group, when it was decoded ahead ({@link #decodeAhead}). */
+    private RowGroupRows decodedAhead;
 
     private SourceRowGroups(InputFile file, InputFooter input, ColumnMapping mapping, ParquetFileReader reader) {
         this.file = file;
@@ -60,6 +62,9 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
 
     /** Copies the next row group as bytes; only valid when the mapping is the identity. */
     void copyNext(PartWriter parts) throws IOException {
+        if (decodedAhead != null) {
+            throw new IllegalStateException("the next row group of " + file + " was decoded ahead, not to be copied");
+        }
         BlockMetaData block = blocks.get(next);
         if (copyStream == null) {
             try {
@@ -74,15 +79,44 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
                 block, this);
     }
 
-    /** Decodes the next row group; its values are read lazily, page by page, as rows are copied. */
+    /**
+     * Decodes the next row group; its values are read lazily, page by page, as rows are copied, unless it was
+     * decoded ahead.
+     */
     RowGroupRows decodeNext() throws IOException {
+        RowGroupRows rows = decodedAhead != null ? decodedAhead : decode(false);
+        decodedAhead = null;
+        next++;
+        return rows;
+    }
+
+    /**
+     * Decodes the next row group now, with its pages decompressed, for {@link #decodeNext} to return: the thread
+     * that fetches inputs ahead of the merge calls it, so the merge thread finds the work done. Only for a row
+     * group that is not to be copied as bytes.
+     */
+    void decodeAhead() throws IOException {
+        if (decodedAhead == null && hasNext()) {
+            decodedAhead = decode(true);
+        }
+    }
+
+    private RowGroupRows decode(boolean decompressAhead) throws IOException {
         try {
             BlockMetaData block = blocks.get(next);
             PageReadStore pages = reader.readNextRowGroup();
-            next++;
-            if (next == blocks.size() && copyStream == null && file instanceof InMemoryInputFile whole) {
+            if (next + 1 == blocks.size() && copyStream == null && file instanceof InMemoryInputFile whole) {
                 // the row groups hold copies of what they need: the file's bytes are not held twice
                 whole.release();
+            }
+            if (decompressAhead) {
+                PageReadStore compressed = pages;
+                try {
+                    pages = DecompressedPages.of(compressed, block, mapping);
+                } catch (IOException | RuntimeException e) {
+                    compressed.close();
+                    throw e;
+                }
             }
             return new RowGroupRows(pages, block, reader.getFileMetaData().getSchema(),
                     reader.getFileMetaData().getCreatedBy(), mapping);
@@ -127,6 +161,10 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
             return;
         }
         closed = true;
+        if (decodedAhead != null) {
+            decodedAhead.close();
+            decodedAhead = null;
+        }
         try {
             reader.close();
         } finally {
