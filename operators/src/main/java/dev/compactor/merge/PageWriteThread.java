@@ -205,8 +205,11 @@ final class PageWriteThread implements AutoCloseable {
         }
     }
 
-    /** @param pending the page's compression, for a data page handed over uncompressed; else null */
-    private void handOver(PageCopy copy, long bytes, PendingCompression pending, PageWrite write) throws IOException {
+    /**
+     * @param pending the page's compression, for a data page handed over uncompressed (its copy is reused once
+     *                written); else null
+     */
+    private void handOver(long bytes, PendingCompression pending, PageWrite write) throws IOException {
         helpUntil(() -> queuedPages == 0 || queuedBytes + bytes <= maxQueuedBytes || failure != null);
         synchronized (this) {
             throwIfFailed();
@@ -228,8 +231,8 @@ final class PageWriteThread implements AutoCloseable {
             synchronized (this) {
                 queuedPages--;
                 queuedBytes -= bytes;
-                if (copy != null) {
-                    free.push(copy);
+                if (pending != null) {
+                    free.push(pending.copy);
                 }
                 if (failed != null && failure == null) {
                     failure = failed;
@@ -363,7 +366,7 @@ final class PageWriteThread implements AutoCloseable {
             PageCopy copy = copyOf(bytes);
             BytesInput page = copy.bytes();
             PendingCompression pending = new PendingCompression(copy, page);
-            handOver(copy, copy.size(), pending, () -> PageWriteThread.this.write(page, claim(pending),
+            handOver(copy.size(), pending, () -> PageWriteThread.this.write(page, claim(pending),
                     () -> write.run(page)));
         }
 
@@ -383,23 +386,22 @@ final class PageWriteThread implements AutoCloseable {
             BytesInput r = BytesInput.copy(repetitionLevels);
             BytesInput d = BytesInput.copy(definitionLevels);
             BytesInput v = BytesInput.copy(data);
-            handOver(null, r.size() + d.size() + v.size(), null, () -> pages.writePageV2(rowCount, nullCount,
+            handOver(r.size() + d.size() + v.size(), null, () -> pages.writePageV2(rowCount, nullCount,
                     valueCount, r, d, dataEncoding, v, statistics, sizeStatistics));
         }
 
         @Override
         public void writeDictionaryPage(DictionaryPage dictionaryPage) throws IOException {
             DictionaryPage copy = dictionaryPage.copy();
-            handOver(null, copy.getBytes().size(), null, () -> pages.writeDictionaryPage(copy));
+            handOver(copy.getBytes().size(), null, () -> pages.writeDictionaryPage(copy));
         }
 
-        private void handOver(PageCopy copy, long bytes, PendingCompression pending, PageWrite write)
-                throws IOException {
+        private void handOver(long bytes, PendingCompression pending, PageWrite write) throws IOException {
             if (pagesHandedOver == handedOver.length) {
                 handedOver = Arrays.copyOf(handedOver, 2 * pagesHandedOver);
             }
             handedOver[pagesHandedOver++] = bytes;
-            PageWriteThread.this.handOver(copy, bytes, pending, () -> {
+            PageWriteThread.this.handOver(bytes, pending, () -> {
                 write.run();
                 long size = pages.getMemSize();
                 synchronized (PageWriteThread.this) {

@@ -100,19 +100,7 @@ class PageWriteThreadTest {
             assertTrue(pages.entered.await(1, TimeUnit.MINUTES), "the first page never reached its writer");
             writePage(writer, new byte[] {3, 4});
             // the third would pass the bound: its caller compresses the page waiting before it, then waits
-            CompletableFuture<Void> third = CompletableFuture.runAsync(() -> {
-                try {
-                    writePage(writer, new byte[] {5, 6});
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            try {
-                assertTrue(callerCompressor.called.await(1, TimeUnit.MINUTES), "the caller did not compress");
-            } finally {
-                pages.release.countDown();
-            }
-            third.get();
+            whileTheWriterIsHeld(pages, callerCompressor, () -> writePage(writer, new byte[] {5, 6}));
             small.awaitWritten();
 
             assertArrayEquals(new byte[] {BY_PAGE_WRITER, 1, 2}, pages.written.get(0));
@@ -136,19 +124,7 @@ class PageWriteThreadTest {
         }
         assertTrue(pages.entered.await(1, TimeUnit.MINUTES), "the first page never reached its writer");
         // the page-write thread holds the oldest page; the caller, waiting, takes the two behind it
-        CompletableFuture<Void> waited = CompletableFuture.runAsync(() -> {
-            try {
-                waiting.awaitWritten();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        try {
-            assertTrue(caller.called.await(1, TimeUnit.MINUTES), "the caller did not compress");
-        } finally {
-            pages.release.countDown();
-        }
-        waited.get();
+        whileTheWriterIsHeld(pages, caller, waiting::awaitWritten);
         waiting.close();
 
         assertArrayEquals(new byte[] {BY_PAGE_WRITER, 0}, pages.written.get(0));
@@ -177,6 +153,31 @@ class PageWriteThreadTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new PageWriteThread(0, callerCompressor));
         assertTrue(e.getMessage().contains("positive"), e.getMessage());
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code action} on another thread while the page writer holds a page, asserts that the caller compressed
+     * meanwhile, then lets the page writer go on and waits for the action to end.
+     */
+    private static void whileTheWriterIsHeld(RecordingPages pages, TaggingCompressor caller, IoAction action)
+            throws Exception {
+        CompletableFuture<Void> run = CompletableFuture.runAsync(() -> {
+            try {
+                action.run();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        try {
+            assertTrue(caller.called.await(1, TimeUnit.MINUTES), "the caller did not compress");
+        } finally {
+            pages.release.countDown();
+        }
+        run.get();
     }
 
     private static void writePage(PageWriter writer, byte[] bytes) throws IOException {
