@@ -113,6 +113,18 @@ final class ColumnarRowGroup implements AutoCloseable {
         }
     }
 
+    /** Adds a batch's rows, column by column, writing the pages that are full; as {@link #rowWriters()} does. */
+    void writeRows(RowBatch batch) throws IOException {
+        for (int c = 0; c < pageWriters.length; c++) {
+            if (plain[c]) {
+                transcoders[c].writeRows(batch, c, pageWriters[c]);
+            } else {
+                dictionaries[c].writeRows(batch, c, pageWriters[c]);
+            }
+        }
+        rows += batch.size();
+    }
+
     /** Adds every row of an input row group. */
     void append(RowGroupRows in) throws IOException {
         for (int c = 0; c < columns.size(); c++) {

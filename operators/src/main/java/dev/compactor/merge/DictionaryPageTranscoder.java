@@ -35,6 +35,9 @@ import java.util.Map;
  */
 final class DictionaryPageTranscoder implements CopyingColumnWriter {
 
+    /** Rows written through {@link #writeRows} between checks of the page's and the dictionary's size. */
+    static final int ROWS_PER_LIMIT_CHECK = 32;
+
     private final ColumnDescriptor column;
     private final PrimitiveTypeName type;
     private final long maxDictionaryBytes;
@@ -358,6 +361,60 @@ final class DictionaryPageTranscoder implements CopyingColumnWriter {
             pending.addBinaryBytes(dictionary.decodeToBinary(inputId).length());
         }
         addId(id);
+    }
+
+    /**
+     * Appends output column {@code c} of a batch's rows. A row of a dictionary-encoded input page is looked up by
+     * its entry, once per input chunk, as in {@link #writeEntry}; its statistics come from the decoded value.
+     */
+    void writeRows(RowBatch batch, int c, PageWriter writer) throws IOException {
+        DecodedRowGroup[] from = batch.from;
+        int[] rows = batch.rows;
+        for (int i = 0; i < batch.size(); i++) {
+            DecodedColumn column = from[i].columns[c];
+            int row = rows[i];
+            if (plain) {
+                overflow.writeRow(column, row);
+            } else if (column.isNull(row)) {
+                writeNull(0, 0);
+            } else {
+                int id;
+                if (column.ids != null && column.ids[row] >= 0) {
+                    int[] known = column.outputIds(this);
+                    int entry = column.ids[row];
+                    id = known[entry] >= 0 ? known[entry] : (known[entry] = idOf(column, row));
+                } else {
+                    id = idOf(column, row);
+                }
+                if (firstInPage(id)) {
+                    updateStats(pending.statistics(), column, row);
+                }
+                if (type == PrimitiveTypeName.BINARY) {
+                    pending.addBinaryBytes(column.lengths[row]);
+                }
+                addId(id);
+            }
+            // as for rows written one at a time: a page or the dictionary may pass its limit by this many values
+            if ((i + 1) % ROWS_PER_LIMIT_CHECK == 0 || i + 1 == batch.size()) {
+                endRow(writer);
+            }
+        }
+    }
+
+    /** A decoded value's output id, adding it to the dictionary when new. */
+    private int idOf(DecodedColumn column, int row) {
+        return column.longs != null ? idOf(column.longs[row]) : idOf(column.binary(row));
+    }
+
+    private void updateStats(Statistics<?> stats, DecodedColumn column, int row) {
+        switch (type) {
+            case INT32 -> stats.updateStats((int) column.longs[row]);
+            case INT64 -> stats.updateStats(column.longs[row]);
+            case FLOAT -> stats.updateStats(Float.intBitsToFloat((int) column.longs[row]));
+            case DOUBLE -> stats.updateStats(Double.longBitsToDouble(column.longs[row]));
+            // marked reused: statistics copy what they keep
+            default -> stats.updateStats(column.binary(row));
+        }
     }
 
     @Override

@@ -89,6 +89,26 @@ final class PartWriter implements ColumnRowSink {
         afterRow();
     }
 
+    @Override
+    public boolean writesBatches() {
+        return ColumnarRowGroup.supportsRows(schema);
+    }
+
+    @Override
+    public int nextBatchRows(int wanted) {
+        long open = current == null ? 0 : current.openRows();
+        return (int) Math.max(1, Math.min(wanted, rowGroupRows - open));
+    }
+
+    @Override
+    public void writeRows(RowBatch batch) throws IOException {
+        if (current == null) {
+            open();
+        }
+        current.writeRows(batch);
+        afterRow();
+    }
+
     void write(GenericRecord row) throws IOException {
         if (current == null) {
             open();

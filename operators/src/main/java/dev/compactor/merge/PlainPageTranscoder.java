@@ -164,7 +164,59 @@ final class PlainPageTranscoder implements CopyingColumnWriter {
             pending.addBinaryBytes(putBytes(value, pending.statistics()));
             return;
         }
-        int at = putValue(value);
+        countBytes(putValue(value));
+    }
+
+    /**
+     * Appends output column {@code c} of a batch's rows, writing each page once it is full: one loop per value
+     * type, with no call per value outside this class.
+     */
+    void writeRows(RowBatch batch, int c, PageWriter writer) throws IOException {
+        DecodedRowGroup[] from = batch.from;
+        int[] rows = batch.rows;
+        for (int i = 0; i < batch.size(); i++) {
+            writeRow(from[i].columns[c], rows[i]);
+            if (outLength >= targetPageBytes) {
+                flush(writer);
+            }
+        }
+    }
+
+    /** Appends one row of a decoded column to the pending page, which the caller writes once it is full. */
+    void writeRow(DecodedColumn column, int row) {
+        if (column.isNull(row)) {
+            writeNull(0, 0);
+            return;
+        }
+        switch (type) {
+            case INT64 -> write(column.longs[row], 0, 0);
+            case INT32 -> write((int) column.longs[row], 0, 0);
+            case DOUBLE -> write(Double.longBitsToDouble(column.longs[row]), 0, 0);
+            case FLOAT -> write(Float.intBitsToFloat((int) column.longs[row]), 0, 0);
+            default -> writeSlice(column.data, column.starts[row], column.lengths[row]);
+        }
+    }
+
+    private void writeSlice(byte[] bytes, int start, int length) {
+        pending.addRow(true);
+        if (type == PrimitiveTypeName.BINARY) {
+            putInt(length);
+        }
+        int at = outLength;
+        ensureCapacity(at + length);
+        System.arraycopy(bytes, start, out, at, length);
+        outLength += length;
+        if (!unsignedBytes) {
+            // the copy, marked reused: statistics then keep their own bytes
+            pending.statistics().updateStats(Binary.fromReusedByteArray(out, at, length));
+            pending.addBinaryBytes(type == PrimitiveTypeName.BINARY ? length : 0);
+            return;
+        }
+        countBytes(at);
+    }
+
+    /** Counts a byte value just appended at {@code at}, ordered as unsigned bytes, in the pending page. */
+    private void countBytes(int at) {
         int length = outLength - at;
         pending.addBinaryBytes(type == PrimitiveTypeName.BINARY ? length : 0);
         if (leastAt < 0) {

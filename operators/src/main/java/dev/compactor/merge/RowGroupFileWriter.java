@@ -136,6 +136,20 @@ final class RowGroupFileWriter implements AutoCloseable {
         bufferedBytes = columnar.bufferedBytes();
     }
 
+    /** True when rows can be written in batches ({@link #writeRows}): {@link ColumnarRowGroup#supportsRows}. */
+    boolean writesBatches() {
+        return rowsByColumns;
+    }
+
+    /** Writes a batch's rows into the open row group of rows; only when {@link #writesBatches()}. */
+    void writeRows(RowBatch batch) throws IOException {
+        columnWriters();
+        columnar.writeRows(batch);
+        openRows += batch.size();
+        rows += batch.size();
+        bufferedBytes = columnar.bufferedBytes();
+    }
+
     /** Completes a row written through {@link #columnWriters()}. */
     void endRow() throws IOException {
         if (columnarRows) {

@@ -73,6 +73,22 @@ final class RowGroupRows implements AutoCloseable {
         return pages.getRowCount();
     }
 
+    int columnCount() {
+        return readers.length;
+    }
+
+    /**
+     * Reads every row of an output column into arrays; only before any row of it was copied. A column the input
+     * lacks is all nulls.
+     */
+    DecodedColumn decodeColumn(int outputColumn) {
+        ColumnReader r = reader(outputColumn);
+        int rows = Math.toIntExact(pages.getRowCount());
+        return r == null ? DecodedColumn.absent(types[outputColumn], rows)
+                : DecodedColumn.read(r, types[outputColumn], maxDefinition[outputColumn], rows,
+                        chunk(outputColumn).getTotalUncompressedSize());
+    }
+
     /** The input's column feeding an output column; null if the input lacks it. */
     ColumnDescriptor source(int outputColumn) {
         return mapping.source(outputColumn);

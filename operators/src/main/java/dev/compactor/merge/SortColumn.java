@@ -86,6 +86,22 @@ final class SortColumn {
         }
     }
 
+    /** Reads row {@code row}'s key of a decoded row group into {@code into}; bytes stay the row group's. */
+    void read(DecodedRowGroup group, int row, Key into) {
+        DecodedColumn values = group.columns[column];
+        into.isNull = values.isNull(row);
+        if (into.isNull) {
+            return;
+        }
+        switch (type) {
+            case INT64, INT32 -> into.whole = values.longs[row];
+            case DOUBLE -> into.real = Double.longBitsToDouble(values.longs[row]);
+            case FLOAT -> into.real = Float.intBitsToFloat((int) values.longs[row]);
+            case BINARY, FIXED_LEN_BYTE_ARRAY -> into.bytes = values.binary(row);
+            default -> throw new IllegalStateException(type + " columns are not decoded into batches");
+        }
+    }
+
     /**
      * True when {@link #rank} orders non-null keys exactly as {@link #compare} does: numbers and booleans, not
      * bytes.

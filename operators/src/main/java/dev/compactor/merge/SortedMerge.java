@@ -5,6 +5,7 @@ import dev.compactor.store.ObjectStore;
 import org.apache.avro.Schema;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
 
@@ -34,6 +35,9 @@ import java.util.stream.Collectors;
  */
 final class SortedMerge {
 
+    /** Rows gathered before a batch is written column by column. */
+    private static final int BATCH_ROWS = 1024;
+
     private final Schema avroSchema;
     private final MessageType schema;
     private final SortColumn key;
@@ -46,6 +50,8 @@ final class SortedMerge {
     private final SpillDirectory spill;
     /** Runs are read once, seconds later: a dictionary per small row group would cost more than it saves. */
     private final Set<String> allColumns;
+    /** True when rows are decoded into arrays and written in batches ({@link ColumnarRowGroup#supportsRows}). */
+    private final boolean batched;
     private int runsWritten;
     private int passes;
 
@@ -72,19 +78,30 @@ final class SortedMerge {
         this.runCompressor = runCompressor;
         this.spill = spill;
         this.allColumns = schema.getColumns().stream().map(c -> String.join(".", c.getPath())).collect(Collectors.toSet());
+        this.batched = ColumnarRowGroup.supportsRows(schema);
     }
 
     /**
      * A sorted stream of rows: a source file (with its footer) or a sort run (footer null).
      *
-     * @param memoryBytes what reading it holds: its largest row group, compressed and decoded
+     * @param memoryBytes        what reading it holds: its largest row group, compressed and decompressed
+     * @param decodedMemoryBytes the same when row groups are decoded into arrays for batches: the arrays of its
+     *                           largest row group; its pages are held only while it is decoded
      */
-    record Source(InputFooter footer, ColumnMapping mapping, long memoryBytes, Path run) {
+    record Source(InputFooter footer, ColumnMapping mapping, long memoryBytes, long decodedMemoryBytes, Path run) {
 
         static Source of(InputFooter footer, ColumnMapping mapping) {
             long memory = footer.rowGroups().stream()
                     .mapToLong(b -> b.getCompressedSize() + b.getTotalByteSize()).max().orElse(0);
-            return new Source(footer, mapping, memory, null);
+            // a row group's pages are let go once it is decoded, but parquet-java's reader keeps the compressed
+            // bytes of its current row group until it reads the next one or, after the last, is closed
+            List<BlockMetaData> blocks = footer.rowGroups();
+            long decoded = 0;
+            for (int i = 0; i < blocks.size(); i++) {
+                decoded = Math.max(decoded, DecodedRowGroup.bytesFor(blocks.get(i))
+                        + (i + 1 < blocks.size() ? blocks.get(i).getCompressedSize() : 0));
+            }
+            return new Source(footer, mapping, memory, decoded, null);
         }
 
         String name() {
@@ -130,7 +147,7 @@ final class SortedMerge {
     private long memoryOf(Source s) {
         boolean inMemory = s.footer() != null && s.footer().rowGroups().size() > 1
                 && InputPrefetch.fetchesAhead(s.prefetched().weight(), prefetchBytes);
-        return s.memoryBytes() + (inMemory ? s.footer().size() : 0);
+        return (batched ? s.decodedMemoryBytes() : s.memoryBytes()) + (inMemory ? s.footer().size() : 0);
     }
 
     /**
@@ -208,6 +225,26 @@ final class SortedMerge {
                 @Override
                 public void endRow() throws IOException {
                     out.endRow();
+                    endRowGroupWhenFull();
+                }
+
+                @Override
+                public boolean writesBatches() {
+                    return out.writesBatches();
+                }
+
+                @Override
+                public int nextBatchRows(int wanted) {
+                    return wanted;
+                }
+
+                @Override
+                public void writeRows(RowBatch batch) throws IOException {
+                    out.writeRows(batch);
+                    endRowGroupWhenFull();
+                }
+
+                private void endRowGroupWhenFull() throws IOException {
                     if (out.bufferedBytes() >= runRowGroupBytes) {
                         out.endRowGroup();
                     }
@@ -220,13 +257,15 @@ final class SortedMerge {
             }
         }
         runsWritten++;
-        // a run's row groups are small and uncompressed: it holds one of them at a time when read
-        return new Source(null, ColumnMapping.identity(schema), 2 * runRowGroupBytes, run);
+        // a run's row groups are small and uncompressed: it holds one of them at a time when read, pages and
+        // decoded arrays (numbers in 8 bytes and a null flag, slices in 8 more)
+        return new Source(null, ColumnMapping.identity(schema), 2 * runRowGroupBytes, 4 * runRowGroupBytes, run);
     }
 
     private void merge(List<Source> group, ColumnRowSink sink) throws IOException {
         List<Cursor> cursors = new ArrayList<>();
         InputPrefetch prefetch = null;
+        Batches batches = batched && sink.writesBatches() ? new Batches(sink) : null;
         key.forget();
         try {
             List<Waiting> byFirstKey = new ArrayList<>();
@@ -240,27 +279,62 @@ final class SortedMerge {
             List<InputPrefetch.Input> files = byFirstKey.stream().filter(w -> w.source().footer() != null)
                     .map(w -> w.source().prefetched()).toList();
             prefetch = new InputPrefetch(store, files, prefetchBytes);
-            OpenInputs open = new OpenInputs(prefetch);
+            OpenInputs open = new OpenInputs(prefetch, batches);
             while (true) {
                 open.openReached(waiting, cursors);
                 Cursor c = open.first();
                 if (c == null) {
-                    return;
+                    break;
                 }
                 if (key.beforeLast(c.key)) {
                     throw new UnsortedInputException(c.source.name());
                 }
                 key.remember(c.key);
-                c.copyRow(sink.columnWriters());
-                sink.endRow();
+                if (batches != null) {
+                    batches.add(c.decoded, c.row);
+                } else {
+                    c.copyRow(sink.columnWriters());
+                    sink.endRow();
+                }
                 c.done = !c.advance();
                 open.firstMoved();
+            }
+            if (batches != null) {
+                batches.flush();
             }
         } finally {
             if (prefetch != null) {
                 prefetch.close();
             }
             Resources.closeAll(cursors.stream().map(c -> c.groups).filter(g -> g != null).toList());
+        }
+    }
+
+    /** Rows taken by the merge, written to the sink a batch at a time. */
+    private static final class Batches {
+        private final ColumnRowSink sink;
+        private final RowBatch batch = new RowBatch(BATCH_ROWS);
+        private int limit;
+
+        Batches(ColumnRowSink sink) {
+            this.sink = sink;
+            this.limit = sink.nextBatchRows(BATCH_ROWS);
+        }
+
+        void add(DecodedRowGroup group, int row) throws IOException {
+            batch.add(group, row);
+            if (batch.size() >= limit) {
+                flush();
+            }
+        }
+
+        /** Writes the rows taken so far; before a row group they name is let go. */
+        void flush() throws IOException {
+            if (batch.size() > 0) {
+                sink.writeRows(batch);
+                batch.clear();
+            }
+            limit = sink.nextBatchRows(BATCH_ROWS);
         }
     }
 
@@ -312,8 +386,12 @@ final class SortedMerge {
             return index[a] < index[b];
         });
 
-        OpenInputs(InputPrefetch prefetch) {
+        /** Null when rows are copied one at a time. */
+        private final Batches batches;
+
+        OpenInputs(InputPrefetch prefetch, Batches batches) {
             this.prefetch = prefetch;
+            this.batches = batches;
         }
 
         private SourceRowGroups rowGroupsOf(Source s) throws IOException {
@@ -358,7 +436,7 @@ final class SortedMerge {
             for (Cursor c = first(); !waiting.isEmpty() && (c == null || reaches(c, waiting)); c = first()) {
                 Waiting w = waiting.poll();
                 Source s = w.source();
-                Cursor cursor = new Cursor(w.index(), s, rowGroupsOf(s), key);
+                Cursor cursor = new Cursor(w.index(), s, rowGroupsOf(s), key, batches);
                 cursors.add(cursor);
                 if (cursor.advance()) {
                     int slot = free.isEmpty() ? slots.size() : free.pop();
@@ -384,18 +462,74 @@ final class SortedMerge {
         /** The current row's key, read once when the cursor reaches the row. */
         final SortColumn.Key key = new SortColumn.Key();
         RowGroupRows rows;
+        /** With batches: the current row group, decoded, and the current row in it. */
+        private final Batches batches;
+        DecodedRowGroup decoded;
+        int row;
         /** True once the source has no row left. */
         boolean done;
 
-        Cursor(int index, Source source, SourceRowGroups groups, SortColumn sortColumn) {
+        Cursor(int index, Source source, SourceRowGroups groups, SortColumn sortColumn, Batches batches) {
             this.index = index;
             this.source = source;
             this.groups = groups;
             this.sortColumn = sortColumn;
+            this.batches = batches;
         }
 
         /** Moves to a row, decoding the next row group when this one is done; false at the end. */
         boolean advance() throws IOException {
+            return batches != null ? advanceDecoded() : advanceRows();
+        }
+
+        /**
+         * Moves to the next row of the decoded row group, or decodes the next one (its pages are let go once it
+         * is decoded). The rows taken from a row group are written before it is let go.
+         */
+        private boolean advanceDecoded() throws IOException {
+            if (decoded != null && ++row < decoded.rows) {
+                readKey();
+                return true;
+            }
+            if (decoded != null) {
+                batches.flush();
+                decoded = null;
+            }
+            while (decoded == null) {
+                if (groups == null || !groups.hasNext()) {
+                    closeGroups();
+                    return false;
+                }
+                try (RowGroupRows next = groups.decodeNext()) {
+                    if (next.hasRow()) {
+                        decoded = DecodedRowGroup.of(next);
+                    }
+                } catch (RuntimeException e) {
+                    throw SourceRowGroups.failure(source.footer(), e);
+                }
+            }
+            if (!groups.hasNext()) {
+                // parquet-java's reader holds the pages just decoded until it is closed
+                closeGroups();
+            }
+            row = 0;
+            readKey();
+            return true;
+        }
+
+        private void readKey() {
+            sortColumn.read(decoded, row, key);
+        }
+
+        private void closeGroups() throws IOException {
+            if (groups != null) {
+                SourceRowGroups ranOut = groups;
+                groups = null;
+                ranOut.close();
+            }
+        }
+
+        private boolean advanceRows() throws IOException {
             while (rows == null || !rows.hasRow()) {
                 if (rows != null) {
                     rows.close();
@@ -404,9 +538,7 @@ final class SortedMerge {
                 if (!groups.hasNext()) {
                     // parquet-java's reader keeps its last row group reachable, closed or not: held for every
                     // input run out, that was hundreds of megabytes in a window of a thousand files
-                    SourceRowGroups ranOut = groups;
-                    groups = null;
-                    ranOut.close();
+                    closeGroups();
                     return false;
                 }
                 rows = groups.decodeNext();

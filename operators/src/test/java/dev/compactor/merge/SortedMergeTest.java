@@ -211,7 +211,7 @@ class SortedMergeTest {
     private SortedMerge mergeWithRoomForThreeInputs(LocalObjectStore store, WindowFiles window) throws IOException {
         List<SortedMerge.Source> sources = sources(store, window);
         try (SpillDirectory spill = new SpillDirectory(spillRoot)) {
-            SortedMerge merge = newMerge(store, 3 * sources.get(0).memoryBytes(), 0, spill);
+            SortedMerge merge = newMerge(store, 3 * sources.get(0).decodedMemoryBytes(), 0, spill);
             writeTo(bucket.resolve("merged.parquet"), merge, sources);
             return merge;
         }
@@ -234,6 +234,12 @@ class SortedMergeTest {
     }
 
     private void writeTo(Path file, SortedMerge merge, List<SortedMerge.Source> sources) throws IOException {
+        writeTo(file, merge, sources, true);
+    }
+
+    /** @param batches false to have rows copied one at a time */
+    private void writeTo(Path file, SortedMerge merge, List<SortedMerge.Source> sources, boolean batches)
+            throws IOException {
         try (RowGroupFileWriter out = new RowGroupFileWriter(new LocalOutputFile(file), avro, schema,
                 codecs.getCompressor(CompressionCodecName.SNAPPY), 64 << 10, ColumnEncodings.plain(Set.of()), Map.of(), null)) {
             merge.mergeInto(sources, new ColumnRowSink() {
@@ -245,6 +251,21 @@ class SortedMergeTest {
                 @Override
                 public void endRow() throws IOException {
                     out.endRow();
+                }
+
+                @Override
+                public boolean writesBatches() {
+                    return batches;
+                }
+
+                @Override
+                public int nextBatchRows(int wanted) {
+                    return wanted;
+                }
+
+                @Override
+                public void writeRows(RowBatch batch) throws IOException {
+                    out.writeRows(batch);
                 }
             });
         }

@@ -1,0 +1,34 @@
+package dev.compactor.merge;
+
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+
+/** Every output column of one input row group, decoded ({@link DecodedColumn}), in output column order. */
+final class DecodedRowGroup {
+
+    final int rows;
+    final DecodedColumn[] columns;
+
+    private DecodedRowGroup(int rows, DecodedColumn[] columns) {
+        this.rows = rows;
+        this.columns = columns;
+    }
+
+    /** Decodes every row of a row group none of whose rows was read yet; its pages may be closed after. */
+    static DecodedRowGroup of(RowGroupRows in) {
+        DecodedColumn[] columns = new DecodedColumn[in.columnCount()];
+        for (int c = 0; c < columns.length; c++) {
+            columns[c] = in.decodeColumn(c);
+        }
+        return new DecodedRowGroup(Math.toIntExact(in.rowCount()), columns);
+    }
+
+    /** What decoding a row group holds, at most ({@link DecodedColumn#bytesFor}). */
+    static long bytesFor(BlockMetaData block) {
+        long total = 0;
+        for (ColumnChunkMetaData chunk : block.getColumns()) {
+            total += DecodedColumn.bytesFor(chunk);
+        }
+        return total;
+    }
+}
