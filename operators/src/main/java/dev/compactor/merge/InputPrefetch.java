@@ -34,22 +34,36 @@ final class InputPrefetch implements AutoCloseable {
      *
      * @param mapping             how its columns are read column by column; null for an input read through Avro,
      *                            of which only the bytes are fetched
-     * @param decodesFirstRowGroup true when the merge decodes its first row group rather than copying it as bytes
+     * @param firstRowGroup what is done ahead with its first row group besides fetching it
      */
-    record Input(InputFooter footer, ColumnMapping mapping, boolean decodesFirstRowGroup) {
+    record Input(InputFooter footer, ColumnMapping mapping, FirstRowGroup firstRowGroup) {
 
         boolean decodesAhead() {
-            return mapping != null && decodesFirstRowGroup && !footer.rowGroups().isEmpty();
+            return mapping != null && firstRowGroup != FirstRowGroup.FETCHED && !footer.rowGroups().isEmpty();
         }
 
-        /** What fetching it ahead holds: the file, and the first row group compressed and decoded. */
+        /**
+         * What fetching it ahead holds: the file, and the first row group compressed and decompressed, and its
+         * arrays when it is decoded into them.
+         */
         long weight() {
             if (!decodesAhead()) {
                 return footer.size();
             }
             BlockMetaData first = footer.rowGroups().get(0);
-            return footer.size() + first.getCompressedSize() + first.getTotalByteSize();
+            return footer.size() + first.getCompressedSize() + first.getTotalByteSize()
+                    + (firstRowGroup == FirstRowGroup.DECODED_INTO_ARRAYS ? DecodedRowGroup.bytesFor(first) : 0);
         }
+    }
+
+    /** How far an input's first row group is taken on the prefetch thread. */
+    enum FirstRowGroup {
+        /** Only fetched: it is copied as bytes, or read through Avro. */
+        FETCHED,
+        /** Decoded into decompressed pages, to be read value by value ({@link SourceRowGroups#decodeNext}). */
+        DECODED,
+        /** Decoded into arrays, for a merge that writes batches ({@link SourceRowGroups#decodeNextIntoArrays}). */
+        DECODED_INTO_ARRAYS
     }
 
     /**
@@ -175,7 +189,7 @@ final class InputPrefetch implements AutoCloseable {
         SourceRowGroups groups = SourceRowGroups.open(file, in.footer(), in.mapping());
         if (in.decodesAhead()) {
             try {
-                groups.decodeAhead();
+                groups.decodeAhead(in.firstRowGroup() == FirstRowGroup.DECODED_INTO_ARRAYS);
             } catch (IOException | RuntimeException e) {
                 groups.close();
                 throw e;

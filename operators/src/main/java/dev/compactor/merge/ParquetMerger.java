@@ -200,7 +200,8 @@ public final class ParquetMerger {
             ColumnMapping mapping = ColumnMapping.between(in.parquetSchema(), parquetSchema).orElse(null);
             boolean decodesFirst = mapping != null && !in.rowGroups().isEmpty()
                     && !copies(mapping, in.rowGroups().get(0));
-            reads.add(new InputPrefetch.Input(in, mapping, decodesFirst));
+            reads.add(new InputPrefetch.Input(in, mapping,
+                    decodesFirst ? InputPrefetch.FirstRowGroup.DECODED : InputPrefetch.FirstRowGroup.FETCHED));
         }
         try (InputPrefetch prefetch = new InputPrefetch(store, reads, budget.readBytes() / 2)) {
             for (int i = 0; i < inputs.size(); i++) {

@@ -108,9 +108,13 @@ final class SortedMerge {
             return footer != null ? footer.key() : run.getFileName().toString();
         }
 
-        /** How a source file is fetched ahead: opened, its first row group decoded (a merge decodes them all). */
-        InputPrefetch.Input prefetched() {
-            return new InputPrefetch.Input(footer, mapping, true);
+        /**
+         * How a source file is fetched ahead: opened, its first row group decoded (a merge decodes them all), into
+         * arrays when the merge writes batches.
+         */
+        InputPrefetch.Input prefetched(boolean batched) {
+            return new InputPrefetch.Input(footer, mapping, batched ? InputPrefetch.FirstRowGroup.DECODED_INTO_ARRAYS
+                    : InputPrefetch.FirstRowGroup.DECODED);
         }
     }
 
@@ -146,7 +150,7 @@ final class SortedMerge {
      */
     private long memoryOf(Source s) {
         boolean inMemory = s.footer() != null && s.footer().rowGroups().size() > 1
-                && InputPrefetch.fetchesAhead(s.prefetched().weight(), prefetchBytes);
+                && InputPrefetch.fetchesAhead(s.prefetched(batched).weight(), prefetchBytes);
         return (batched ? s.decodedMemoryBytes() : s.memoryBytes()) + (inMemory ? s.footer().size() : 0);
     }
 
@@ -277,7 +281,7 @@ final class SortedMerge {
             Deque<Waiting> waiting = new ArrayDeque<>(byFirstKey);
             // source files are fetched in the order the merge will open them; runs are local files
             List<InputPrefetch.Input> files = byFirstKey.stream().filter(w -> w.source().footer() != null)
-                    .map(w -> w.source().prefetched()).toList();
+                    .map(w -> w.source().prefetched(batches != null)).toList();
             prefetch = new InputPrefetch(store, files, prefetchBytes);
             OpenInputs open = new OpenInputs(prefetch, batches);
             while (true) {
@@ -500,12 +504,9 @@ final class SortedMerge {
                     closeGroups();
                     return false;
                 }
-                try (RowGroupRows next = groups.decodeNext()) {
-                    if (next.hasRow()) {
-                        decoded = DecodedRowGroup.of(next);
-                    }
-                } catch (RuntimeException e) {
-                    throw SourceRowGroups.failure(source.footer(), e);
+                DecodedRowGroup next = groups.decodeNextIntoArrays();
+                if (next.rows > 0) {
+                    decoded = next;
                 }
             }
             if (!groups.hasNext()) {

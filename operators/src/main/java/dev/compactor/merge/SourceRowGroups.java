@@ -29,8 +29,9 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
     private final List<BlockMetaData> blocks;
     private SeekableInputStream copyStream;
     private int next;
-    /** The next row group, when it was decoded ahead ({@link #decodeAhead}). */
+    /** The next row group, when it was decoded ahead ({@link #decodeAhead}): into pages, or into arrays. */
     private RowGroupRows decodedAhead;
+    private DecodedRowGroup arraysAhead;
 
     private SourceRowGroups(InputFile file, InputFooter input, ColumnMapping mapping, ParquetFileReader reader) {
         this.file = file;
@@ -62,7 +63,7 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
 
     /** Copies the next row group as bytes; only valid when the mapping is the identity. */
     void copyNext(PartWriter parts) throws IOException {
-        if (decodedAhead != null) {
+        if (decodedAhead != null || arraysAhead != null) {
             throw new IllegalStateException("the next row group of " + file + " was decoded ahead, not to be copied");
         }
         BlockMetaData block = blocks.get(next);
@@ -84,20 +85,43 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
      * decoded ahead.
      */
     RowGroupRows decodeNext() throws IOException {
+        if (arraysAhead != null) {
+            throw new IllegalStateException("the next row group of " + file + " was decoded into arrays");
+        }
         RowGroupRows rows = decodedAhead != null ? decodedAhead : decode(false);
         decodedAhead = null;
         next++;
         return rows;
     }
 
+    /** Decodes the next row group into arrays ({@link DecodedRowGroup}); its pages are let go. */
+    DecodedRowGroup decodeNextIntoArrays() throws IOException {
+        DecodedRowGroup decoded = arraysAhead != null ? arraysAhead : intoArrays(decode(false));
+        arraysAhead = null;
+        next++;
+        return decoded;
+    }
+
     /**
-     * Decodes the next row group now, with its pages decompressed, for {@link #decodeNext} to return: the thread
-     * that fetches inputs ahead of the merge calls it, so the merge thread finds the work done. Only for a row
-     * group that is not to be copied as bytes.
+     * Decodes the next row group now, for {@link #decodeNext} (with its pages decompressed) or for
+     * {@link #decodeNextIntoArrays} to return: the thread that fetches inputs ahead of the merge calls it, so the
+     * merge thread finds the work done. Only for a row group that is not to be copied as bytes.
      */
-    void decodeAhead() throws IOException {
-        if (decodedAhead == null && hasNext()) {
-            decodedAhead = decode(true);
+    void decodeAhead(boolean intoArrays) throws IOException {
+        if (decodedAhead == null && arraysAhead == null && hasNext()) {
+            if (intoArrays) {
+                arraysAhead = intoArrays(decode(false));
+            } else {
+                decodedAhead = decode(true);
+            }
+        }
+    }
+
+    private DecodedRowGroup intoArrays(RowGroupRows rows) throws IOException {
+        try (rows) {
+            return DecodedRowGroup.of(rows);
+        } catch (RuntimeException e) {
+            throw failure(input, e);
         }
     }
 
@@ -165,6 +189,7 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
             decodedAhead.close();
             decodedAhead = null;
         }
+        arraysAhead = null;
         try {
             reader.close();
         } finally {

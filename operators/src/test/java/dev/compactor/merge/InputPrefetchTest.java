@@ -7,6 +7,8 @@ import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.EOFException;
@@ -63,9 +65,11 @@ class InputPrefetchTest {
         }
     }
 
-    @Test
-    void anInputReadByColumnsIsOpenedAheadWithItsFirstRowGroupDecodedAndItsFailureComesWithItsOpen()
-            throws IOException {
+    /** Decoded into pages for a merge that copies values, into arrays for one that writes batches. */
+    @ParameterizedTest
+    @EnumSource(value = InputPrefetch.FirstRowGroup.class, names = {"DECODED", "DECODED_INTO_ARRAYS"})
+    void anInputReadByColumnsIsOpenedAheadWithItsFirstRowGroupDecodedAndItsFailureComesWithItsOpen(
+            InputPrefetch.FirstRowGroup decoded) throws IOException {
         WindowFiles window = new WindowFiles(store);
         window.addEvents("w0", 300, 0, 1);
         String brokenKey = window.add("w1", WindowFiles.EVENT, window.addEventsRowsOnly("w1", 300), 1L << 20);
@@ -79,11 +83,20 @@ class InputPrefetchTest {
         Arrays.fill(bytes, (int) start, (int) start + 64, (byte) 0x7f);
         store.write(brokenKey, bytes);
         List<InputPrefetch.Input> inputs = footers.stream()
-                .map(f -> new InputPrefetch.Input(f, ColumnMapping.identity(f.parquetSchema()), true)).toList();
+                .map(f -> new InputPrefetch.Input(f, ColumnMapping.identity(f.parquetSchema()), decoded)).toList();
 
         try (InputPrefetch prefetch = new InputPrefetch(store, inputs, 64L << 20)) {
-            try (SourceRowGroups good = prefetch.openRowGroups(0); RowGroupRows rows = good.decodeNext()) {
-                assertEquals(300, rows.rowCount());
+            try (SourceRowGroups good = prefetch.openRowGroups(0)) {
+                if (decoded == InputPrefetch.FirstRowGroup.DECODED) {
+                    try (RowGroupRows rows = good.decodeNext()) {
+                        assertEquals(300, rows.rowCount());
+                    }
+                } else {
+                    DecodedRowGroup rows = good.decodeNextIntoArrays();
+                    assertEquals(300, rows.rows);
+                    // EVENT's ts column: 0, 1, 2, ...
+                    assertEquals(299L, rows.columns[0].longs[299]);
+                }
                 assertFalse(good.hasNext());
             }
             // without decoding ahead the footer alone opens fine, and the failure would wait for decodeNext
@@ -159,7 +172,7 @@ class InputPrefetchTest {
 
     /** Inputs read through Avro: only their bytes are fetched. */
     private static List<InputPrefetch.Input> bytesOf(List<InputFooter> inputs) {
-        return inputs.stream().map(in -> new InputPrefetch.Input(in, null, false)).toList();
+        return inputs.stream().map(in -> new InputPrefetch.Input(in, null, InputPrefetch.FirstRowGroup.FETCHED)).toList();
     }
 
     private InputFooter object(String name, int size) throws IOException {
