@@ -26,8 +26,6 @@ import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT96;
  */
 final class ColumnarRowGroup implements AutoCloseable {
 
-    private static final int ROWS_PER_PAGE_CHECK = 32;
-
     private final MessageType schema;
     private final List<ColumnDescriptor> columns;
     private final ParquetProperties properties;
@@ -70,8 +68,8 @@ final class ColumnarRowGroup implements AutoCloseable {
     }
 
     /**
-     * True when rows can also be written one at a time through {@link #rowWriters()}: every column flat and of a
-     * type whose pages this class builds itself.
+     * True when rows can also be written in batches ({@link #writeRows}): every column flat and of a type whose
+     * pages this class builds itself.
      */
     static boolean supportsRows(MessageType schema) {
         return schema.getColumns().stream().allMatch(c -> c.getPath().length == 1 && c.getMaxRepetitionLevel() == 0
@@ -80,47 +78,21 @@ final class ColumnarRowGroup implements AutoCloseable {
     }
 
     /**
-     * Writers that take this row group's rows one at a time, in column order (after {@link #supportsRows}): a
-     * plain column's pages and a dictionary column's dictionary are built here, as for whole row groups. Not to be
-     * mixed with {@link #append} in one row group.
+     * Adds a batch's rows, column by column, writing the pages that are full (after {@link #supportsRows}): a plain
+     * column's pages and every other column's dictionary are built here, as for whole row groups. Not to be mixed
+     * with {@link #append} in one row group.
      */
-    ColumnWriter[] rowWriters() {
-        ColumnWriter[] writers = new ColumnWriter[columns.size()];
-        for (int c = 0; c < writers.length; c++) {
-            if (!plain[c] && dictionaries[c] == null) {
-                dictionaries[c] = new DictionaryPageTranscoder(columns.get(c),
-                        properties.getDictionaryPageSizeThreshold(), properties.getPageSizeThreshold());
-            }
-            writers[c] = plain[c] ? transcoders[c] : dictionaries[c];
-        }
-        return writers;
-    }
-
-    /** Ends a row written through {@link #rowWriters()}, writing the pages that are full. */
-    void endRow() throws IOException {
-        rows++;
-        // Checking every column's page every row cost more than the rows' values: a page or a dictionary may
-        // pass its limit by up to this many values.
-        if (rows % ROWS_PER_PAGE_CHECK != 0) {
-            return;
-        }
-        for (int c = 0; c < pageWriters.length; c++) {
-            if (plain[c]) {
-                transcoders[c].endRow(pageWriters[c]);
-            } else {
-                dictionaries[c].endRow(pageWriters[c]);
-            }
-        }
-    }
-
-    /** Adds a batch's rows, column by column, writing the pages that are full; as {@link #rowWriters()} does. */
     void writeRows(RowBatch batch) throws IOException {
         for (int c = 0; c < pageWriters.length; c++) {
             if (plain[c]) {
                 transcoders[c].writeRows(batch, c, pageWriters[c]);
-            } else {
-                dictionaries[c].writeRows(batch, c, pageWriters[c]);
+                continue;
             }
+            if (dictionaries[c] == null) {
+                dictionaries[c] = new DictionaryPageTranscoder(columns.get(c),
+                        properties.getDictionaryPageSizeThreshold(), properties.getPageSizeThreshold());
+            }
+            dictionaries[c].writeRows(batch, c, pageWriters[c]);
         }
         rows += batch.size();
     }

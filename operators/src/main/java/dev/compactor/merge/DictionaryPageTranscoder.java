@@ -30,13 +30,13 @@ import java.util.Map;
  * <p>When the output dictionary outgrows its limit, the rest of the chunk's pages are written PLAIN (a column
  * chunk may mix both, as parquet-cpp writes them). One instance per output column chunk.
  *
- * <p>It is also the column writer of a flat dictionary column whose rows arrive one at a time (the sorted merge):
- * a value is looked up in the same dictionary and its id appended to the pending page ({@link #endRow}).
+ * <p>It also takes the rows of a sorted merge, a batch at a time ({@link #writeRows}): a value is looked up in
+ * the same dictionary and its id appended to the pending page.
  */
-final class DictionaryPageTranscoder implements CopyingColumnWriter {
+final class DictionaryPageTranscoder {
 
     /** Rows written through {@link #writeRows} between checks of the page's and the dictionary's size. */
-    static final int ROWS_PER_LIMIT_CHECK = 32;
+    private static final int ROWS_PER_LIMIT_CHECK = 32;
 
     private final ColumnDescriptor column;
     private final PrimitiveTypeName type;
@@ -253,10 +253,10 @@ final class DictionaryPageTranscoder implements CopyingColumnWriter {
         }
     }
 
-    /** Ends a row written value by value: the pending page is written once it is full. */
-    void endRow(PageWriter writer) throws IOException {
+    /** After rows of a batch: the dictionary's and the pending page's limits are checked. */
+    private void endRows(PageWriter writer) throws IOException {
         if (plain) {
-            overflow.endRow(writer);
+            overflow.flushWhenFull(writer);
         } else if (entries.size() > maxDictionaryBytes) {
             plain = true;
             flushIds(writer);
@@ -265,107 +265,9 @@ final class DictionaryPageTranscoder implements CopyingColumnWriter {
         }
     }
 
-    @Override
-    public void write(int value, int repetitionLevel, int definitionLevel) {
-        if (plain) {
-            overflow.write(value, repetitionLevel, definitionLevel);
-            return;
-        }
-        int id = idOf(value);
-        if (firstInPage(id)) {
-            pending.statistics().updateStats(value);
-        }
-        addId(id);
-    }
-
-    @Override
-    public void write(long value, int repetitionLevel, int definitionLevel) {
-        if (plain) {
-            overflow.write(value, repetitionLevel, definitionLevel);
-            return;
-        }
-        int id = idOf(value);
-        if (firstInPage(id)) {
-            pending.statistics().updateStats(value);
-        }
-        addId(id);
-    }
-
-    @Override
-    public void write(float value, int repetitionLevel, int definitionLevel) {
-        if (plain) {
-            overflow.write(value, repetitionLevel, definitionLevel);
-            return;
-        }
-        int id = idOf(Float.floatToRawIntBits(value));
-        if (firstInPage(id)) {
-            pending.statistics().updateStats(value);
-        }
-        addId(id);
-    }
-
-    @Override
-    public void write(double value, int repetitionLevel, int definitionLevel) {
-        if (plain) {
-            overflow.write(value, repetitionLevel, definitionLevel);
-            return;
-        }
-        int id = idOf(Double.doubleToRawLongBits(value));
-        if (firstInPage(id)) {
-            pending.statistics().updateStats(value);
-        }
-        addId(id);
-    }
-
-    @Override
-    public void write(Binary value, int repetitionLevel, int definitionLevel) {
-        if (plain) {
-            overflow.write(value, repetitionLevel, definitionLevel);
-            return;
-        }
-        int id = idOf(value);
-        if (firstInPage(id)) {
-            // statistics copy a reused value they keep; the dictionary copied a new key
-            pending.statistics().updateStats(value.isBackingBytesReused() ? value
-                    : Binary.fromReusedByteBuffer(value.toByteBuffer()));
-        }
-        if (type == PrimitiveTypeName.BINARY) {
-            pending.addBinaryBytes(value.length());
-        }
-        addId(id);
-    }
-
-    /**
-     * Writes the current value of a dictionary-encoded input page by its entry in the page's dictionary: each
-     * entry is looked up in the output dictionary once per input chunk, after which a value costs an array read,
-     * not a hash of its bytes. A value of a sorted merge is read from another input nearly every row.
-     */
-    void writeEntry(FlatPages chunk, int inputId) {
-        Dictionary dictionary = chunk.dictionary();
-        if (plain) {
-            // the overflow keeps levels of its own: a value written is a defined one
-            switch (type) {
-                case INT32 -> overflow.write(dictionary.decodeToInt(inputId), 0, 0);
-                case INT64 -> overflow.write(dictionary.decodeToLong(inputId), 0, 0);
-                case FLOAT -> overflow.write(dictionary.decodeToFloat(inputId), 0, 0);
-                case DOUBLE -> overflow.write(dictionary.decodeToDouble(inputId), 0, 0);
-                default -> overflow.write(dictionary.decodeToBinary(inputId), 0, 0);
-            }
-            return;
-        }
-        int id = outputIdOf(chunk, inputId);
-        if (firstInPage(id)) {
-            updateStats(pending.statistics(), dictionary, inputId);
-        }
-        if (type == PrimitiveTypeName.BINARY) {
-            pending.addBinaryBytes(dictionary.decodeToBinary(inputId).length());
-        }
-        addId(id);
-    }
-
     /**
      * Appends output column {@code c} of a batch's rows. A row of a dictionary-encoded input page is looked up by
-     * its entry, once per input chunk, as in {@link #writeEntry}; its statistics come from the decoded value.
+     * its entry, once per input chunk, as whole pages are; its statistics come from the decoded value.
      */
     void writeRows(RowBatch batch, int c, PageWriter writer) throws IOException {
         DecodedRowGroup[] from = batch.from;
@@ -376,7 +278,7 @@ final class DictionaryPageTranscoder implements CopyingColumnWriter {
             if (plain) {
                 overflow.writeRow(column, row);
             } else if (column.isNull(row)) {
-                writeNull(0, 0);
+                addNull();
             } else {
                 int id;
                 if (column.ids != null && column.ids[row] >= 0) {
@@ -396,7 +298,7 @@ final class DictionaryPageTranscoder implements CopyingColumnWriter {
             }
             // as for rows written one at a time: a page or the dictionary may pass its limit by this many values
             if ((i + 1) % ROWS_PER_LIMIT_CHECK == 0 || i + 1 == batch.size()) {
-                endRow(writer);
+                endRows(writer);
             }
         }
     }
@@ -417,29 +319,9 @@ final class DictionaryPageTranscoder implements CopyingColumnWriter {
         }
     }
 
-    @Override
-    public void write(boolean value, int repetitionLevel, int definitionLevel) {
-        throw new UnsupportedOperationException("BOOLEAN columns are written by parquet-java's column writer");
-    }
-
-    @Override
-    public void writeNull(int repetitionLevel, int definitionLevel) {
-        if (plain) {
-            overflow.writeNull(repetitionLevel, definitionLevel);
-            return;
-        }
+    private void addNull() {
         pending.addRow(false);
         pending.statistics().incrementNumNulls();
-    }
-
-    @Override
-    public void close() {
-        // pages are written by finish, with the page writer of the row group
-    }
-
-    @Override
-    public long getBufferedSizeInMemory() {
-        return pendingBytes();
     }
 
     /** True the first time an id is written to the pending page: only then can it change the page's min or max. */

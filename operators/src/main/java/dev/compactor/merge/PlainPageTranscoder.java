@@ -24,11 +24,11 @@ import java.util.Arrays;
  * it is several times faster than copying value by value, because the only per-value work left is the statistics
  * comparison (and the dictionary lookup). Chunks it cannot take ({@link #accepts}) are copied value by value.
  *
- * <p>It is also the column writer of a flat column whose rows arrive one at a time (the sorted merge): a value is
- * appended to the same pending page, without parquet-java's value writers and their stream per value. A page
- * is written once it is full ({@link #endRow}) or at {@link #flush}.
+ * <p>It also takes the rows of a sorted merge, a batch at a time ({@link #writeRows}): a value is appended to the
+ * same pending page, without parquet-java's value writers and their stream per value. A page is written once it
+ * is full or at {@link #flush}.
  */
-final class PlainPageTranscoder implements CopyingColumnWriter {
+final class PlainPageTranscoder {
 
     private final ColumnDescriptor column;
     private final PrimitiveTypeName type;
@@ -122,49 +122,35 @@ final class PlainPageTranscoder implements CopyingColumnWriter {
         return outLength;
     }
 
-    /** Ends a row written value by value: the pending page is written once it is full. */
-    void endRow(PageWriter writer) throws IOException {
+    /** Writes the pending page if it is full, after rows added by {@link #writeRow}. */
+    void flushWhenFull(PageWriter writer) throws IOException {
         if (outLength >= targetPageBytes) {
             flush(writer);
         }
     }
 
-    @Override
-    public void write(int value, int repetitionLevel, int definitionLevel) {
+    private void writeInt(int value) {
         pending.addRow(true);
         pending.statistics().updateStats(value);
         putInt(value);
     }
 
-    @Override
-    public void write(long value, int repetitionLevel, int definitionLevel) {
+    private void writeLong(long value) {
         pending.addRow(true);
         pending.statistics().updateStats(value);
         putLong(value);
     }
 
-    @Override
-    public void write(float value, int repetitionLevel, int definitionLevel) {
+    private void writeFloat(float value) {
         pending.addRow(true);
         pending.statistics().updateStats(value);
         putInt(Float.floatToRawIntBits(value));
     }
 
-    @Override
-    public void write(double value, int repetitionLevel, int definitionLevel) {
+    private void writeDouble(double value) {
         pending.addRow(true);
         pending.statistics().updateStats(value);
         putLong(Double.doubleToRawLongBits(value));
-    }
-
-    @Override
-    public void write(Binary value, int repetitionLevel, int definitionLevel) {
-        pending.addRow(true);
-        if (!unsignedBytes) {
-            pending.addBinaryBytes(putBytes(value, pending.statistics()));
-            return;
-        }
-        countBytes(putValue(value));
     }
 
     /**
@@ -176,23 +162,21 @@ final class PlainPageTranscoder implements CopyingColumnWriter {
         int[] rows = batch.rows;
         for (int i = 0; i < batch.size(); i++) {
             writeRow(from[i].columns[c], rows[i]);
-            if (outLength >= targetPageBytes) {
-                flush(writer);
-            }
+            flushWhenFull(writer);
         }
     }
 
     /** Appends one row of a decoded column to the pending page, which the caller writes once it is full. */
     void writeRow(DecodedColumn column, int row) {
         if (column.isNull(row)) {
-            writeNull(0, 0);
+            writeNull();
             return;
         }
         switch (type) {
-            case INT64 -> write(column.longs[row], 0, 0);
-            case INT32 -> write((int) column.longs[row], 0, 0);
-            case DOUBLE -> write(Double.longBitsToDouble(column.longs[row]), 0, 0);
-            case FLOAT -> write(Float.intBitsToFloat((int) column.longs[row]), 0, 0);
+            case INT64 -> writeLong(column.longs[row]);
+            case INT32 -> writeInt((int) column.longs[row]);
+            case DOUBLE -> writeDouble(Double.longBitsToDouble(column.longs[row]));
+            case FLOAT -> writeFloat(Float.intBitsToFloat((int) column.longs[row]));
             default -> writeSlice(column.data, column.starts[row], column.lengths[row]);
         }
     }
@@ -233,25 +217,9 @@ final class PlainPageTranscoder implements CopyingColumnWriter {
         }
     }
 
-    @Override
-    public void write(boolean value, int repetitionLevel, int definitionLevel) {
-        throw new UnsupportedOperationException("BOOLEAN columns are written by parquet-java's column writer");
-    }
-
-    @Override
-    public void writeNull(int repetitionLevel, int definitionLevel) {
+    private void writeNull() {
         pending.addRow(false);
         pending.statistics().incrementNumNulls();
-    }
-
-    @Override
-    public void close() {
-        // pages are written by flush, with the page writer of the row group
-    }
-
-    @Override
-    public long getBufferedSizeInMemory() {
-        return outLength;
     }
 
     /** Counts every value of a PLAIN page in the statistics; returns the bytes of its BINARY values. */

@@ -100,18 +100,11 @@ final class RowGroupFileWriter implements AutoCloseable {
         file.start();
     }
 
-    /** Writers of the open row group in output column order; valid until the next call that may end it. */
+    /**
+     * parquet-java's column writers of the open row group in output column order, for rows copied one value at a
+     * time; valid until the next call that may end the row group.
+     */
     ColumnWriter[] columnWriters() throws IOException {
-        if (rowsByColumns) {
-            if (!columnarRows) {
-                // a row group of whole input row groups or of Avro rows ends first
-                endRowGroup();
-                columnar = new ColumnarRowGroup(schema, properties, newPageStore(), encodings);
-                columnarRows = true;
-                writers = columnar.rowWriters();
-            }
-            return writers;
-        }
         if (store == null) {
             openRowGroup();
         }
@@ -143,7 +136,12 @@ final class RowGroupFileWriter implements AutoCloseable {
 
     /** Writes a batch's rows into the open row group of rows; only when {@link #writesBatches()}. */
     void writeRows(RowBatch batch) throws IOException {
-        columnWriters();
+        if (!columnarRows) {
+            // a row group of whole input row groups, or of rows copied value by value, ends first
+            endRowGroup();
+            columnar = new ColumnarRowGroup(schema, properties, newPageStore(), encodings);
+            columnarRows = true;
+        }
         columnar.writeRows(batch);
         openRows += batch.size();
         rows += batch.size();
@@ -152,11 +150,7 @@ final class RowGroupFileWriter implements AutoCloseable {
 
     /** Completes a row written through {@link #columnWriters()}. */
     void endRow() throws IOException {
-        if (columnarRows) {
-            columnar.endRow();
-        } else {
-            store.endRecord();
-        }
+        store.endRecord();
         countRow();
     }
 
@@ -267,7 +261,7 @@ final class RowGroupFileWriter implements AutoCloseable {
         openRows++;
         rows++;
         if (openRows % ROWS_PER_SIZE_CHECK == 0) {
-            bufferedBytes = columnarRows ? columnar.bufferedBytes() : store.getBufferedSize();
+            bufferedBytes = store.getBufferedSize();
         }
     }
 

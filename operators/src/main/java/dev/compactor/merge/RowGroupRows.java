@@ -20,7 +20,7 @@ import java.util.Map;
 
 /**
  * The rows of one decoded row group, copied into the output value by value, either a row at a time across all
- * columns or a whole column at a time: no row object is ever built. Values keep their type; only definition
+ * columns or a whole column at a time, or read into arrays ({@link #decodeColumn}): no row object is ever built. Values keep their type; only definition
  * levels move when a top-level column became optional, and a column the input lacks is written as null. A
  * column's reader is created when first used, so a column whose pages are taken whole
  * ({@link #pageReader}) is never decoded.
@@ -171,8 +171,6 @@ final class RowGroupRows implements AutoCloseable {
         int outDl = dl + shift[c];
         if (dl < maxDefinition[c]) {
             w.writeNull(rl, outDl);
-        } else if (w instanceof DictionaryPageTranscoder d && r instanceof PageColumnReader p && p.onDictionaryPage()) {
-            d.writeEntry(p.chunk(), p.getCurrentValueDictionaryID());
         } else {
             switch (types[c]) {
                 case INT64 -> w.write(r.getLong(), rl, outDl);
@@ -182,11 +180,10 @@ final class RowGroupRows implements AutoCloseable {
                 case BOOLEAN -> w.write(r.getBoolean(), rl, outDl);
                 // Marked reused for parquet-java's writers: statistics, page indexes and dictionaries then keep
                 // copies of the few values they hold, not slices that pin whole input pages until the output file
-                // is closed. Our own writers copy what they keep.
+                // is closed.
                 case BINARY, FIXED_LEN_BYTE_ARRAY, INT96 -> {
                     Binary b = r.getBinary();
-                    w.write(b.isBackingBytesReused() || w instanceof CopyingColumnWriter ? b
-                            : Binary.fromReusedByteBuffer(b.toByteBuffer()), rl, outDl);
+                    w.write(b.isBackingBytesReused() ? b : Binary.fromReusedByteBuffer(b.toByteBuffer()), rl, outDl);
                 }
             }
         }

@@ -35,18 +35,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The sorted merge writes rows in batches, gathered column by column from row groups decoded into arrays, when
- * every output column is flat. Rows copied one at a time through column readers and writers are the reference:
- * both must give the same rows in the same order, and the same statistics.
+ * every output column is flat. Rows copied one value at a time into parquet-java's column writers (what the merge
+ * does for other schemas) are the reference: both must give the same rows in the same order, and the same
+ * statistics.
  */
 class BatchedSortedMergeTest {
 
     private static final Schema WIDE = SchemaBuilder.record("Wide").namespace("test").fields()
             .requiredLong("ts").requiredInt("n").requiredFloat("f").optionalDouble("d").requiredString("code")
-            .requiredString("text").optionalString("added").endRecord();
+            .requiredString("text").requiredLong("id").requiredInt("big").optionalString("added").endRecord();
     /** WIDE before the column "added" was added. */
     private static final Schema NARROW = SchemaBuilder.record("Wide").namespace("test").fields()
             .requiredLong("ts").requiredInt("n").requiredFloat("f").optionalDouble("d").requiredString("code")
-            .requiredString("text").endRecord();
+            .requiredString("text").requiredLong("id").requiredInt("big").endRecord();
 
     /** Output row groups end at this many rows, so both ways cut them at the same rows. */
     private static final int ROW_GROUP_ROWS = 5000;
@@ -87,8 +88,8 @@ class BatchedSortedMergeTest {
         assertEquals(expected, WindowFiles.asText(read(oneByOne)));
         List<String> statistics = statistics(batched);
         assertEquals(statistics(oneByOne), statistics);
-        // 4 row groups of 7 columns; a NaN leaves min and max of d out of its row group only
-        assertEquals(28, statistics.size());
+        // 4 row groups of 9 columns; a NaN leaves min and max of d out of its row group only
+        assertEquals(36, statistics.size());
         assertEquals(1, statistics.stream().filter(s -> s.contains(" d: ") && s.contains("not defined")).count(),
                 statistics.toString());
         assertEquals(4, statistics.stream().filter(s -> s.contains(" code: min: code-0, max: code-3")).count(),
@@ -98,7 +99,8 @@ class BatchedSortedMergeTest {
     }
 
     /**
-     * Rows sorted by ts. "n" and "code" repeat a few values (dictionary pages); "text" repeats, then does not,
+     * Rows sorted by ts. "n" and "code" repeat a few values (dictionary pages), "id" and "big" do not (PLAIN
+     * pages); "text" repeats, then does not,
      * so with the small dictionary page below its chunks fall back to PLAIN part way; "d" and "added" have
      * nulls.
      */
@@ -113,6 +115,8 @@ class BatchedSortedMergeTest {
             r.put("code", "code-" + random.nextInt(4));
             // repeating first, so a row group's first pages are dictionary-encoded before the dictionary overflows
             r.put("text", i % 1000 < 300 ? "t-" + i % 10 : Long.toString(random.nextLong(), 36) + "-" + i);
+            r.put("id", random.nextLong());
+            r.put("big", random.nextInt());
             r.put("added", added == null || i % 3 == 0 ? null : added + "-" + i % 13);
             rows.add(r);
         }

@@ -234,12 +234,6 @@ class SortedMergeTest {
     }
 
     private void writeTo(Path file, SortedMerge merge, List<SortedMerge.Source> sources) throws IOException {
-        writeTo(file, merge, sources, true);
-    }
-
-    /** @param batches false to have rows copied one at a time */
-    private void writeTo(Path file, SortedMerge merge, List<SortedMerge.Source> sources, boolean batches)
-            throws IOException {
         try (RowGroupFileWriter out = new RowGroupFileWriter(new LocalOutputFile(file), avro, schema,
                 codecs.getCompressor(CompressionCodecName.SNAPPY), 64 << 10, ColumnEncodings.plain(Set.of()), Map.of(), null)) {
             merge.mergeInto(sources, new ColumnRowSink() {
@@ -255,7 +249,7 @@ class SortedMergeTest {
 
                 @Override
                 public boolean writesBatches() {
-                    return batches;
+                    return out.writesBatches();
                 }
 
                 @Override
