@@ -220,40 +220,7 @@ final class SortedMerge {
         Path run = spill.newRunFile();
         try (RowGroupFileWriter out = new RowGroupFileWriter(new LocalOutputFile(run), avroSchema, schema,
                 runCompressor, (int) Math.min(runRowGroupBytes, 1 << 20), ColumnEncodings.plain(allColumns), Map.of(), null)) {
-            merge(group, new ColumnRowSink() {
-                @Override
-                public ColumnWriter[] columnWriters() throws IOException {
-                    return out.columnWriters();
-                }
-
-                @Override
-                public void endRow() throws IOException {
-                    out.endRow();
-                    endRowGroupWhenFull();
-                }
-
-                @Override
-                public boolean writesBatches() {
-                    return out.writesBatches();
-                }
-
-                @Override
-                public int nextBatchRows(int wanted) {
-                    return wanted;
-                }
-
-                @Override
-                public void writeRows(RowBatch batch) throws IOException {
-                    out.writeRows(batch);
-                    endRowGroupWhenFull();
-                }
-
-                private void endRowGroupWhenFull() throws IOException {
-                    if (out.bufferedBytes() >= runRowGroupBytes) {
-                        out.endRowGroup();
-                    }
-                }
-            });
+            merge(group, new RowGroupFileSink(out, runRowGroupBytes, Long.MAX_VALUE));
         }
         for (Source s : group) {
             if (s.run() != null) {

@@ -7,7 +7,6 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.avro.AvroSchemaConverter;
-import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -150,38 +149,10 @@ class BatchedSortedMergeTest {
                      null)) {
             SortedMerge merge = new SortedMerge(WIDE, schema, key, store, 64L << 20, 0, 16L << 10,
                     codecs.getCompressor(CompressionCodecName.UNCOMPRESSED), spill);
-            merge.mergeInto(sources, new ColumnRowSink() {
-                @Override
-                public ColumnWriter[] columnWriters() throws IOException {
-                    return file.columnWriters();
-                }
-
-                @Override
-                public void endRow() throws IOException {
-                    file.endRow();
-                    endRowGroupWhenFull();
-                }
-
+            merge.mergeInto(sources, new RowGroupFileSink(file, Long.MAX_VALUE, ROW_GROUP_ROWS) {
                 @Override
                 public boolean writesBatches() {
-                    return batches;
-                }
-
-                @Override
-                public int nextBatchRows(int wanted) {
-                    return (int) Math.min(wanted, ROW_GROUP_ROWS - file.openRows());
-                }
-
-                @Override
-                public void writeRows(RowBatch batch) throws IOException {
-                    file.writeRows(batch);
-                    endRowGroupWhenFull();
-                }
-
-                private void endRowGroupWhenFull() throws IOException {
-                    if (file.openRows() >= ROW_GROUP_ROWS) {
-                        file.endRowGroup();
-                    }
+                    return batches && super.writesBatches();
                 }
             });
         }

@@ -6,7 +6,6 @@ import dev.compactor.store.ObjectStore;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroSchemaConverter;
-import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -236,32 +235,7 @@ class SortedMergeTest {
     private void writeTo(Path file, SortedMerge merge, List<SortedMerge.Source> sources) throws IOException {
         try (RowGroupFileWriter out = new RowGroupFileWriter(new LocalOutputFile(file), avro, schema,
                 codecs.getCompressor(CompressionCodecName.SNAPPY), 64 << 10, ColumnEncodings.plain(Set.of()), Map.of(), null)) {
-            merge.mergeInto(sources, new ColumnRowSink() {
-                @Override
-                public ColumnWriter[] columnWriters() throws IOException {
-                    return out.columnWriters();
-                }
-
-                @Override
-                public void endRow() throws IOException {
-                    out.endRow();
-                }
-
-                @Override
-                public boolean writesBatches() {
-                    return out.writesBatches();
-                }
-
-                @Override
-                public int nextBatchRows(int wanted) {
-                    return wanted;
-                }
-
-                @Override
-                public void writeRows(RowBatch batch) throws IOException {
-                    out.writeRows(batch);
-                }
-            });
+            merge.mergeInto(sources, new RowGroupFileSink(out, Long.MAX_VALUE, Long.MAX_VALUE));
         }
     }
 }
