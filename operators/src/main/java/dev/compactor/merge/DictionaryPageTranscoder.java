@@ -296,7 +296,7 @@ final class DictionaryPageTranscoder {
                 }
                 addId(id);
             }
-            // as for rows written one at a time: a page or the dictionary may pass its limit by this many values
+            // checking every row cost more than the row: a page or the dictionary may pass its limit by this many
             if ((i + 1) % ROWS_PER_LIMIT_CHECK == 0 || i + 1 == batch.size()) {
                 endRows(writer);
             }

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Writes a window's rows into staging parts p0, p1, … and starts a new part once the current one reaches the

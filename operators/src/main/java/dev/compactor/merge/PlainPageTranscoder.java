@@ -154,8 +154,8 @@ final class PlainPageTranscoder {
     }
 
     /**
-     * Appends output column {@code c} of a batch's rows, writing each page once it is full: one loop per value
-     * type, with no call per value outside this class.
+     * Appends output column {@code c} of a batch's rows, writing each page once it is full: one loop over the
+     * decoded arrays, with no call per value outside this class.
      */
     void writeRows(RowBatch batch, int c, PageWriter writer) throws IOException {
         DecodedRowGroup[] from = batch.from;

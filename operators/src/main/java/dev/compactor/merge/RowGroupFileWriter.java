@@ -24,7 +24,6 @@ import org.apache.parquet.schema.MessageType;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
