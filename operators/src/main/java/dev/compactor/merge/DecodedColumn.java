@@ -3,11 +3,15 @@ package dev.compactor.merge;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -23,8 +27,6 @@ import java.util.Arrays;
  */
 final class DecodedColumn {
 
-    final PrimitiveTypeName type;
-    final int rows;
     /** Null when every row has a value. */
     final boolean[] defined;
     final long[] longs;
@@ -36,10 +38,7 @@ final class DecodedColumn {
     private Object outputIdsOwner;
     private int[] outputIds;
 
-    private DecodedColumn(PrimitiveTypeName type, int rows, boolean[] defined, long[] longs, byte[] data,
-                          int[] starts, int[] lengths, int[] ids) {
-        this.type = type;
-        this.rows = rows;
+    private DecodedColumn(boolean[] defined, long[] longs, byte[] data, int[] starts, int[] lengths, int[] ids) {
         this.defined = defined;
         this.longs = longs;
         this.data = data;
@@ -49,72 +48,77 @@ final class DecodedColumn {
     }
 
     /** A column the input lacks: every row null. */
-    static DecodedColumn absent(PrimitiveTypeName type, int rows) {
-        return new DecodedColumn(type, rows, new boolean[rows], null, null, null, null, null);
+    static DecodedColumn absent(int rows) {
+        return new DecodedColumn(new boolean[rows], null, null, null, null, null);
     }
 
     /**
-     * Reads {@code rows} rows from a reader positioned at a row group's first row.
+     * Reads {@code rows} rows from parquet-java's reader positioned at a row group's first row, for a chunk that
+     * {@link FlatPage} does not read.
      *
      * @param maxDefinition the input column's maximum definition level: a row below it is null
      * @param chunkBytes    the chunk's uncompressed size, which holds every byte value
      */
     static DecodedColumn read(ColumnReader reader, PrimitiveTypeName type, int maxDefinition, int rows,
                               long chunkBytes) {
-        boolean[] defined = maxDefinition > 0 ? new boolean[rows] : null;
-        boolean bytes = type == PrimitiveTypeName.BINARY || type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
-        long[] longs = bytes ? null : new long[rows];
-        int[] starts = bytes ? new int[rows] : null;
-        int[] lengths = bytes ? new int[rows] : null;
-        int[] ids = null;
-        ByteSink data = bytes ? new ByteSink((int) Math.min(chunkBytes, Integer.MAX_VALUE - 8)) : null;
-        PageColumnReader flat = reader instanceof PageColumnReader p ? p : null;
-        Dictionary copied = null;
-        int[] entryStarts = null;
-        boolean allDefined = true;
+        Filling column = new Filling(type, maxDefinition > 0, rows, chunkBytes);
         for (int r = 0; r < rows; r++) {
-            if (defined != null) {
-                defined[r] = reader.getCurrentDefinitionLevel() >= maxDefinition;
-                if (!defined[r]) {
-                    allDefined = false;
-                    reader.consume();
-                    continue;
-                }
-            }
-            boolean fromDictionary = flat != null && flat.onDictionaryPage();
-            if (fromDictionary) {
-                if (ids == null) {
-                    ids = new int[rows];
-                    Arrays.fill(ids, -1);
-                }
-                ids[r] = flat.getCurrentValueDictionaryID();
-            }
-            if (!bytes) {
-                longs[r] = switch (type) {
-                    case INT64 -> reader.getLong();
-                    case INT32 -> reader.getInteger();
-                    case DOUBLE -> Double.doubleToRawLongBits(reader.getDouble());
-                    case FLOAT -> Float.floatToRawIntBits(reader.getFloat());
-                    default -> throw new IllegalArgumentException("not a flat value type: " + type);
-                };
-            } else if (fromDictionary) {
-                Dictionary dictionary = flat.chunk().dictionary();
-                if (dictionary != copied) {
-                    entryStarts = data.copyEntries(dictionary);
-                    copied = dictionary;
-                }
-                starts[r] = entryStarts[ids[r]];
-                lengths[r] = entryStarts[ids[r] + 1] - entryStarts[ids[r]];
+            if (reader.getCurrentDefinitionLevel() < maxDefinition) {
+                column.addNull(r);
             } else {
-                Binary value = reader.getBinary();
-                starts[r] = data.length;
-                lengths[r] = value.length();
-                data.add(value);
+                switch (type) {
+                    case INT64 -> column.longs[r] = reader.getLong();
+                    case INT32 -> column.longs[r] = reader.getInteger();
+                    case DOUBLE -> column.longs[r] = Double.doubleToRawLongBits(reader.getDouble());
+                    case FLOAT -> column.longs[r] = Float.floatToRawIntBits(reader.getFloat());
+                    default -> column.addBytes(r, reader.getBinary());
+                }
             }
             reader.consume();
         }
-        return new DecodedColumn(type, rows, allDefined ? null : defined, longs, bytes ? data.bytes() : null,
-                starts, lengths, ids);
+        return column.done();
+    }
+
+    /**
+     * Reads a chunk's pages ({@link FlatPage#accepts}) straight into arrays: a page's PLAIN numbers in one bulk
+     * copy, a dictionary page's numbers through the dictionary decoded once per chunk, byte values copied once.
+     *
+     * @param chunkBytes the chunk's uncompressed size, which holds every byte value
+     */
+    static DecodedColumn readPages(FlatPages pages, PrimitiveTypeName type, boolean optional, int rows,
+                                   long chunkBytes) throws IOException {
+        Filling column = new Filling(type, optional, rows, chunkBytes);
+        int r = 0;
+        for (FlatPage page = pages.next(); page != null; page = pages.next()) {
+            if (page.valueCount > rows - r) {
+                throw new ParquetDecodingException("a chunk of " + type + " holds more values than its row group's "
+                        + rows + " rows");
+            }
+            if (page.dictionaryEncoded()) {
+                column.useDictionary(pages.dictionary());
+            }
+            if (!page.dictionaryEncoded() && column.longs != null && page.present == page.valueCount) {
+                column.addPlainNumbers(page, r);
+                r += page.valueCount;
+                continue;
+            }
+            for (int level = 0, value = 0; level < page.valueCount; level++, r++) {
+                if (!page.isDefined(level)) {
+                    column.addNull(r);
+                } else if (page.dictionaryEncoded()) {
+                    column.addEntry(r, page.inputId(value++));
+                } else if (column.longs != null) {
+                    column.longs[r] = page.width() == 8 ? page.getLong(value++) : page.getInteger(value++);
+                } else {
+                    column.addBytes(r, page.bytes.array(), page.valueStart(value), page.binaryLength(value));
+                    value++;
+                }
+            }
+        }
+        if (r != rows) {
+            throw new ParquetDecodingException("a chunk of " + type + " holds " + r + " values for " + rows + " rows");
+        }
+        return column.done();
     }
 
     /**
@@ -157,6 +161,108 @@ final class DecodedColumn {
         return outputIds;
     }
 
+    /** The arrays of a column being read, filled row by row. */
+    private static final class Filling {
+        private final PrimitiveTypeName type;
+        private final int rows;
+        private final boolean[] defined;
+        private boolean allDefined = true;
+        final long[] longs;
+        private final ByteSink data;
+        private final int[] starts;
+        private final int[] lengths;
+        private int[] ids;
+        /** The chunk's dictionary: numbers as raw bits, or where each entry's bytes start in data. */
+        private Dictionary dictionary;
+        private long[] entryBits;
+        private int[] entryStarts;
+
+        Filling(PrimitiveTypeName type, boolean optional, int rows, long chunkBytes) {
+            this.type = type;
+            this.rows = rows;
+            this.defined = optional ? new boolean[rows] : null;
+            boolean bytes = type == PrimitiveTypeName.BINARY || type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
+            this.longs = bytes ? null : new long[rows];
+            this.data = bytes ? new ByteSink((int) Math.min(chunkBytes, Integer.MAX_VALUE - 8)) : null;
+            this.starts = bytes ? new int[rows] : null;
+            this.lengths = bytes ? new int[rows] : null;
+            if (defined != null) {
+                Arrays.fill(defined, true);
+            }
+        }
+
+        void addNull(int row) {
+            defined[row] = false;
+            allDefined = false;
+        }
+
+        void addBytes(int row, Binary value) {
+            starts[row] = data.length;
+            lengths[row] = value.length();
+            data.add(value);
+        }
+
+        void addBytes(int row, byte[] from, int start, int length) {
+            starts[row] = data.length;
+            lengths[row] = length;
+            data.add(from, start, length);
+        }
+
+        /** Every value of a PLAIN page without nulls, from row {@code row} on. */
+        void addPlainNumbers(FlatPage page, int row) {
+            ByteBuffer values = page.bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(page.valuesAt);
+            if (page.width() == 8) {
+                values.asLongBuffer().get(longs, row, page.valueCount);
+            } else {
+                for (int v = 0; v < page.valueCount; v++) {
+                    longs[row + v] = values.getInt(page.valuesAt + 4 * v);
+                }
+            }
+        }
+
+        /** Takes the dictionary of the chunk's dictionary-encoded pages, decoding its entries once. */
+        void useDictionary(Dictionary chunkDictionary) {
+            if (chunkDictionary == dictionary) {
+                return;
+            }
+            dictionary = chunkDictionary;
+            if (ids == null) {
+                ids = new int[rows];
+                Arrays.fill(ids, -1);
+            }
+            if (longs == null) {
+                entryStarts = data.copyEntries(dictionary);
+                return;
+            }
+            entryBits = new long[dictionary.getMaxId() + 1];
+            for (int id = 0; id < entryBits.length; id++) {
+                entryBits[id] = switch (type) {
+                    case INT64 -> dictionary.decodeToLong(id);
+                    case INT32 -> dictionary.decodeToInt(id);
+                    case DOUBLE -> Double.doubleToRawLongBits(dictionary.decodeToDouble(id));
+                    case FLOAT -> Float.floatToRawIntBits(dictionary.decodeToFloat(id));
+                    default -> throw new IllegalArgumentException("not a flat value type: " + type);
+                };
+            }
+        }
+
+        /** A row whose value is entry {@code id} of the dictionary taken last. */
+        void addEntry(int row, int id) {
+            ids[row] = id;
+            if (longs != null) {
+                longs[row] = entryBits[id];
+            } else {
+                starts[row] = entryStarts[id];
+                lengths[row] = entryStarts[id + 1] - entryStarts[id];
+            }
+        }
+
+        DecodedColumn done() {
+            return new DecodedColumn(allDefined ? null : defined, longs, data == null ? null : data.bytes(), starts,
+                    lengths, ids);
+        }
+    }
+
     /** A growing byte array that byte values and dictionaries are copied into. */
     private static final class ByteSink {
         private byte[] bytes;
@@ -170,6 +276,12 @@ final class DecodedColumn {
             int n = value.length();
             ensure(n);
             value.toByteBuffer().get(bytes, length, n);
+            length += n;
+        }
+
+        void add(byte[] from, int start, int n) {
+            ensure(n);
+            System.arraycopy(from, start, bytes, length, n);
             length += n;
         }
 

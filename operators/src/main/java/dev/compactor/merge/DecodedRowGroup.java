@@ -3,6 +3,8 @@ package dev.compactor.merge;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 
+import java.io.IOException;
+
 /** Every output column of one input row group, decoded ({@link DecodedColumn}), in output column order. */
 final class DecodedRowGroup {
 
@@ -15,7 +17,7 @@ final class DecodedRowGroup {
     }
 
     /** Decodes every row of a row group none of whose rows was read yet; its pages may be closed after. */
-    static DecodedRowGroup of(RowGroupRows in) {
+    static DecodedRowGroup of(RowGroupRows in) throws IOException {
         DecodedColumn[] columns = new DecodedColumn[in.columnCount()];
         for (int c = 0; c < columns.length; c++) {
             columns[c] = in.decodeColumn(c);

@@ -151,6 +151,11 @@ final class FlatPage {
         return dictionary != null;
     }
 
+    /** Bytes of a PLAIN value of a fixed width: 4 (INT32, FLOAT), 8 (INT64, DOUBLE) or the FIXED_LEN_BYTE_ARRAY's. */
+    int width() {
+        return width;
+    }
+
     /** Where the PLAIN values of a page that is not dictionary-encoded end: trailing bytes are not values. */
     int plainValuesEnd() {
         if (type != PrimitiveTypeName.BINARY) {

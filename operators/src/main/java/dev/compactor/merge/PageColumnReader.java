@@ -97,20 +97,9 @@ final class PageColumnReader implements ColumnReader {
         throw new UnsupportedOperationException("rows are consumed, not skipped");
     }
 
-    /** The current value's entry in its chunk's dictionary, when {@link #onDictionaryPage()}. */
     @Override
     public int getCurrentValueDictionaryID() {
-        return page.inputId(value);
-    }
-
-    /** True when the current value is dictionary-encoded. */
-    boolean onDictionaryPage() {
-        return page.dictionaryEncoded();
-    }
-
-    /** The pages read, with their dictionary. */
-    FlatPages chunk() {
-        return pages;
+        throw new UnsupportedOperationException("values are read by value, not by dictionary entry");
     }
 
     @Override

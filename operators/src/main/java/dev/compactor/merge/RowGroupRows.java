@@ -14,6 +14,7 @@ import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,12 +82,19 @@ final class RowGroupRows implements AutoCloseable {
      * Reads every row of an output column into arrays; only before any row of it was copied. A column the input
      * lacks is all nulls.
      */
-    DecodedColumn decodeColumn(int outputColumn) {
-        ColumnReader r = reader(outputColumn);
+    DecodedColumn decodeColumn(int outputColumn) throws IOException {
         int rows = Math.toIntExact(pages.getRowCount());
-        return r == null ? DecodedColumn.absent(types[outputColumn], rows)
-                : DecodedColumn.read(r, types[outputColumn], maxDefinition[outputColumn], rows,
-                        chunk(outputColumn).getTotalUncompressedSize());
+        ColumnDescriptor in = mapping.source(outputColumn);
+        if (in == null) {
+            return DecodedColumn.absent(rows);
+        }
+        ColumnChunkMetaData chunk = chunk(outputColumn);
+        if (FlatPage.accepts(chunk, in)) {
+            return DecodedColumn.readPages(new FlatPages(pages.getPageReader(in), in), types[outputColumn],
+                    maxDefinition[outputColumn] > 0, rows, chunk.getTotalUncompressedSize());
+        }
+        return DecodedColumn.read(reader(outputColumn), types[outputColumn], maxDefinition[outputColumn], rows,
+                chunk.getTotalUncompressedSize());
     }
 
     /** The input's column feeding an output column; null if the input lacks it. */

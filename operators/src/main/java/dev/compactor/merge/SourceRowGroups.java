@@ -120,7 +120,7 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
     private DecodedRowGroup intoArrays(RowGroupRows rows) throws IOException {
         try (rows) {
             return DecodedRowGroup.of(rows);
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw failure(input, e);
         }
     }
