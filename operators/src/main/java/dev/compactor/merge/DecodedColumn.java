@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * Every value of one flat column of a row group, decoded into arrays indexed by row, so that a batch of rows
@@ -27,8 +29,9 @@ import java.util.Arrays;
  */
 final class DecodedColumn {
 
-    /** Null when every row has a value. */
+    /** Null when every row has a value, or when none has ({@link #allNull}). */
     final boolean[] defined;
+    private final boolean allNull;
     final long[] longs;
     final byte[] data;
     final int[] starts;
@@ -38,7 +41,9 @@ final class DecodedColumn {
     private Object outputIdsOwner;
     private int[] outputIds;
 
-    private DecodedColumn(boolean[] defined, long[] longs, byte[] data, int[] starts, int[] lengths, int[] ids) {
+    private DecodedColumn(boolean allNull, boolean[] defined, long[] longs, byte[] data, int[] starts,
+                          int[] lengths, int[] ids) {
+        this.allNull = allNull;
         this.defined = defined;
         this.longs = longs;
         this.data = data;
@@ -48,8 +53,8 @@ final class DecodedColumn {
     }
 
     /** A column the input lacks: every row null. */
-    static DecodedColumn absent(int rows) {
-        return new DecodedColumn(new boolean[rows], null, null, null, null, null);
+    static DecodedColumn absent() {
+        return new DecodedColumn(true, null, null, null, null, null, null);
     }
 
     /**
@@ -61,7 +66,13 @@ final class DecodedColumn {
      */
     static DecodedColumn read(ColumnReader reader, PrimitiveTypeName type, int maxDefinition, int rows,
                               long chunkBytes) {
+        if (reader.getTotalValueCount() != rows) {
+            throw new ParquetDecodingException("a chunk of " + type + " holds " + reader.getTotalValueCount()
+                    + " values for " + rows + " rows");
+        }
         Filling column = new Filling(type, maxDefinition > 0, rows, chunkBytes);
+        // parquet-java hands out a dictionary's own Binary for each of its values: held once, not once per row
+        Map<Binary, Integer> copied = new IdentityHashMap<>();
         for (int r = 0; r < rows; r++) {
             if (reader.getCurrentDefinitionLevel() < maxDefinition) {
                 column.addNull(r);
@@ -71,7 +82,15 @@ final class DecodedColumn {
                     case INT32 -> column.longs[r] = reader.getInteger();
                     case DOUBLE -> column.longs[r] = Double.doubleToRawLongBits(reader.getDouble());
                     case FLOAT -> column.longs[r] = Float.floatToRawIntBits(reader.getFloat());
-                    default -> column.addBytes(r, reader.getBinary());
+                    default -> {
+                        Binary value = reader.getBinary();
+                        Integer first = copied.putIfAbsent(value, r);
+                        if (first == null) {
+                            column.addBytes(r, value);
+                        } else {
+                            column.sameBytes(r, first);
+                        }
+                    }
                 }
             }
             reader.consume();
@@ -136,7 +155,7 @@ final class DecodedColumn {
     }
 
     boolean isNull(int row) {
-        return defined != null && !defined[row];
+        return allNull || defined != null && !defined[row];
     }
 
     /** Row {@code row}'s bytes, marked reused: they belong to this column. */
@@ -163,6 +182,8 @@ final class DecodedColumn {
 
     /** The arrays of a column being read, filled row by row. */
     private static final class Filling {
+        private static final int INITIAL_BYTES = 1 << 20;
+
         private final PrimitiveTypeName type;
         private final int rows;
         private final boolean[] defined;
@@ -183,7 +204,8 @@ final class DecodedColumn {
             this.defined = optional ? new boolean[rows] : null;
             boolean bytes = type == PrimitiveTypeName.BINARY || type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
             this.longs = bytes ? null : new long[rows];
-            this.data = bytes ? new ByteSink((int) Math.min(chunkBytes, Integer.MAX_VALUE - 8)) : null;
+            // the footer's size is a hint, not a promise: a damaged one must not allocate gigabytes up front
+            this.data = bytes ? new ByteSink((int) Math.min(chunkBytes, INITIAL_BYTES)) : null;
             this.starts = bytes ? new int[rows] : null;
             this.lengths = bytes ? new int[rows] : null;
             if (defined != null) {
@@ -200,6 +222,12 @@ final class DecodedColumn {
             starts[row] = data.length;
             lengths[row] = value.length();
             data.add(value);
+        }
+
+        /** Row {@code row} holds the bytes of an earlier row. */
+        void sameBytes(int row, int earlier) {
+            starts[row] = starts[earlier];
+            lengths[row] = lengths[earlier];
         }
 
         void addBytes(int row, byte[] from, int start, int length) {
@@ -258,8 +286,8 @@ final class DecodedColumn {
         }
 
         DecodedColumn done() {
-            return new DecodedColumn(allDefined ? null : defined, longs, data == null ? null : data.bytes(), starts,
-                    lengths, ids);
+            return new DecodedColumn(false, allDefined ? null : defined, longs, data == null ? null : data.bytes(),
+                    starts, lengths, ids);
         }
     }
 

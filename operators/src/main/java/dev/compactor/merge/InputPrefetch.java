@@ -38,6 +38,13 @@ final class InputPrefetch implements AutoCloseable {
      */
     record Input(InputFooter footer, ColumnMapping mapping, FirstRowGroup firstRowGroup) {
 
+        Input {
+            if (footer == null || firstRowGroup == null) {
+                throw new IllegalArgumentException("an input needs its footer and what to do with its first row "
+                        + "group, got " + footer + " and " + firstRowGroup);
+            }
+        }
+
         boolean decodesAhead() {
             return mapping != null && firstRowGroup != FirstRowGroup.FETCHED && !footer.rowGroups().isEmpty();
         }

@@ -299,8 +299,9 @@ public final class ParquetMerger {
                     budget.runRowGroupBytes(), codecs.getCompressor(CompressionCodecName.UNCOMPRESSED), spill);
             try {
                 merge.mergeInto(sources, parts);
-                LOG.info("merged {} sorted inputs by {}: {} runs spilled, {} passes", sources.size(), column,
-                        merge.runsWritten(), merge.passes());
+                LOG.info("merged {} sorted inputs by {}: {} runs spilled, {} passes, {}", sources.size(), column,
+                        merge.runsWritten(), merge.passes(),
+                        merge.batched() ? "rows in batches" : "rows copied value by value");
                 return;
             } catch (UnsortedInputException e) {
                 why = e.getMessage();

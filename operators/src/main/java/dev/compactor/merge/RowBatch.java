@@ -32,10 +32,6 @@ final class RowBatch {
         return size;
     }
 
-    int capacity() {
-        return rows.length;
-    }
-
     /** Empties the batch, letting go of the row groups it named. */
     void clear() {
         Arrays.fill(from, 0, size, null);

@@ -12,9 +12,9 @@ class RowGroupFileSink implements ColumnRowSink {
     private final long rowGroupRows;
 
     RowGroupFileSink(RowGroupFileWriter out, long rowGroupBytes, long rowGroupRows) {
-        if (rowGroupBytes < 1 || rowGroupRows < 1) {
-            throw new IllegalArgumentException("row groups need at least a byte and a row, got " + rowGroupBytes
-                    + " bytes and " + rowGroupRows + " rows");
+        if (out == null || rowGroupBytes < 1 || rowGroupRows < 1) {
+            throw new IllegalArgumentException("a sink needs a file, and row groups of at least a byte and a row, got "
+                    + out + ", " + rowGroupBytes + " bytes and " + rowGroupRows + " rows");
         }
         this.out = out;
         this.rowGroupBytes = rowGroupBytes;
@@ -37,9 +37,16 @@ class RowGroupFileSink implements ColumnRowSink {
         return out.writesBatches();
     }
 
+    /** Up to the row group's row limit, and about its size at the bytes a row took so far. */
     @Override
     public int nextBatchRows(int wanted) {
-        return (int) Math.max(1, Math.min(wanted, rowGroupRows - out.openRows()));
+        long open = out.openRows();
+        long rows = rowGroupRows - open;
+        long buffered = out.bufferedBytes();
+        if (open > 0 && buffered > 0) {
+            rows = Math.min(rows, (rowGroupBytes - buffered) * open / buffered + 1);
+        }
+        return (int) Math.max(1, Math.min(wanted, rows));
     }
 
     @Override

@@ -27,9 +27,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One Parquet file written row group by row group, from four kinds of input that may be mixed: rows copied
- * value by value ({@link RowGroupRows}), Avro records, whole input row groups added column by column
- * ({@link ColumnarRowGroup}), and whole row groups of another file copied as bytes. Encoded rows are buffered
+ * One Parquet file written row group by row group, from five kinds of input that may be mixed: rows copied
+ * value by value ({@link RowGroupRows}), Avro records, batches of decoded rows and whole input row groups added
+ * column by column ({@link ColumnarRowGroup}), and whole row groups of another file copied as bytes. Encoded rows are buffered
  * into the open row group until the caller ends it. Rows and columns are not mixed within one row group: switching
  * between them ends the open one. An appended row group always comes after the rows written before it, so the
  * file keeps the order rows arrive in.
@@ -50,10 +50,10 @@ final class RowGroupFileWriter implements AutoCloseable {
     private final Map<String, String> metadata;
     private final ColumnEncodings encodings;
 
-    /** Rows written one at a time go to a {@link ColumnarRowGroup} too when the schema allows it. */
+    /** Batches of rows ({@link #writeRows}) go to a {@link ColumnarRowGroup} when the schema allows it. */
     private final boolean rowsByColumns;
     private ColumnarRowGroup columnar;
-    /** True while the open columnar row group takes rows one at a time rather than whole input row groups. */
+    /** True while the open columnar row group takes batches of rows rather than whole input row groups. */
     private boolean columnarRows;
     /** Null: pages are compressed on the thread that writes rows. */
     private final PageWriteThread pageWriteThread;

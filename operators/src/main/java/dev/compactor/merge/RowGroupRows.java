@@ -86,7 +86,7 @@ final class RowGroupRows implements AutoCloseable {
         int rows = Math.toIntExact(pages.getRowCount());
         ColumnDescriptor in = mapping.source(outputColumn);
         if (in == null) {
-            return DecodedColumn.absent(rows);
+            return DecodedColumn.absent();
         }
         ColumnChunkMetaData chunk = chunk(outputColumn);
         if (FlatPage.accepts(chunk, in)) {

@@ -4,10 +4,14 @@ import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectStore;
 import org.apache.avro.Schema;
 import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.column.Encoding;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
+import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -50,8 +54,12 @@ final class SortedMerge {
     private final SpillDirectory spill;
     /** Runs are read once, seconds later: a dictionary per small row group would cost more than it saves. */
     private final Set<String> allColumns;
-    /** True when rows are decoded into arrays and written in batches ({@link ColumnarRowGroup#supportsRows}). */
-    private final boolean batched;
+    /**
+     * True when rows are decoded into arrays and written in batches: the output is {@link ColumnarRowGroup#supportsRows}
+     * and every input chunk of bytes decodes into no more bytes than its uncompressed size (set for each
+     * {@link #mergeInto}).
+     */
+    private boolean batched;
     private int runsWritten;
     private int passes;
 
@@ -78,7 +86,6 @@ final class SortedMerge {
         this.runCompressor = runCompressor;
         this.spill = spill;
         this.allColumns = schema.getColumns().stream().map(c -> String.join(".", c.getPath())).collect(Collectors.toSet());
-        this.batched = ColumnarRowGroup.supportsRows(schema);
     }
 
     /**
@@ -93,15 +100,21 @@ final class SortedMerge {
         static Source of(InputFooter footer, ColumnMapping mapping) {
             long memory = footer.rowGroups().stream()
                     .mapToLong(b -> b.getCompressedSize() + b.getTotalByteSize()).max().orElse(0);
-            // a row group's pages are let go once it is decoded, but parquet-java's reader keeps the compressed
-            // bytes of its current row group until it reads the next one or, after the last, is closed
-            List<BlockMetaData> blocks = footer.rowGroups();
+            return new Source(footer, mapping, memory, decodedMemory(footer.rowGroups()), null);
+        }
+
+        /**
+         * What reading row groups into arrays holds: the largest one's arrays. Its pages are let go once it is
+         * decoded, but parquet-java's reader keeps the compressed bytes of its current row group until it reads
+         * the next one or, after the last, is closed.
+         */
+        static long decodedMemory(List<BlockMetaData> blocks) {
             long decoded = 0;
             for (int i = 0; i < blocks.size(); i++) {
                 decoded = Math.max(decoded, DecodedRowGroup.bytesFor(blocks.get(i))
                         + (i + 1 < blocks.size() ? blocks.get(i).getCompressedSize() : 0));
             }
-            return new Source(footer, mapping, memory, decoded, null);
+            return decoded;
         }
 
         String name() {
@@ -119,6 +132,8 @@ final class SortedMerge {
     }
 
     void mergeInto(List<Source> sources, ColumnRowSink sink) throws IOException {
+        batched = sink.writesBatches() && ColumnarRowGroup.supportsRows(schema)
+                && sources.stream().allMatch(s -> s.footer() == null || bytesBoundedByChunkSize(s.footer()));
         List<Source> current = sources;
         while (current.size() > 1 && !fits(current)) {
             current = mergePass(current);
@@ -130,6 +145,30 @@ final class SortedMerge {
                 spill.delete(s.run());
             }
         }
+    }
+
+    /** True when the last merge wrote its rows in batches. */
+    boolean batched() {
+        return batched;
+    }
+
+    /**
+     * False when a chunk of byte values is prefix-coded (DELTA_BYTE_ARRAY): its values decode into far more bytes
+     * than it holds, which the read budget cannot bound from the footer, so such windows copy rows one value at a
+     * time. Every other encoding stores each value's bytes in full, or once in a dictionary
+     * ({@link DecodedColumn}).
+     */
+    private static boolean bytesBoundedByChunkSize(InputFooter footer) {
+        for (BlockMetaData block : footer.rowGroups()) {
+            for (ColumnChunkMetaData chunk : block.getColumns()) {
+                PrimitiveTypeName type = chunk.getPrimitiveType().getPrimitiveTypeName();
+                if ((type == PrimitiveTypeName.BINARY || type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY)
+                        && chunk.getEncodings().contains(Encoding.DELTA_BYTE_ARRAY)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     int runsWritten() {
@@ -228,15 +267,19 @@ final class SortedMerge {
             }
         }
         runsWritten++;
-        // a run's row groups are small and uncompressed: it holds one of them at a time when read, pages and
-        // decoded arrays (numbers in 8 bytes and a null flag, slices in 8 more)
-        return new Source(null, ColumnMapping.identity(schema), 2 * runRowGroupBytes, 4 * runRowGroupBytes, run);
+        // a run's row groups are small and uncompressed; what reading one holds comes from its own footer
+        List<BlockMetaData> blocks;
+        try (ParquetFileReader reader = AvroParquet.footerReader(LocalObjectStore.fileInput(run))) {
+            blocks = reader.getRowGroups();
+        }
+        long pages = blocks.stream().mapToLong(b -> b.getCompressedSize() + b.getTotalByteSize()).max().orElse(0);
+        return new Source(null, ColumnMapping.identity(schema), pages, Source.decodedMemory(blocks), run);
     }
 
     private void merge(List<Source> group, ColumnRowSink sink) throws IOException {
         List<Cursor> cursors = new ArrayList<>();
         InputPrefetch prefetch = null;
-        Batches batches = batched && sink.writesBatches() ? new Batches(sink) : null;
+        Batches batches = batched ? new Batches(sink) : null;
         key.forget();
         try {
             List<Waiting> byFirstKey = new ArrayList<>();
@@ -477,7 +520,7 @@ final class SortedMerge {
                 }
             }
             if (!groups.hasNext()) {
-                // parquet-java's reader holds the pages just decoded until it is closed
+                // parquet-java's reader holds the row group's compressed bytes until it is closed
                 closeGroups();
             }
             row = 0;

@@ -7,6 +7,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.column.ParquetProperties.WriterVersion;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -72,14 +74,14 @@ class BatchedSortedMergeTest {
             List<GenericRecord> rows = rows(random, 3000, f * 500L, f % 3 == 2 ? null : "a" + f);
             all.addAll(rows);
             Schema fileSchema = f % 3 == 2 ? NARROW : WIDE;
-            sources.add(write(store, "data/f" + f + ".parquet", fileSchema, rows));
+            sources.add(write(store, "data/f" + f + ".parquet", fileSchema, rows, WriterVersion.PARQUET_1_0));
         }
         all.sort(RowOrder.by(WIDE, "ts"));
 
         Path batched = dir.resolve("batched.parquet");
         Path oneByOne = dir.resolve("one-by-one.parquet");
-        merge(store, sources, batched, true);
-        merge(store, sources, oneByOne, false);
+        assertTrue(merge(store, sources, batched, true));
+        assertFalse(merge(store, sources, oneByOne, false));
 
         List<String> expected = WindowFiles.asText(all);
         assertEquals(expected, WindowFiles.asText(read(batched)));
@@ -94,6 +96,29 @@ class BatchedSortedMergeTest {
                 statistics.toString());
         assertEquals(4, statistics.stream().filter(s -> s.contains(" n: min: -25, max: 24")).count(),
                 statistics.toString());
+    }
+
+    /**
+     * Prefix-coded bytes (DELTA_BYTE_ARRAY, parquet-java's V2 fallback from a dictionary) may decode into more than
+     * their chunk's size: such a window copies rows value by value.
+     */
+    @Test
+    void aWindowWithPrefixCodedBytesIsCopiedValueByValue() throws IOException {
+        LocalObjectStore store = new LocalObjectStore(dir.resolve("bucket"));
+        Random random = new Random(11);
+        List<GenericRecord> all = new ArrayList<>();
+        List<SortedMerge.Source> sources = new ArrayList<>();
+        for (int f = 0; f < 3; f++) {
+            List<GenericRecord> rows = rows(random, 2000, f * 500L, "a" + f);
+            all.addAll(rows);
+            sources.add(write(store, "data/f" + f + ".parquet", WIDE, rows,
+                    f == 1 ? WriterVersion.PARQUET_2_0 : WriterVersion.PARQUET_1_0));
+        }
+        all.sort(RowOrder.by(WIDE, "ts"));
+
+        Path out = dir.resolve("out.parquet");
+        assertFalse(merge(store, sources, out, true));
+        assertEquals(WindowFiles.asText(all), WindowFiles.asText(read(out)));
     }
 
     /**
@@ -121,12 +146,12 @@ class BatchedSortedMergeTest {
         return rows;
     }
 
-    private SortedMerge.Source write(LocalObjectStore store, String key, Schema fileSchema, List<GenericRecord> rows)
-            throws IOException {
+    private SortedMerge.Source write(LocalObjectStore store, String key, Schema fileSchema, List<GenericRecord> rows,
+                                     WriterVersion version) throws IOException {
         try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(store.outputFile(key))
                 .withSchema(fileSchema).withConf(new PlainParquetConfiguration()).withDataModel(GenericData.get())
                 .withCompressionCodec(CompressionCodecName.SNAPPY).withRowGroupSize(48L << 10)
-                .withPageSize(1 << 10).withDictionaryPageSize(8 << 10).build()) {
+                .withPageSize(1 << 10).withDictionaryPageSize(8 << 10).withWriterVersion(version).build()) {
             for (GenericRecord r : rows) {
                 GenericRecord out = new GenericData.Record(fileSchema);
                 fileSchema.getFields().forEach(field -> out.put(field.name(), r.get(field.name())));
@@ -138,7 +163,8 @@ class BatchedSortedMergeTest {
         return SortedMerge.Source.of(footer, ColumnMapping.between(footer.parquetSchema(), schema).orElseThrow());
     }
 
-    private void merge(LocalObjectStore store, List<SortedMerge.Source> sources, Path out, boolean batches)
+    /** @return whether the merge wrote its rows in batches */
+    private boolean merge(LocalObjectStore store, List<SortedMerge.Source> sources, Path out, boolean batches)
             throws IOException {
         SortColumn key = SortColumn.of(WIDE, schema, "ts").orElseThrow();
         try (SpillDirectory spill = new SpillDirectory(dir.resolve("spill"));
@@ -154,6 +180,7 @@ class BatchedSortedMergeTest {
                     return batches && super.writesBatches();
                 }
             });
+            return merge.batched();
         }
     }
 
