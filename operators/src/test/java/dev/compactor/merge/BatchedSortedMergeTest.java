@@ -65,25 +65,21 @@ class BatchedSortedMergeTest {
 
     @Test
     void batchesWriteTheRowsAndStatisticsThatRowsCopiedOneAtATimeDo() throws IOException {
-        LocalObjectStore store = new LocalObjectStore(dir.resolve("bucket"));
+        Window window = new Window();
         Random random = new Random(7);
-        List<GenericRecord> all = new ArrayList<>();
-        List<SortedMerge.Source> sources = new ArrayList<>();
         for (int f = 0; f < 6; f++) {
             // files overlap in ts, with ties across files; two lack the column "added"
-            List<GenericRecord> rows = rows(random, 3000, f * 500L, f % 3 == 2 ? null : "a" + f);
-            all.addAll(rows);
-            Schema fileSchema = f % 3 == 2 ? NARROW : WIDE;
-            sources.add(write(store, "data/f" + f + ".parquet", fileSchema, rows, WriterVersion.PARQUET_1_0));
+            boolean narrow = f % 3 == 2;
+            window.add(rows(random, 3000, f * 500L, narrow ? null : "a" + f), narrow ? NARROW : WIDE,
+                    WriterVersion.PARQUET_1_0);
         }
-        all.sort(RowOrder.by(WIDE, "ts"));
 
         Path batched = dir.resolve("batched.parquet");
         Path oneByOne = dir.resolve("one-by-one.parquet");
-        assertTrue(merge(store, sources, batched, true));
-        assertFalse(merge(store, sources, oneByOne, false));
+        assertTrue(merge(window, batched, true));
+        assertFalse(merge(window, oneByOne, false));
 
-        List<String> expected = WindowFiles.asText(all);
+        List<String> expected = window.expected();
         assertEquals(expected, WindowFiles.asText(read(batched)));
         assertEquals(expected, WindowFiles.asText(read(oneByOne)));
         List<String> statistics = statistics(batched);
@@ -104,21 +100,35 @@ class BatchedSortedMergeTest {
      */
     @Test
     void aWindowWithPrefixCodedBytesIsCopiedValueByValue() throws IOException {
-        LocalObjectStore store = new LocalObjectStore(dir.resolve("bucket"));
+        Window window = new Window();
         Random random = new Random(11);
-        List<GenericRecord> all = new ArrayList<>();
-        List<SortedMerge.Source> sources = new ArrayList<>();
         for (int f = 0; f < 3; f++) {
-            List<GenericRecord> rows = rows(random, 2000, f * 500L, "a" + f);
-            all.addAll(rows);
-            sources.add(write(store, "data/f" + f + ".parquet", WIDE, rows,
-                    f == 1 ? WriterVersion.PARQUET_2_0 : WriterVersion.PARQUET_1_0));
+            window.add(rows(random, 2000, f * 500L, "a" + f), WIDE,
+                    f == 1 ? WriterVersion.PARQUET_2_0 : WriterVersion.PARQUET_1_0);
         }
-        all.sort(RowOrder.by(WIDE, "ts"));
 
         Path out = dir.resolve("out.parquet");
-        assertFalse(merge(store, sources, out, true));
-        assertEquals(WindowFiles.asText(all), WindowFiles.asText(read(out)));
+        assertFalse(merge(window, out, true));
+        assertEquals(window.expected(), WindowFiles.asText(read(out)));
+    }
+
+    /** Sorted input files in a bucket, and the rows they hold. */
+    private final class Window {
+        final LocalObjectStore store = new LocalObjectStore(dir.resolve("bucket"));
+        final List<SortedMerge.Source> sources = new ArrayList<>();
+        private final List<GenericRecord> rows = new ArrayList<>();
+
+        void add(List<GenericRecord> fileRows, Schema fileSchema, WriterVersion version) throws IOException {
+            rows.addAll(fileRows);
+            sources.add(write(store, "data/f" + sources.size() + ".parquet", fileSchema, fileRows, version));
+        }
+
+        /** Every row sorted by ts, ties in file order, as text. */
+        List<String> expected() {
+            List<GenericRecord> sorted = new ArrayList<>(rows);
+            sorted.sort(RowOrder.by(WIDE, "ts"));
+            return WindowFiles.asText(sorted);
+        }
     }
 
     /**
@@ -164,15 +174,15 @@ class BatchedSortedMergeTest {
     }
 
     /** @return whether the merge wrote its rows in batches */
-    private boolean merge(LocalObjectStore store, List<SortedMerge.Source> sources, Path out, boolean batches)
-            throws IOException {
+    private boolean merge(Window window, Path out, boolean batches) throws IOException {
+        List<SortedMerge.Source> sources = window.sources;
         SortColumn key = SortColumn.of(WIDE, schema, "ts").orElseThrow();
         try (SpillDirectory spill = new SpillDirectory(dir.resolve("spill"));
              RowGroupFileWriter file = new RowGroupFileWriter(new LocalOutputFile(out), WIDE, schema,
                      codecs.getCompressor(CompressionCodecName.SNAPPY), 8 << 10,
                      ColumnEncodings.of(sources.stream().map(SortedMerge.Source::footer).toList(), schema), Map.of(),
                      null)) {
-            SortedMerge merge = new SortedMerge(WIDE, schema, key, store, 64L << 20, 0, 16L << 10,
+            SortedMerge merge = new SortedMerge(WIDE, schema, key, window.store, 64L << 20, 0, 16L << 10,
                     codecs.getCompressor(CompressionCodecName.UNCOMPRESSED), spill);
             merge.mergeInto(sources, new RowGroupFileSink(file, Long.MAX_VALUE, ROW_GROUP_ROWS) {
                 @Override
