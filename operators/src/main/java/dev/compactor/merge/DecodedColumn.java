@@ -147,11 +147,15 @@ final class DecodedColumn {
      */
     static long bytesFor(ColumnChunkMetaData chunk) {
         PrimitiveType type = chunk.getPrimitiveType();
-        boolean bytes = type.getPrimitiveTypeName() == PrimitiveTypeName.BINARY
-                || type.getPrimitiveTypeName() == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
+        boolean bytes = holdsBytes(type.getPrimitiveTypeName());
         long perRow = 8 + (chunk.hasDictionaryPage() ? 4 : 0)
                 + (type.getRepetition() == Type.Repetition.REQUIRED ? 0 : 1);
         return (bytes ? chunk.getTotalUncompressedSize() : 0) + perRow * chunk.getValueCount();
+    }
+
+    /** True for the types kept as slices of {@link #data}; the others are numbers in {@link #longs}. */
+    static boolean holdsBytes(PrimitiveTypeName type) {
+        return type == PrimitiveTypeName.BINARY || type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
     }
 
     boolean isNull(int row) {
@@ -202,7 +206,7 @@ final class DecodedColumn {
             this.type = type;
             this.rows = rows;
             this.defined = optional ? new boolean[rows] : null;
-            boolean bytes = type == PrimitiveTypeName.BINARY || type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
+            boolean bytes = holdsBytes(type);
             this.longs = bytes ? null : new long[rows];
             // the footer's size is a hint, not a promise: a damaged one must not allocate gigabytes up front
             this.data = bytes ? new ByteSink((int) Math.min(chunkBytes, INITIAL_BYTES)) : null;

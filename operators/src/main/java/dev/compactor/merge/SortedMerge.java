@@ -11,7 +11,6 @@ import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -55,9 +54,9 @@ final class SortedMerge {
     /** Runs are read once, seconds later: a dictionary per small row group would cost more than it saves. */
     private final Set<String> allColumns;
     /**
-     * True when rows are decoded into arrays and written in batches: the output is {@link ColumnarRowGroup#supportsRows}
-     * and every input chunk of bytes decodes into no more bytes than its uncompressed size (set for each
-     * {@link #mergeInto}).
+     * True when rows are decoded into arrays and written in batches: the sink takes batches
+     * ({@link ColumnRowSink#writesBatches}) and every input chunk of bytes decodes into no more bytes than its
+     * uncompressed size (set for each {@link #mergeInto}).
      */
     private boolean batched;
     private int runsWritten;
@@ -98,9 +97,18 @@ final class SortedMerge {
     record Source(InputFooter footer, ColumnMapping mapping, long memoryBytes, long decodedMemoryBytes, Path run) {
 
         static Source of(InputFooter footer, ColumnMapping mapping) {
-            long memory = footer.rowGroups().stream()
-                    .mapToLong(b -> b.getCompressedSize() + b.getTotalByteSize()).max().orElse(0);
-            return new Source(footer, mapping, memory, decodedMemory(footer.rowGroups()), null);
+            List<BlockMetaData> blocks = footer.rowGroups();
+            return new Source(footer, mapping, pageMemory(blocks), decodedMemory(blocks), null);
+        }
+
+        /** A sort run, with the row groups its footer lists. */
+        static Source ofRun(Path run, ColumnMapping mapping, List<BlockMetaData> blocks) {
+            return new Source(null, mapping, pageMemory(blocks), decodedMemory(blocks), run);
+        }
+
+        /** What reading row groups value by value holds: the largest one, compressed and decompressed. */
+        private static long pageMemory(List<BlockMetaData> blocks) {
+            return blocks.stream().mapToLong(b -> b.getCompressedSize() + b.getTotalByteSize()).max().orElse(0);
         }
 
         /**
@@ -108,7 +116,7 @@ final class SortedMerge {
          * decoded, but parquet-java's reader keeps the compressed bytes of its current row group until it reads
          * the next one or, after the last, is closed.
          */
-        static long decodedMemory(List<BlockMetaData> blocks) {
+        private static long decodedMemory(List<BlockMetaData> blocks) {
             long decoded = 0;
             for (int i = 0; i < blocks.size(); i++) {
                 decoded = Math.max(decoded, DecodedRowGroup.bytesFor(blocks.get(i))
@@ -132,7 +140,7 @@ final class SortedMerge {
     }
 
     void mergeInto(List<Source> sources, ColumnRowSink sink) throws IOException {
-        batched = sink.writesBatches() && ColumnarRowGroup.supportsRows(schema)
+        batched = sink.writesBatches()
                 && sources.stream().allMatch(s -> s.footer() == null || bytesBoundedByChunkSize(s.footer()));
         List<Source> current = sources;
         while (current.size() > 1 && !fits(current)) {
@@ -161,8 +169,7 @@ final class SortedMerge {
     private static boolean bytesBoundedByChunkSize(InputFooter footer) {
         for (BlockMetaData block : footer.rowGroups()) {
             for (ColumnChunkMetaData chunk : block.getColumns()) {
-                PrimitiveTypeName type = chunk.getPrimitiveType().getPrimitiveTypeName();
-                if ((type == PrimitiveTypeName.BINARY || type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY)
+                if (DecodedColumn.holdsBytes(chunk.getPrimitiveType().getPrimitiveTypeName())
                         && chunk.getEncodings().contains(Encoding.DELTA_BYTE_ARRAY)) {
                     return false;
                 }
@@ -272,8 +279,7 @@ final class SortedMerge {
         try (ParquetFileReader reader = AvroParquet.footerReader(LocalObjectStore.fileInput(run))) {
             blocks = reader.getRowGroups();
         }
-        long pages = blocks.stream().mapToLong(b -> b.getCompressedSize() + b.getTotalByteSize()).max().orElse(0);
-        return new Source(null, ColumnMapping.identity(schema), pages, Source.decodedMemory(blocks), run);
+        return Source.ofRun(run, ColumnMapping.identity(schema), blocks);
     }
 
     private void merge(List<Source> group, ColumnRowSink sink) throws IOException {
