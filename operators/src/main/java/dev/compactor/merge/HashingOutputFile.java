@@ -6,9 +6,6 @@ import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Passes a Parquet output through while hashing its bytes, so a part's SHA-256 and size are known when it is
@@ -16,21 +13,16 @@ import java.util.HexFormat;
  */
 final class HashingOutputFile extends WrappingOutputFile {
 
-    private final MessageDigest digest;
+    private final BackgroundDigest digest = new BackgroundDigest();
     private long bytesWritten;
 
     HashingOutputFile(OutputFile target) {
         super(target);
-        try {
-            this.digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform must provide SHA-256", e);
-        }
     }
 
     /** Hex SHA-256 of everything written; call once, after the stream is closed. */
     String sha256Hex() {
-        return HexFormat.of().formatHex(digest.digest());
+        return digest.hex();
     }
 
     long bytesWritten() {
@@ -44,6 +36,7 @@ final class HashingOutputFile extends WrappingOutputFile {
 
     private final class HashingStream extends PositionOutputStream {
         private final PositionOutputStream out;
+        private final byte[] one = new byte[1];
 
         HashingStream(PositionOutputStream out) {
             this.out = out;
@@ -57,7 +50,8 @@ final class HashingOutputFile extends WrappingOutputFile {
         @Override
         public void write(int b) throws IOException {
             out.write(b);
-            digest.update((byte) b);
+            one[0] = (byte) b;
+            digest.update(one, 0, 1);
             bytesWritten++;
         }
 

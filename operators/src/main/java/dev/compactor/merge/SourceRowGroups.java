@@ -128,12 +128,20 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
     private RowGroupRows decode(boolean decompressAhead) throws IOException {
         try {
             BlockMetaData block = blocks.get(next);
-            PageReadStore pages = reader.readNextRowGroup();
+            PageReadStore pages;
+            boolean inMemory = file instanceof InMemoryInputFile && InMemoryRowGroup.reads(block, mapping);
+            if (inMemory) {
+                pages = InMemoryRowGroup.read(((InMemoryInputFile) file).bytes(), block, mapping, file.toString());
+                reader.skipNextRowGroup();
+            } else {
+                pages = reader.readNextRowGroup();
+            }
             if (next + 1 == blocks.size() && copyStream == null && file instanceof InMemoryInputFile whole) {
-                // the row groups hold copies of what they need: the file's bytes are not held twice
+                // the row groups hold what they need (decompressed pages, or slices of the bytes): the file's
+                // bytes are not held twice
                 whole.release();
             }
-            if (decompressAhead) {
+            if (decompressAhead && !inMemory) {
                 PageReadStore compressed = pages;
                 try {
                     pages = DecompressedPages.of(compressed, block, mapping);

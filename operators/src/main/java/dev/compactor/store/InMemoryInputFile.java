@@ -33,6 +33,17 @@ public final class InMemoryInputFile implements InputFile {
     }
 
     /**
+     * The file's bytes, for a reader that takes pages out of them where they lie rather than through a stream; not
+     * to be changed.
+     */
+    public byte[] bytes() throws IOException {
+        if (bytes == null) {
+            throw new IOException(name + " was released: its bytes are no longer held");
+        }
+        return bytes;
+    }
+
+    /**
      * Drops the bytes once nothing more will be read, so that a file whose row groups were read out of it is not
      * held a second time for as long as its reader stays open. Any later read fails.
      */
