@@ -381,6 +381,28 @@ class ParquetMergerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "ts"})
+    void aPartFailingWhileARowGroupIsWrittenBehindTheMergeFailsItAndLeavesNothingBehind(String sortColumn)
+            throws IOException {
+        for (int i = 0; i < 8; i++) {
+            window.addEvents("w" + i, 5000, i, 8);
+        }
+        String firstPart = layout.stagingPartKey(WindowFiles.NS, WindowFiles.WINDOW_START, 0, 0, 0);
+        // row groups of about 64 KB: the part fails in its second, which the page-write thread writes
+        MergeSettings settings = new MergeSettings(128L << 20, sortColumn, 8L << 20, "ZSTD", spill.toString(),
+                64L << 10, 8L << 10);
+        ParquetMerger merger = new ParquetMerger(FailingPartStore.failingAfter(store, firstPart, 100_000), layout,
+                settings);
+
+        IOException e = assertThrows(IOException.class, () -> merger.merge(window.task(0)));
+
+        assertFalse(e instanceof UnreadableInputException, e.toString());
+        assertTrue(ParquetMerger.reasonOf(e).contains("injected failure after 100000 bytes"), ParquetMerger.reasonOf(e));
+        assertEquals(List.of(), keys(BucketLayout.STAGING_PREFIX));
+        assertEquals(8, keys("data/").size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "ts"})
     void anOutputThatFailsUncheckedIsNeverBlamedOnAnInput(String sortColumn) throws IOException {
         for (int i = 0; i < 3; i++) {
             window.addEvents("w" + i, 100, i, 1);
