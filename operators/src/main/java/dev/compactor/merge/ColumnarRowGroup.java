@@ -135,10 +135,7 @@ final class ColumnarRowGroup implements AutoCloseable {
         return total;
     }
 
-    /**
-     * Writes the row group to the file, or hands it to the page-write thread to write ({@link RowGroupPages#writeRowGroup});
-     * the caller has checked it has rows.
-     */
+    /** Writes the row group to the file; the caller has checked it has rows. */
     void writeTo(ParquetFileWriter file) throws IOException {
         closeValueStores();
         for (int c = 0; c < columns.size(); c++) {
@@ -147,7 +144,9 @@ final class ColumnarRowGroup implements AutoCloseable {
                 dictionaries[c].finish(pageWriters[c]);
             }
         }
-        pages.writeRowGroup(file, rows);
+        file.startBlock(rows);
+        pages.flushToFileWriter(file);
+        file.endBlock();
     }
 
     @Override

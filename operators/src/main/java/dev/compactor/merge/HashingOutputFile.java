@@ -6,6 +6,9 @@ import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 
 import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * Passes a Parquet output through while hashing its bytes, so a part's SHA-256 and size are known when it is
@@ -13,16 +16,21 @@ import java.io.IOException;
  */
 final class HashingOutputFile extends WrappingOutputFile {
 
-    private final BackgroundDigest digest = new BackgroundDigest();
+    private final MessageDigest digest;
     private long bytesWritten;
 
     HashingOutputFile(OutputFile target) {
         super(target);
+        try {
+            this.digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must provide SHA-256", e);
+        }
     }
 
     /** Hex SHA-256 of everything written; call once, after the stream is closed. */
     String sha256Hex() {
-        return digest.hex();
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     long bytesWritten() {
@@ -36,7 +44,6 @@ final class HashingOutputFile extends WrappingOutputFile {
 
     private final class HashingStream extends PositionOutputStream {
         private final PositionOutputStream out;
-        private final byte[] one = new byte[1];
 
         HashingStream(PositionOutputStream out) {
             this.out = out;
@@ -50,8 +57,7 @@ final class HashingOutputFile extends WrappingOutputFile {
         @Override
         public void write(int b) throws IOException {
             out.write(b);
-            one[0] = (byte) b;
-            digest.update(one, 0, 1);
+            digest.update((byte) b);
             bytesWritten++;
         }
 

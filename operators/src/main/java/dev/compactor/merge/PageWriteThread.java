@@ -41,8 +41,8 @@ import java.util.function.BooleanSupplier;
  */
 final class PageWriteThread implements AutoCloseable {
 
-    /** Something done on this thread with what was handed over: a page's write, or a row group's. */
-    interface PageWrite {
+    /** Something a page writer does with a page that was handed over. */
+    private interface PageWrite {
         void run() throws IOException;
     }
 
@@ -119,15 +119,6 @@ final class PageWriteThread implements AutoCloseable {
                 // the compressor belongs to whoever made it
             }
         };
-    }
-
-    /**
-     * Runs {@code write} on this thread once every page handed over before it is written, without waiting for it
-     * (a row group written into its file behind the merge). Its failure fails every later hand-over and
-     * {@link #awaitWritten()}, as a page's does.
-     */
-    void runAfterPages(PageWrite write) throws IOException {
-        handOver(0, null, write);
     }
 
     /**

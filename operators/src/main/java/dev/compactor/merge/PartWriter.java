@@ -193,9 +193,7 @@ final class PartWriter implements ColumnRowSink {
             closeCurrent();
         } else if (buffered >= rowGroupBytes || current.openRows() >= rowGroupRows) {
             current.endRowGroup();
-            // the row group reaches the file behind the merge: it counts at the size it was buffered at, which
-            // like the file's position depends only on the rows, and asking for the position would wait for it
-            currentWritten += buffered;
+            currentWritten = current.writtenBytes();
         }
     }
 

@@ -164,7 +164,6 @@ final class RowGroupFileWriter implements AutoCloseable {
     /** Copies a row group of a file whose schema is exactly this one, ending the open row group first. */
     void appendRowGroup(SeekableInputStream from, BlockMetaData block, IndexSource indexes) throws IOException {
         endRowGroup();
-        awaitRowGroupsWritten();
         file.startBlock(block.getRowCount());
         for (ColumnChunkMetaData chunk : block.getColumns()) {
             ColumnDescriptor column = schema.getColumnDescription(chunk.getPath().toArray());
@@ -196,8 +195,10 @@ final class RowGroupFileWriter implements AutoCloseable {
             return;
         }
         if (openRows > 0) {
+            file.startBlock(openRows);
             store.flush();
-            pages.writeRowGroup(file, openRows);
+            pages.flushToFileWriter(file);
+            file.endBlock();
             rowGroups++;
         }
         store.close();
@@ -218,12 +219,8 @@ final class RowGroupFileWriter implements AutoCloseable {
         return openRows;
     }
 
-    /**
-     * Bytes in the file so far, the open row group not included; waits for the row groups the page-write thread is
-     * still writing.
-     */
+    /** Bytes in the file so far, the open row group not included. */
     long writtenBytes() throws IOException {
-        awaitRowGroupsWritten();
         return file.getPos();
     }
 
@@ -239,15 +236,7 @@ final class RowGroupFileWriter implements AutoCloseable {
     @Override
     public void close() throws IOException {
         endRowGroup();
-        awaitRowGroupsWritten();
         file.end(metadata);
-    }
-
-    /** Row groups ended are written into the file behind the merge by the page-write thread, if there is one. */
-    private void awaitRowGroupsWritten() throws IOException {
-        if (pageWriteThread != null) {
-            pageWriteThread.awaitWritten();
-        }
     }
 
     private void openRowGroup() throws IOException {

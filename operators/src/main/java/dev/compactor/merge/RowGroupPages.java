@@ -14,8 +14,7 @@ import java.util.Map;
 
 /**
  * The compressed pages of one output row group, written on the merge thread or, given a {@link PageWriteThread},
- * on that thread while the merge goes on; either way the row group reaches the file only after all its pages, and
- * with a page-write thread it is that thread that writes it there.
+ * on that thread while the merge goes on; either way the row group reaches the file only after all its pages.
  */
 final class RowGroupPages implements PageWriteStore, BloomFilterWriteStore {
 
@@ -23,8 +22,6 @@ final class RowGroupPages implements PageWriteStore, BloomFilterWriteStore {
     /** Null: pages are written by the thread that hands them in. */
     private final PageWriteThread writeThread;
     private final Map<ColumnDescriptor, PageWriter> writers = new HashMap<>();
-    /** Set once {@link #writeRowGroup} handed the pages to the page-write thread, which then releases them. */
-    private boolean handedOver;
 
     RowGroupPages(ColumnChunkPageWriteStore pages, PageWriteThread writeThread) {
         this.pages = pages;
@@ -42,40 +39,17 @@ final class RowGroupPages implements PageWriteStore, BloomFilterWriteStore {
         return pages.getBloomFilterWriter(column);
     }
 
-    /**
-     * Writes the row group into the file, {@code rows} rows, once every page handed in is written, and then releases
-     * the pages. Given a {@link PageWriteThread}, that thread writes it after the pages, and this returns without
-     * waiting: the merge goes on with the next row group while this one reaches the file. Whoever uses the file
-     * next waits for it ({@link PageWriteThread#awaitWritten()}).
-     */
-    void writeRowGroup(ParquetFileWriter file, long rows) throws IOException {
-        if (writeThread == null) {
-            write(file, rows);
-        } else {
-            handedOver = true;
-            writeThread.runAfterPages(() -> write(file, rows));
+    /** Writes the row group's column chunks into the file, once every page handed in is written. */
+    void flushToFileWriter(ParquetFileWriter file) throws IOException {
+        if (writeThread != null) {
+            writeThread.awaitWritten();
         }
+        pages.flushToFileWriter(file);
     }
 
-    private void write(ParquetFileWriter file, long rows) throws IOException {
-        try {
-            file.startBlock(rows);
-            pages.flushToFileWriter(file);
-            file.endBlock();
-        } finally {
-            pages.close();
-        }
-    }
-
-    /**
-     * Releases the pages' buffers, unless they were handed over to be written; after a failure, only once no write
-     * into them is in flight.
-     */
+    /** Releases the pages' buffers; after a failure, only once no write into them is in flight. */
     @Override
     public void close() {
-        if (handedOver) {
-            return;
-        }
         if (writeThread != null) {
             try {
                 writeThread.awaitWritten();

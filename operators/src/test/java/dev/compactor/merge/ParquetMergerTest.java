@@ -381,13 +381,13 @@ class ParquetMergerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "ts"})
-    void aPartFailingWhileARowGroupIsWrittenBehindTheMergeFailsItAndLeavesNothingBehind(String sortColumn)
+    void aPartFailingPartWayThroughFailsTheMergeAndLeavesNothingBehind(String sortColumn)
             throws IOException {
         for (int i = 0; i < 8; i++) {
             window.addEvents("w" + i, 5000, i, 8);
         }
         String firstPart = layout.stagingPartKey(WindowFiles.NS, WindowFiles.WINDOW_START, 0, 0, 0);
-        // row groups of about 64 KB: the part fails in its second, which the page-write thread writes
+        // row groups of about 64 KB: the part fails part way through its second
         MergeSettings settings = new MergeSettings(128L << 20, sortColumn, 8L << 20, "ZSTD", spill.toString(),
                 64L << 10, 8L << 10);
         ParquetMerger merger = new ParquetMerger(FailingPartStore.failingAfter(store, firstPart, 100_000), layout,
