@@ -127,6 +127,14 @@ public final class CompactorOptions {
             .withDescription("Parquet codec of the row groups a merge encodes: ZSTD, SNAPPY, GZIP or UNCOMPRESSED. "
                     + "Row groups copied as bytes keep their own codec.");
 
+    public static final ConfigOption<Integer> COMPRESSION_LEVEL = ConfigOptions.key("compaction.compression-level")
+            .intType()
+            .defaultValue(MergeSettings.DEFAULT_COMPRESSION_LEVEL)
+            .withDescription("ZSTD level of the row groups a merge encodes, " + MergeSettings.MIN_ZSTD_LEVEL
+                    + " (fastest) to " + MergeSettings.MAX_ZSTD_LEVEL + " (smallest). The default is parquet-java's "
+                    + "and DuckDB's; level 1 compresses random text about three times as fast for a few percent "
+                    + "more bytes. Other codecs ignore it.");
+
     public static final ConfigOption<MemorySize> ROW_GROUP_SIZE = ConfigOptions.key("compaction.row-group-size")
             .memoryType()
             .defaultValue(MemorySize.parse("128 mb"))
@@ -301,7 +309,8 @@ public final class CompactorOptions {
         return List.of(BUCKET, DATA_PREFIX, WINDOW_SIZE, PRIORITY_WAITS, DEFAULT_PRIORITY, PRIORITIES, MAX_WAIT,
                 MIN_FILES, FORCE_AFTER, WRITER_INACTIVE_AFTER, BACKPRESSURE_NORMAL, BACKPRESSURE_SEVERE, MAX_ATTEMPTS,
                 RETRY_BACKOFF, SHARDED_NAMESPACES,
-                PROCESSING_TIMEOUT, TARGET_FILE_SIZE, SORT_COLUMN, MERGE_MEMORY, COMPRESSION, ROW_GROUP_SIZE,
+                PROCESSING_TIMEOUT, TARGET_FILE_SIZE, SORT_COLUMN, MERGE_MEMORY, COMPRESSION, COMPRESSION_LEVEL,
+                ROW_GROUP_SIZE,
                 COPY_ROW_GROUP_SIZE, ROW_GROUP_ROWS, COPY_ROW_GROUP_ROWS, MAX_CONCURRENT_MERGES,
                 POLL_INTERVAL, MAX_OUT_OF_ORDERNESS, EVENTS_SOURCE, KINESIS_STREAM_ARN, KINESIS_REGION,
                 KINESIS_ENDPOINT, KINESIS_INITIAL_POSITION, KINESIS_ACCESS_KEY, KINESIS_SECRET_KEY, S3_ENDPOINT,

@@ -230,7 +230,8 @@ public final class CompactorPipeline {
                 rowGroupRows,
                 conf.getOptional(CompactorOptions.COPY_ROW_GROUP_ROWS)
                         .orElse(MergeSettings.defaultCopyThreshold(rowGroupRows)),
-                conf.get(CompactorOptions.MERGE_THREADS));
+                conf.get(CompactorOptions.MERGE_THREADS),
+                conf.get(CompactorOptions.COMPRESSION_LEVEL));
     }
 
     /** The bucket option as a store: S3 for s3://bucket/prefix, else a local directory (path or file:// URI). */

@@ -21,10 +21,12 @@ import java.util.Optional;
  * @param threads                threads one merge encodes with: 1 compresses output pages on the merge's own
  *                               thread; 2 compresses and buffers them on a second thread while the merge thread
  *                               decodes and copies the next rows
+ * @param compressionLevel       ZSTD level of the outputs, {@link #MIN_ZSTD_LEVEL} (fastest) to {@link #MAX_ZSTD_LEVEL}
+ *                               (smallest); other codecs take their own defaults
  */
 public record MergeSettings(long targetFileSizeBytes, String sortColumn, long mergeMemoryBytes, String compression,
                             String spillDirectory, long rowGroupSizeBytes, long copyRowGroupBytes, long rowGroupRows,
-                            long copyRowGroupRows, int threads)
+                            long copyRowGroupRows, int threads, int compressionLevel)
         implements Serializable {
 
     public static final long MIN_MERGE_MEMORY = 4L << 20;
@@ -32,6 +34,10 @@ public record MergeSettings(long targetFileSizeBytes, String sortColumn, long me
     public static final long DEFAULT_ROW_GROUP_ROWS = 1_000_000L;
     public static final String DEFAULT_COMPRESSION = "ZSTD";
     public static final int DEFAULT_THREADS = 2;
+    /** parquet-java's default ZSTD level ({@code parquet.compression.codec.zstd.level}) and DuckDB's. */
+    public static final int DEFAULT_COMPRESSION_LEVEL = 3;
+    public static final int MIN_ZSTD_LEVEL = 1;
+    public static final int MAX_ZSTD_LEVEL = 22;
 
     public MergeSettings {
         if (targetFileSizeBytes < 1024) {
@@ -58,6 +64,10 @@ public record MergeSettings(long targetFileSizeBytes, String sortColumn, long me
                     + "(compress on a second thread), was " + threads);
         }
         Objects.requireNonNull(compression, "compression");
+        if (compressionLevel < MIN_ZSTD_LEVEL || compressionLevel > MAX_ZSTD_LEVEL) {
+            throw new IllegalArgumentException("compression level must be " + MIN_ZSTD_LEVEL + " (fastest) to "
+                    + MAX_ZSTD_LEVEL + " (smallest), was " + compressionLevel);
+        }
         if (sortColumn != null && sortColumn.isBlank()) {
             sortColumn = null;
         }
@@ -77,6 +87,14 @@ public record MergeSettings(long targetFileSizeBytes, String sortColumn, long me
         this(targetFileSizeBytes, sortColumn, mergeMemoryBytes, compression, spillDirectory, rowGroupSizeBytes,
                 copyRowGroupBytes, DEFAULT_ROW_GROUP_ROWS, defaultCopyThreshold(DEFAULT_ROW_GROUP_ROWS),
                 DEFAULT_THREADS);
+    }
+
+    /** Settings with ZSTD at its default level ({@link #DEFAULT_COMPRESSION_LEVEL}). */
+    public MergeSettings(long targetFileSizeBytes, String sortColumn, long mergeMemoryBytes, String compression,
+                         String spillDirectory, long rowGroupSizeBytes, long copyRowGroupBytes, long rowGroupRows,
+                         long copyRowGroupRows, int threads) {
+        this(targetFileSizeBytes, sortColumn, mergeMemoryBytes, compression, spillDirectory, rowGroupSizeBytes,
+                copyRowGroupBytes, rowGroupRows, copyRowGroupRows, threads, DEFAULT_COMPRESSION_LEVEL);
     }
 
     public static MergeSettings defaults() {

@@ -13,17 +13,20 @@ import java.util.List;
 final class OutputCompressors implements AutoCloseable {
 
     private final CompressionCodecName codec;
+    private final int zstdLevel;
     private final List<ZstdPageCompressor> zstd = new ArrayList<>();
     private final List<CodecFactory> factories = new ArrayList<>();
 
-    OutputCompressors(CompressionCodecName codec) {
+    /** @param zstdLevel the level ZSTD compresses at; other codecs take parquet-java's defaults */
+    OutputCompressors(CompressionCodecName codec, int zstdLevel) {
         this.codec = codec;
+        this.zstdLevel = zstdLevel;
     }
 
     /** A compressor for one thread's use. */
     BytesInputCompressor newCompressor() {
         if (codec == CompressionCodecName.ZSTD) {
-            ZstdPageCompressor compressor = new ZstdPageCompressor();
+            ZstdPageCompressor compressor = new ZstdPageCompressor(zstdLevel);
             zstd.add(compressor);
             return compressor;
         }

@@ -157,7 +157,7 @@ public final class ParquetMerger {
         Optional<RowOrder> order = settings.sortColumnIfSet().map(c -> RowOrder.by(schema, c));
         MessageType parquetSchema = new AvroSchemaConverter(new PlainParquetConfiguration()).convert(schema);
         CodecFactory codecs = new CodecFactory(new PlainParquetConfiguration(), ParquetWriter.DEFAULT_PAGE_SIZE);
-        OutputCompressors compressors = new OutputCompressors(codec);
+        OutputCompressors compressors = new OutputCompressors(codec, settings.compressionLevel());
         PageWriteThread pageWriteThread = budget.pageQueueBytes() > 0
                 ? new PageWriteThread(budget.pageQueueBytes(), compressors.newCompressor()) : null;
         PartWriter parts = new PartWriter(store, layout, task, schema, parquetSchema, compressors.newCompressor(),

@@ -19,12 +19,13 @@ import java.io.ByteArrayOutputStream;
  */
 final class ZstdPageCompressor implements BytesInputCompressor {
 
-    /** parquet-java's default level ({@code parquet.compression.codec.zstd.level}) and DuckDB's. */
-    static final int LEVEL = 3;
-
-    private final ZstdCompressCtx context = new ZstdCompressCtx().setLevel(LEVEL);
+    private final ZstdCompressCtx context;
     private final Staging staging = new Staging();
     private byte[] output = new byte[0];
+
+    ZstdPageCompressor(int level) {
+        this.context = new ZstdCompressCtx().setLevel(level);
+    }
 
     @Override
     public BytesInput compress(BytesInput bytes) throws IOException {

@@ -65,8 +65,6 @@ public final class MergeBenchmark {
     private static final long WINDOW_START = 1_767_222_000_000L;
     private static final String ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     private static final String CODEC = "ZSTD";
-    /** The level our merge compresses at (parquet-java's default), given to DuckDB explicitly. */
-    private static final int ZSTD_LEVEL = 3;
 
     private static final OperatingSystemMXBean PROCESS =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -86,10 +84,12 @@ public final class MergeBenchmark {
     private final int duckdbThreads;
     private final Set<String> methods;
     private final int repeat;
+    /** The ZSTD level both our merge and DuckDB compress at. */
+    private final int zstdLevel;
     private final List<Result> results = new ArrayList<>();
 
     private MergeBenchmark(Path work, long memoryBytes, int threads, int duckdbThreads, Set<String> methods,
-                           int repeat) {
+                           int repeat, int zstdLevel) {
         if (repeat < 1) {
             throw new IllegalArgumentException("--repeat must be at least 1, was " + repeat);
         }
@@ -99,6 +99,7 @@ public final class MergeBenchmark {
         this.duckdbThreads = duckdbThreads;
         this.methods = methods;
         this.repeat = repeat;
+        this.zstdLevel = zstdLevel;
     }
 
     public static void main(String[] args) throws Exception {
@@ -112,6 +113,7 @@ public final class MergeBenchmark {
         int smallFiles = 0;
         int smallRows = 5000;
         int repeat = 1;
+        int zstdLevel = MergeSettings.DEFAULT_COMPRESSION_LEVEL;
         for (int i = 0; i < args.length; i += 2) {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -125,9 +127,10 @@ public final class MergeBenchmark {
                 case "--files" -> smallFiles = Integer.parseInt(value);
                 case "--rows" -> smallRows = Integer.parseInt(value);
                 case "--repeat" -> repeat = Integer.parseInt(value);
+                case "--zstd-level" -> zstdLevel = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown flag " + args[i]
                         + "; use --scale F --dir PATH --memory-mb N --threads N --duckdb-threads N --datasets abc"
-                        + " --methods ours,avro,duckdb,copy --files N --rows N --repeat N");
+                        + " --methods ours,avro,duckdb,copy --files N --rows N --repeat N --zstd-level N");
             }
         }
         Path work = dir == null ? Files.createTempDirectory("merge-bench-") : Files.createDirectories(dir);
@@ -137,9 +140,10 @@ public final class MergeBenchmark {
                 new Dataset("(b) 50 large files", 50, (int) Math.max(1, 200_000 * scale), false),
                 new Dataset("(c) (a) sorted by ts", files, smallRows, true));
         duckdbThreads = duckdbThreads > 0 ? duckdbThreads : threads;
-        MergeBenchmark bench = new MergeBenchmark(work, memoryMb << 20, threads, duckdbThreads, methods, repeat);
-        System.out.printf("merge memory %d MB, max heap %d MB, threads: ours %d, DuckDB %d, codec %s, scale %.2f%n",
-                memoryMb, Runtime.getRuntime().maxMemory() >> 20, threads, duckdbThreads, CODEC, scale);
+        MergeBenchmark bench = new MergeBenchmark(work, memoryMb << 20, threads, duckdbThreads, methods, repeat,
+                zstdLevel);
+        System.out.printf("merge memory %d MB, max heap %d MB, threads: ours %d, DuckDB %d, codec %s level %d, scale %.2f%n",
+                memoryMb, Runtime.getRuntime().maxMemory() >> 20, threads, duckdbThreads, CODEC, zstdLevel, scale);
         bench.warmUp();
         for (Dataset d : datasets) {
             if (only.indexOf(d.name.charAt(1)) >= 0) {
@@ -273,7 +277,7 @@ public final class MergeBenchmark {
         MergeSettings settings = new MergeSettings(1L << 30, sortColumn, memoryBytes, CODEC, spill.toString(), rowGroup,
                 copyBytes < 0 ? MergeSettings.defaultCopyThreshold(rowGroup) : copyBytes, rowGroupRows,
                 copyBytes == Long.MAX_VALUE ? Long.MAX_VALUE : MergeSettings.defaultCopyThreshold(rowGroupRows),
-                threads);
+                threads, zstdLevel);
         StagedWindow staged = new ParquetMerger(store, BucketLayout.defaults(), settings).merge(task);
         if (staged.totalRows() != rows || !staged.quarantined.isEmpty()) {
             throw new IllegalStateException("merge lost rows or quarantined files: " + staged);
@@ -321,7 +325,7 @@ public final class MergeBenchmark {
         String query = "SELECT * FROM read_parquet('" + inputs + "/*.parquet')" + (sorted ? " ORDER BY ts" : "");
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
             s.execute("SET threads = " + duckdbThreads);
-            s.execute("COPY (" + query + ") TO '" + output + "' (FORMAT parquet, COMPRESSION " + CODEC + ", COMPRESSION_LEVEL " + ZSTD_LEVEL + ")");
+            s.execute("COPY (" + query + ") TO '" + output + "' (FORMAT parquet, COMPRESSION " + CODEC + ", COMPRESSION_LEVEL " + zstdLevel + ")");
         }
         Output written = new Output(rowGroupsOf(output), Files.size(output));
         Files.delete(output);

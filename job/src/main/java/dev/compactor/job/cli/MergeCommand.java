@@ -51,6 +51,11 @@ final class MergeCommand implements Callable<Integer> {
             description = "Codec of re-encoded row groups: ZSTD, SNAPPY, GZIP or UNCOMPRESSED (default: ${DEFAULT-VALUE}).")
     String compression;
 
+    @Option(names = "--compression-level", paramLabel = "L", defaultValue = "" + MergeSettings.DEFAULT_COMPRESSION_LEVEL,
+            description = "ZSTD level, " + MergeSettings.MIN_ZSTD_LEVEL + " (fastest) to " + MergeSettings.MAX_ZSTD_LEVEL
+                    + " (smallest) (default: ${DEFAULT-VALUE}).")
+    int compressionLevel;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "" + MergeSettings.DEFAULT_THREADS,
             description = "1 compresses on the merge's thread; 2 on a second thread while the merge goes on "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -68,7 +73,7 @@ final class MergeCommand implements Callable<Integer> {
             return new MergeSettings(bytes("--target-file-size", targetFileSize), sortColumn,
                     bytes("--merge-memory", mergeMemory), compression, "", rowGroup,
                     MergeSettings.defaultCopyThreshold(rowGroup), rowGroupRows,
-                    MergeSettings.defaultCopyThreshold(rowGroupRows), threads);
+                    MergeSettings.defaultCopyThreshold(rowGroupRows), threads, compressionLevel);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

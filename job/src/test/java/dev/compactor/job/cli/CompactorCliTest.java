@@ -189,8 +189,10 @@ class CompactorCliTest {
         assertEquals(2, merge.inputs.size());
         assertEquals(2, merge.settings().threads());
         CommandLine one = CompactorCli.commandLine();
-        one.parseArgs("merge", "--out", "o.parquet", "--threads", "1", "a.parquet");
+        one.parseArgs("merge", "--out", "o.parquet", "--threads", "1", "--compression-level", "1", "a.parquet");
         assertEquals(1, one.getSubcommands().get("merge").<MergeCommand>getCommand().settings().threads());
+        assertEquals(1, one.getSubcommands().get("merge").<MergeCommand>getCommand().settings().compressionLevel());
+        assertEquals(3, merge.settings().compressionLevel());
 
         assertThrows(MissingParameterException.class, () -> CompactorCli.commandLine().parseArgs("merge", "a.parquet"));
         assertThrows(MissingParameterException.class,
@@ -202,6 +204,9 @@ class CompactorCliTest {
         assertTrue(err.toString().contains("lots"), err.toString());
         assertEquals(2, bad.execute("merge", "--out", "o.parquet", "--threads", "3", "a.parquet"));
         assertTrue(err.toString().contains("merge threads must be 1 (compress on the merge's thread) or 2"),
+                err.toString());
+        assertEquals(2, bad.execute("merge", "--out", "o.parquet", "--compression-level", "23", "a.parquet"));
+        assertTrue(err.toString().contains("compression level must be 1 (fastest) to 22 (smallest), was 23"),
                 err.toString());
     }
 }
