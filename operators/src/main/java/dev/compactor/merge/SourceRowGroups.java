@@ -9,6 +9,7 @@ import org.apache.parquet.internal.column.columnindex.ColumnIndex;
 import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
+import org.apache.parquet.schema.MessageType;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -24,32 +25,61 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
     private final InputFile file;
     private final InputFooter input;
     private final ColumnMapping mapping;
-    private final ParquetFileReader reader;
-    private boolean closed;
     private final List<BlockMetaData> blocks;
+    private final MessageType fileSchema;
+    private final String createdBy;
+    /**
+     * parquet-java's reader of the file, opened only when something needs it: a row group not read in memory
+     * ({@link InMemoryRowGroup}), or a copied row group's page indexes. The footer was parsed once already.
+     */
+    private ParquetFileReader reader;
+    /** Row groups the reader has read or skipped. */
+    private int readerPosition;
+    private boolean closed;
     private SeekableInputStream copyStream;
     private int next;
     /** The next row group, when it was decoded ahead ({@link #decodeAhead}): into pages, or into arrays. */
     private RowGroupRows decodedAhead;
     private DecodedRowGroup arraysAhead;
 
-    private SourceRowGroups(InputFile file, InputFooter input, ColumnMapping mapping, ParquetFileReader reader) {
+    private SourceRowGroups(InputFile file, InputFooter input, ColumnMapping mapping, List<BlockMetaData> blocks,
+                            MessageType fileSchema, String createdBy, ParquetFileReader reader) {
         this.file = file;
         this.input = input;
         this.mapping = mapping;
+        this.blocks = blocks;
+        this.fileSchema = fileSchema;
+        this.createdBy = createdBy;
         this.reader = reader;
-        this.blocks = reader.getRowGroups();
     }
 
     /**
      * @param input the source file's footer, or null for a scratch file (a sort run) whose failures are ours
      */
     static SourceRowGroups open(InputFile file, InputFooter input, ColumnMapping mapping) throws IOException {
+        if (input != null && file.getLength() == input.size()) {
+            return new SourceRowGroups(file, input, mapping, input.rowGroups(), input.parquetSchema(),
+                    input.createdBy(), null);
+        }
+        // a scratch file, or a source that changed since its footer was read: its own footer decides
         try {
-            return new SourceRowGroups(file, input, mapping, AvroParquet.footerReader(file));
+            ParquetFileReader reader = AvroParquet.footerReader(file);
+            return new SourceRowGroups(file, input, mapping, reader.getRowGroups(),
+                    reader.getFileMetaData().getSchema(), reader.getFileMetaData().getCreatedBy(), reader);
         } catch (IOException | RuntimeException e) {
             throw failure(input, e);
         }
+    }
+
+    /** parquet-java's reader, positioned before row group {@code rowGroup}. */
+    private ParquetFileReader readerAt(int rowGroup) throws IOException {
+        if (reader == null) {
+            reader = AvroParquet.footerReader(file);
+        }
+        for (; readerPosition < rowGroup; readerPosition++) {
+            reader.skipNextRowGroup();
+        }
+        return reader;
     }
 
     boolean hasNext() {
@@ -74,7 +104,6 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
                 throw failure(input, e);
             }
         }
-        reader.skipNextRowGroup();
         next++;
         parts.appendRowGroup(new CheckedChunkStream(copyStream, block, input, input != null ? input.key() : file.toString()),
                 block, this);
@@ -132,9 +161,9 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
             boolean inMemory = file instanceof InMemoryInputFile && InMemoryRowGroup.reads(block, mapping);
             if (inMemory) {
                 pages = InMemoryRowGroup.read(((InMemoryInputFile) file).bytes(), block, mapping, file.toString());
-                reader.skipNextRowGroup();
             } else {
-                pages = reader.readNextRowGroup();
+                pages = readerAt(next).readNextRowGroup();
+                readerPosition++;
             }
             if (next + 1 == blocks.size() && copyStream == null && file instanceof InMemoryInputFile whole) {
                 // the row groups hold what they need (decompressed pages, or slices of the bytes): the file's
@@ -150,8 +179,7 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
                     throw e;
                 }
             }
-            return new RowGroupRows(pages, block, reader.getFileMetaData().getSchema(),
-                    reader.getFileMetaData().getCreatedBy(), mapping);
+            return new RowGroupRows(pages, block, fileSchema, createdBy, mapping);
         } catch (IOException | RuntimeException e) {
             throw failure(input, e);
         }
@@ -160,7 +188,7 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
     @Override
     public ColumnIndex columnIndex(ColumnChunkMetaData chunk) throws IOException {
         try {
-            return reader.readColumnIndex(chunk);
+            return readerAt(0).readColumnIndex(chunk);
         } catch (IOException | RuntimeException e) {
             throw failure(input, e);
         }
@@ -169,7 +197,7 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
     @Override
     public OffsetIndex offsetIndex(ColumnChunkMetaData chunk) throws IOException {
         try {
-            return reader.readOffsetIndex(chunk);
+            return readerAt(0).readOffsetIndex(chunk);
         } catch (IOException | RuntimeException e) {
             throw failure(input, e);
         }
@@ -199,7 +227,9 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
         }
         arraysAhead = null;
         try {
-            reader.close();
+            if (reader != null) {
+                reader.close();
+            }
         } finally {
             if (copyStream != null) {
                 copyStream.close();
