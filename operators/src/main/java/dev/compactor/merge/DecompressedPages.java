@@ -42,7 +42,7 @@ final class DecompressedPages implements PageReadStore {
             ColumnDescriptor in = mapping.source(c);
             if (in != null && !result.decompressed.containsKey(in)
                     && FlatPage.accepts(chunks.get(ColumnPath.get(in.getPath())), in)) {
-                result.decompressed.put(in, new Pages(pages.getPageReader(in)));
+                result.decompressed.put(in, decompressed(pages.getPageReader(in)));
             }
         }
         return result;
@@ -76,45 +76,24 @@ final class DecompressedPages implements PageReadStore {
     }
 
     /** One chunk's pages, read from parquet-java's page reader with their bytes decompressed into arrays. */
-    private static final class Pages implements PageReader {
-        private final DictionaryPage dictionary;
-        private final ArrayDeque<DataPage> data = new ArrayDeque<>();
-        private final long totalValueCount;
-
-        Pages(PageReader from) throws IOException {
-            totalValueCount = from.getTotalValueCount();
-            DictionaryPage dictionaryPage = from.readDictionaryPage();
-            dictionary = dictionaryPage == null ? null : dictionaryPage.copy();
-            for (DataPage page = from.readPage(); page != null; page = from.readPage()) {
-                // parquet-java's decompressed bytes are a stream, read when first used: copying them reads it now
-                data.add(page instanceof DataPageV1 v1 ? decompressed(v1) : page);
-            }
+    private static HeldPages decompressed(PageReader from) throws IOException {
+        DictionaryPage dictionary = from.readDictionaryPage();
+        ArrayDeque<DataPage> data = new ArrayDeque<>();
+        for (DataPage page = from.readPage(); page != null; page = from.readPage()) {
+            // parquet-java's decompressed bytes are a stream, read when first used: copying them reads it now
+            data.add(page instanceof DataPageV1 v1 ? decompressed(v1) : page);
         }
+        return new HeldPages(dictionary == null ? null : dictionary.copy(), data, from.getTotalValueCount());
+    }
 
-        private static DataPageV1 decompressed(DataPageV1 page) throws IOException {
-            BytesInput bytes = BytesInput.copy(page.getBytes());
-            if (page.getFirstRowIndex().isPresent() && page.getIndexRowCount().isPresent()) {
-                return new DataPageV1(bytes, page.getValueCount(), page.getUncompressedSize(),
-                        page.getFirstRowIndex().get(), page.getIndexRowCount().get(), page.getStatistics(),
-                        page.getRlEncoding(), page.getDlEncoding(), page.getValueEncoding());
-            }
-            return new DataPageV1(bytes, page.getValueCount(), page.getUncompressedSize(), page.getStatistics(),
+    private static DataPageV1 decompressed(DataPageV1 page) throws IOException {
+        BytesInput bytes = BytesInput.copy(page.getBytes());
+        if (page.getFirstRowIndex().isPresent() && page.getIndexRowCount().isPresent()) {
+            return new DataPageV1(bytes, page.getValueCount(), page.getUncompressedSize(),
+                    page.getFirstRowIndex().get(), page.getIndexRowCount().get(), page.getStatistics(),
                     page.getRlEncoding(), page.getDlEncoding(), page.getValueEncoding());
         }
-
-        @Override
-        public DictionaryPage readDictionaryPage() {
-            return dictionary;
-        }
-
-        @Override
-        public long getTotalValueCount() {
-            return totalValueCount;
-        }
-
-        @Override
-        public DataPage readPage() {
-            return data.poll();
-        }
+        return new DataPageV1(bytes, page.getValueCount(), page.getUncompressedSize(), page.getStatistics(),
+                page.getRlEncoding(), page.getDlEncoding(), page.getValueEncoding());
     }
 }

@@ -49,9 +49,9 @@ final class InMemoryRowGroup implements PageReadStore {
             Set.of(CompressionCodecName.UNCOMPRESSED, CompressionCodecName.SNAPPY, CompressionCodecName.ZSTD);
 
     private final long rowCount;
-    private final Map<ColumnDescriptor, Pages> chunks;
+    private final Map<ColumnDescriptor, HeldPages> chunks;
 
-    private InMemoryRowGroup(long rowCount, Map<ColumnDescriptor, Pages> chunks) {
+    private InMemoryRowGroup(long rowCount, Map<ColumnDescriptor, HeldPages> chunks) {
         this.rowCount = rowCount;
         this.chunks = chunks;
     }
@@ -80,13 +80,13 @@ final class InMemoryRowGroup implements PageReadStore {
      */
     static InMemoryRowGroup read(byte[] file, BlockMetaData block, ColumnMapping mapping, String source) {
         Map<ColumnPath, ColumnChunkMetaData> byPath = byPath(block);
-        Map<ColumnDescriptor, Pages> chunks = new HashMap<>();
+        Map<ColumnDescriptor, HeldPages> chunks = new HashMap<>();
         CRC32 crc = new CRC32();
         for (int c = 0; c < mapping.outputColumns().size(); c++) {
             ColumnDescriptor in = mapping.source(c);
             if (in != null && !chunks.containsKey(in)) {
                 ColumnChunkMetaData chunk = byPath.get(ColumnPath.get(in.getPath()));
-                chunks.put(in, new Pages(file, chunk, in, crc, source));
+                chunks.put(in, new Chunk(file, chunk, in, crc, source).pages());
             }
         }
         return new InMemoryRowGroup(block.getRowCount(), chunks);
@@ -100,7 +100,7 @@ final class InMemoryRowGroup implements PageReadStore {
 
     @Override
     public PageReader getPageReader(ColumnDescriptor column) {
-        Pages pages = chunks.get(column);
+        HeldPages pages = chunks.get(column);
         if (pages == null) {
             throw new IllegalArgumentException("column " + column + " was not read from this row group");
         }
@@ -112,13 +112,13 @@ final class InMemoryRowGroup implements PageReadStore {
         return rowCount;
     }
 
-    /** One chunk's pages, decompressed. */
-    private static final class Pages implements PageReader {
+    /** One chunk's pages, read and decompressed. */
+    private static final class Chunk {
         private final ArrayDeque<DataPage> data = new ArrayDeque<>();
         private final long totalValueCount;
         private DictionaryPage dictionary;
 
-        Pages(byte[] file, ColumnChunkMetaData chunk, ColumnDescriptor column, CRC32 crc, String source) {
+        Chunk(byte[] file, ColumnChunkMetaData chunk, ColumnDescriptor column, CRC32 crc, String source) {
             long start = chunk.getStartingPos();
             long end = start + chunk.getTotalSize();
             if (start < 0 || chunk.getTotalSize() < 0 || end > file.length) {
@@ -232,19 +232,8 @@ final class InMemoryRowGroup implements PageReadStore {
                     + " bytes, not the " + expected + " its header gives");
         }
 
-        @Override
-        public DictionaryPage readDictionaryPage() {
-            return dictionary;
-        }
-
-        @Override
-        public long getTotalValueCount() {
-            return totalValueCount;
-        }
-
-        @Override
-        public DataPage readPage() {
-            return data.poll();
+        HeldPages pages() {
+            return new HeldPages(dictionary, data, totalValueCount);
         }
     }
 }
