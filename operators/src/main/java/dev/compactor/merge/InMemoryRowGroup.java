@@ -197,9 +197,11 @@ final class InMemoryRowGroup implements PageReadStore {
         private static BytesInput decompress(byte[] file, int at, int size, PageHeader header,
                                              ColumnChunkMetaData chunk, String source) {
             int uncompressed = header.getUncompressed_page_size();
-            if (uncompressed < 0) {
-                throw new ParquetDecodingException("the page at " + at + " in " + source
-                        + " claims a negative uncompressed size");
+            // checked before allocating: a damaged header must fail the input, not exhaust the heap
+            if (uncompressed < 0 || uncompressed > chunk.getTotalUncompressedSize()) {
+                throw new ParquetDecodingException("the page at " + at + " in " + source + " claims "
+                        + uncompressed + " bytes uncompressed, outside 0 to its whole chunk's "
+                        + chunk.getTotalUncompressedSize());
             }
             CompressionCodecName codec = chunk.getCodec();
             if (codec == CompressionCodecName.UNCOMPRESSED) {

@@ -10,6 +10,7 @@ import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.format.Util;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -24,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +71,26 @@ class InMemoryRowGroupTest {
             assertThatThrownBy(() -> InMemoryRowGroup.read(file, block, mapping, "test.parquet"))
                     .isInstanceOf(ParquetDecodingException.class)
                     .hasMessageContaining("does not match its CRC").hasMessageContaining("test.parquet");
+        }
+    }
+
+    @Test
+    void aPageThatDoesNotDecompressToItsSizeIsDamageEvenWithoutACrc() throws IOException {
+        byte[] file = write(CompressionCodecName.SNAPPY, 500, false);
+        try (ParquetFileReader reader = reader(file)) {
+            BlockMetaData block = reader.getRowGroups().get(0);
+            ColumnChunkMetaData payload = chunk(block, "payload");
+            int at = (int) payload.getStartingPos();
+            ByteArrayInputStream header = new ByteArrayInputStream(file, at, (int) payload.getTotalSize());
+            Util.readPageHeader(header);
+            int body = at + (int) payload.getTotalSize() - header.available();
+            // a SNAPPY page starts with its uncompressed length: one more byte of it and the page no longer fits
+            file[body] ^= 0x01;
+            MessageType schema = reader.getFileMetaData().getSchema();
+            ColumnMapping mapping = ColumnMapping.between(schema, schema).orElseThrow();
+            assertThatThrownBy(() -> InMemoryRowGroup.read(file, block, mapping, "test.parquet"))
+                    .isInstanceOf(ParquetDecodingException.class).hasMessageContaining("test.parquet")
+                    .hasMessageMatching("(?s).*(does not decompress|decompresses to).*");
         }
     }
 
@@ -123,11 +145,16 @@ class InMemoryRowGroupTest {
 
     /** A file of EVENT rows in small pages and row groups: dictionary and plain chunks, several pages each. */
     private byte[] write(CompressionCodecName codec, int rows) throws IOException {
+        return write(codec, rows, true);
+    }
+
+    private byte[] write(CompressionCodecName codec, int rows, boolean checksums) throws IOException {
         Path path = dir.resolve(codec + ".parquet");
         try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(path))
                 .withSchema(WindowFiles.EVENT).withConf(new PlainParquetConfiguration())
                 .withDataModel(GenericData.get()).withCompressionCodec(codec).withPageSize(4 << 10)
-                .withRowGroupSize(64L << 10).withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
+                .withRowGroupSize(64L << 10).withPageWriteChecksumEnabled(checksums)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
             for (GenericRecord r : WindowFiles.events("w1", rows, 1_000L, 7L)) {
                 w.write(r);
             }
