@@ -1,14 +1,11 @@
 package dev.compactor.merge;
 
-import org.apache.parquet.format.PageHeader;
-import org.apache.parquet.format.Util;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.SeekableInputStream;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
@@ -130,31 +127,18 @@ final class CheckedChunkStream extends DelegatingSeekableInputStream {
                 return false;
             }
             int headerAt = ensureRead((int) Math.min(BLOCK, chunkEnd - at));
-            ByteArrayInputStream headerBytes = new ByteArrayInputStream(buffer, headerAt, filled - headerAt);
-            PageHeader header;
             try {
-                header = Util.readPageHeader(headerBytes);
-            } catch (IOException e) {
-                throw damaged("unreadable page header at " + at + " in " + source, e);
+                CheckedPageHeader page = CheckedPageHeader.parse(buffer, headerAt, filled - headerAt, at, chunkEnd,
+                        source);
+                int total = page.length() + page.pageSize();
+                headerAt = ensureRead(total);
+                page.checkCrc(crc, buffer, headerAt + page.length(), at, source);
+                pageOffset = headerAt;
+                pageEnd = headerAt + total;
+                return true;
+            } catch (ParquetDecodingException e) {
+                throw SourceRowGroups.failure(input, e);
             }
-            int headerLength = filled - headerAt - headerBytes.available();
-            long size = header.getCompressed_page_size();
-            if (size < 0 || at + headerLength + size > chunkEnd) {
-                throw damaged("a page at " + at + " in " + source + " claims " + size
-                        + " bytes, past the end of its column chunk at " + chunkEnd, null);
-            }
-            int total = Math.toIntExact(headerLength + size);
-            headerAt = ensureRead(total);
-            if (header.isSetCrc()) {
-                crc.reset();
-                crc.update(buffer, headerAt + headerLength, (int) size);
-                if ((int) crc.getValue() != header.getCrc()) {
-                    throw damaged("the page at " + at + " in " + source + " does not match its CRC", null);
-                }
-            }
-            pageOffset = headerAt;
-            pageEnd = headerAt + total;
-            return true;
         }
 
         /**
@@ -182,10 +166,6 @@ final class CheckedChunkStream extends DelegatingSeekableInputStream {
             in.readFully(buffer, filled, more);
             filled += more;
             return 0;
-        }
-
-        private IOException damaged(String message, Throwable cause) {
-            return SourceRowGroups.failure(input, new ParquetDecodingException(message, cause));
         }
     }
 }

@@ -13,7 +13,6 @@ import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.format.DataPageHeader;
 import org.apache.parquet.format.DictionaryPageHeader;
 import org.apache.parquet.format.PageHeader;
-import org.apache.parquet.format.Util;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnPath;
@@ -21,7 +20,6 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.xerial.snappy.Snappy;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -38,9 +36,9 @@ import java.util.zip.CRC32;
  *
  * <p>Only for row groups whose every chunk the merge reads is made of V1 pages it reads as flat pages
  * ({@link FlatPage#accepts}) compressed with a codec decompressed here ({@link #reads}); any other goes through
- * parquet-java's reader. Every page is checked as a copied one is ({@link CheckedChunkStream}): its header must
- * parse and its bytes stay inside the chunk, its CRC must match when the writer recorded one, it must decompress
- * to the size its header gives, and a chunk's pages must hold the chunk's value count. Anything else is a
+ * parquet-java's reader. Every page is checked as a copied one is ({@link CheckedPageHeader}: its header parses, its
+ * bytes stay inside the chunk, its CRC matches when the writer recorded one); it must also decompress to the size
+ * its header gives, and a chunk's pages must hold the chunk's value count. Anything else is a
  * {@link ParquetDecodingException}, so the input is quarantined.
  */
 final class InMemoryRowGroup implements PageReadStore {
@@ -129,27 +127,11 @@ final class InMemoryRowGroup implements PageReadStore {
             long values = 0;
             int at = (int) start;
             while (at < end) {
-                ByteArrayInputStream headerBytes = new ByteArrayInputStream(file, at, (int) end - at);
-                PageHeader header;
-                try {
-                    header = Util.readPageHeader(headerBytes);
-                } catch (IOException e) {
-                    throw new ParquetDecodingException("unreadable page header at " + at + " in " + source, e);
-                }
-                int pageAt = (int) end - headerBytes.available();
-                int size = header.getCompressed_page_size();
-                if (size < 0 || (long) pageAt + size > end) {
-                    throw new ParquetDecodingException("a page at " + at + " in " + source + " claims " + size
-                            + " bytes, past the end of its column chunk at " + end);
-                }
-                if (header.isSetCrc()) {
-                    crc.reset();
-                    crc.update(file, pageAt, size);
-                    if ((int) crc.getValue() != header.getCrc()) {
-                        throw new ParquetDecodingException("the page at " + at + " in " + source
-                                + " does not match its CRC");
-                    }
-                }
+                CheckedPageHeader page = CheckedPageHeader.parse(file, at, (int) end - at, at, end, source);
+                int pageAt = at + page.length();
+                int size = page.pageSize();
+                page.checkCrc(crc, file, pageAt, at, source);
+                PageHeader header = page.header();
                 switch (header.getType()) {
                     case DICTIONARY_PAGE -> readDictionary(header, decompress(file, pageAt, size, header, chunk,
                             source), source, at);

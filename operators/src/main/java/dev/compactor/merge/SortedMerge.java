@@ -113,8 +113,8 @@ final class SortedMerge {
 
         /**
          * What reading row groups into arrays holds: the largest one's arrays. Its pages are let go once it is
-         * decoded, but parquet-java's reader keeps the compressed bytes of its current row group until it reads
-         * the next one or, after the last, is closed.
+         * decoded, but its compressed bytes stay held while more row groups follow: a fetched input's bytes until
+         * its last row group is read, or parquet-java's reader's copy of its current row group.
          */
         private static long decodedMemory(List<BlockMetaData> blocks) {
             long decoded = 0;
