@@ -25,7 +25,10 @@ import java.util.Set;
  */
 final class FlatPage {
 
-    /** Encodings understood: levels (RLE; BIT_PACKED only names absent levels) and values. */
+    /**
+     * Encodings understood: levels (RLE, and the deprecated BIT_PACKED, which parquet-java lists for the absent
+     * repetition levels of every flat column) and values.
+     */
     private static final Set<Encoding> UNDERSTOOD = EnumSet.of(Encoding.PLAIN, Encoding.PLAIN_DICTIONARY,
             Encoding.RLE_DICTIONARY, Encoding.RLE, Encoding.BIT_PACKED);
     private static final Set<PrimitiveTypeName> TYPES = EnumSet.of(PrimitiveTypeName.INT32, PrimitiveTypeName.INT64,
@@ -49,7 +52,8 @@ final class FlatPage {
 
     /**
      * True when every page of the chunk can be read as a FlatPage, known from the footer before any page is:
-     * a flat column of a supported type, only V1 pages, only understood encodings.
+     * a flat column of a supported type, only V1 pages, only understood encodings. A chunk's encodings do not say
+     * which levels BIT_PACKED was used for, so definition levels are read in either encoding.
      */
     static boolean accepts(ColumnChunkMetaData chunk, ColumnDescriptor column) {
         if (chunk == null || column.getMaxRepetitionLevel() != 0 || column.getMaxDefinitionLevel() > 1
@@ -57,10 +61,7 @@ final class FlatPage {
             return false;
         }
         EncodingStats stats = chunk.getEncodingStats();
-        if (stats == null || stats.usesV2Pages() || !UNDERSTOOD.containsAll(chunk.getEncodings())) {
-            return false;
-        }
-        return column.getMaxDefinitionLevel() == 0 || !chunk.getEncodings().contains(Encoding.BIT_PACKED);
+        return stats != null && !stats.usesV2Pages() && UNDERSTOOD.containsAll(chunk.getEncodings());
     }
 
     /** @param dictionary the chunk's dictionary when the page is dictionary-encoded, else null */
@@ -79,15 +80,20 @@ final class FlatPage {
         this.valueCount = page.getValueCount();
         int at = start;
         if (column.getMaxDefinitionLevel() > 0) {
-            if (page.getDlEncoding() != Encoding.RLE) {
+            int[] levels = new int[valueCount];
+            if (page.getDlEncoding() == Encoding.RLE) {
+                int levelBytes = bytes.getInt(start);
+                at = start + 4 + levelBytes;
+                check(levelBytes >= 0 && at <= bytes.limit(), "definition levels run past the page");
+                decodeRuns(start + 4, at, 1, levels, valueCount);
+            } else if (page.getDlEncoding() == Encoding.BIT_PACKED) {
+                at = start + (valueCount + 7) / 8;
+                check(at <= bytes.limit(), "definition levels run past the page");
+                readBitPacked(start, levels);
+            } else {
                 throw damaged("definition levels in " + page.getDlEncoding());
             }
-            int levelBytes = bytes.getInt(start);
-            at = start + 4 + levelBytes;
-            check(levelBytes >= 0 && at <= bytes.limit(), "definition levels run past the page");
             defined = new boolean[valueCount];
-            int[] levels = new int[valueCount];
-            decodeRuns(start + 4, at, 1, levels, valueCount);
             int count = 0;
             for (int i = 0; i < valueCount; i++) {
                 defined[i] = levels[i] == 1;
@@ -212,6 +218,16 @@ final class FlatPage {
                     bitWidth, out, count);
         } catch (ParquetDecodingException e) {
             throw damaged(e.getMessage());
+        }
+    }
+
+    /**
+     * The deprecated BIT_PACKED levels of width 1 (old writers): no length prefix, one bit per level, the first
+     * level in the most significant bit.
+     */
+    private void readBitPacked(int from, int[] out) {
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (bytes.get(from + (i >>> 3)) >>> (7 - (i & 7))) & 1;
         }
     }
 

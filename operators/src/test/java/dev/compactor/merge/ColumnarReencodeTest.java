@@ -230,6 +230,7 @@ class ColumnarReencodeTest {
     void aPageWhoseValuesRunPastItsEndIsBlamedOnItsInputAndQuarantined() throws IOException {
         Random random = new Random(3);
         List<GenericRecord> good = write("good", ROW, rows(ROW, random, 500), false, WriterVersion.PARQUET_1_0);
+        // without page CRCs, which would catch the change first
         write("bad", ROW, rows(ROW, random, 500), false, WriterVersion.PARQUET_1_0, CompressionCodecName.UNCOMPRESSED);
         String badKey = window.task(0).files.get(1).key;
         byte[] bytes = store.read(badKey);
@@ -264,6 +265,7 @@ class ColumnarReencodeTest {
                 .withSchema(schema).withConf(new PlainParquetConfiguration()).withDataModel(GenericData.get())
                 .withDictionaryEncoding(dictionary).withWriterVersion(version).withPageSize(8 << 10)
                 .withPageRowCountLimit(700).withCompressionCodec(codec)
+                .withPageWriteChecksumEnabled(codec != CompressionCodecName.UNCOMPRESSED)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
             for (GenericRecord r : rows) {
                 w.write(r);
