@@ -57,7 +57,8 @@ import java.util.stream.Stream;
  * --files N and --rows N the size of (a) and (c) (1000 files of 5000 rows),
  * --datasets S which of a, b, c to run (abc), --methods M which methods to run, comma-separated, of ours, avro,
  * duckdb, copy (all; ratios need duckdb and copy), --repeat N rounds of every method, in turn (1), of which the
- * fastest is reported.
+ * fastest is reported, --null-one-in N makes user_id, value and payload nullable, null about once in N rows, as
+ * writers with nullable Avro fields leave them (0: every column required).
  */
 public final class MergeBenchmark {
 
@@ -65,6 +66,7 @@ public final class MergeBenchmark {
     private static final long WINDOW_START = 1_767_222_000_000L;
     private static final String ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     private static final String CODEC = "ZSTD";
+    private static final List<String> NULLABLE = List.of("user_id", "value", "payload");
 
     private static final OperatingSystemMXBean PROCESS =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -86,13 +88,19 @@ public final class MergeBenchmark {
     private final int repeat;
     /** The ZSTD level both our merge and DuckDB compress at. */
     private final int zstdLevel;
+    /** 0: every column required; else user_id, value and payload are optional, null about once in this many rows. */
+    private final int nullOneIn;
     private final List<Result> results = new ArrayList<>();
 
     private MergeBenchmark(Path work, long memoryBytes, int threads, int duckdbThreads, Set<String> methods,
-                           int repeat, int zstdLevel) {
+                           int repeat, int zstdLevel, int nullOneIn) {
         if (repeat < 1) {
             throw new IllegalArgumentException("--repeat must be at least 1, was " + repeat);
         }
+        if (nullOneIn < 0) {
+            throw new IllegalArgumentException("--null-one-in must be 0 (no nulls) or more, was " + nullOneIn);
+        }
+        this.nullOneIn = nullOneIn;
         this.work = work;
         this.memoryBytes = memoryBytes;
         this.threads = threads;
@@ -114,6 +122,7 @@ public final class MergeBenchmark {
         int smallRows = 5000;
         int repeat = 1;
         int zstdLevel = MergeSettings.DEFAULT_COMPRESSION_LEVEL;
+        int nullOneIn = 0;
         for (int i = 0; i < args.length; i += 2) {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -128,9 +137,10 @@ public final class MergeBenchmark {
                 case "--rows" -> smallRows = Integer.parseInt(value);
                 case "--repeat" -> repeat = Integer.parseInt(value);
                 case "--zstd-level" -> zstdLevel = Integer.parseInt(value);
+                case "--null-one-in" -> nullOneIn = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown flag " + args[i]
                         + "; use --scale F --dir PATH --memory-mb N --threads N --duckdb-threads N --datasets abc"
-                        + " --methods ours,avro,duckdb,copy --files N --rows N --repeat N --zstd-level N");
+                        + " --methods ours,avro,duckdb,copy --files N --rows N --repeat N --zstd-level N --null-one-in N");
             }
         }
         Path work = dir == null ? Files.createTempDirectory("merge-bench-") : Files.createDirectories(dir);
@@ -141,9 +151,10 @@ public final class MergeBenchmark {
                 new Dataset("(c) (a) sorted by ts", files, smallRows, true));
         duckdbThreads = duckdbThreads > 0 ? duckdbThreads : threads;
         MergeBenchmark bench = new MergeBenchmark(work, memoryMb << 20, threads, duckdbThreads, methods, repeat,
-                zstdLevel);
-        System.out.printf("merge memory %d MB, max heap %d MB, threads: ours %d, DuckDB %d, codec %s level %d, scale %.2f%n",
-                memoryMb, Runtime.getRuntime().maxMemory() >> 20, threads, duckdbThreads, CODEC, zstdLevel, scale);
+                zstdLevel, nullOneIn);
+        System.out.printf("merge memory %d MB, max heap %d MB, threads: ours %d, DuckDB %d, codec %s level %d, scale %.2f%s%n",
+                memoryMb, Runtime.getRuntime().maxMemory() >> 20, threads, duckdbThreads, CODEC, zstdLevel, scale,
+                nullOneIn == 0 ? "" : ", user_id, value and payload null in 1 of " + nullOneIn + " rows");
         bench.warmUp();
         for (Dataset d : datasets) {
             if (only.indexOf(d.name.charAt(1)) >= 0) {
@@ -213,10 +224,11 @@ public final class MergeBenchmark {
 
     private CompactionTask generate(LocalObjectStore store, Dataset d) throws IOException {
         Schema tsMillis = LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
-        Schema schema = SchemaBuilder.record("Event").namespace("bench").fields()
-                .name("ts").type(tsMillis).noDefault()
-                .requiredString("writer").requiredLong("seq").requiredLong("user_id").requiredDouble("value")
-                .requiredString("payload").endRecord();
+        SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record("Event").namespace("bench").fields()
+                .name("ts").type(tsMillis).noDefault().requiredString("writer").requiredLong("seq");
+        Schema schema = (nullOneIn == 0
+                ? fields.requiredLong("user_id").requiredDouble("value").requiredString("payload")
+                : fields.optionalLong("user_id").optionalDouble("value").optionalString("payload")).endRecord();
         Random random = new Random(1);
         List<SourceFile> sources = new ArrayList<>();
         GenericRecord row = new GenericData.Record(schema);
@@ -249,6 +261,13 @@ public final class MergeBenchmark {
                         payload[c] = ALPHANUMERIC.charAt(random.nextInt(ALPHANUMERIC.length()));
                     }
                     row.put("payload", new String(payload));
+                    if (nullOneIn > 0) {
+                        for (String column : NULLABLE) {
+                            if (random.nextInt(nullOneIn) == 0) {
+                                row.put(column, null);
+                            }
+                        }
+                    }
                     w.write(row);
                 }
             }
