@@ -3,7 +3,7 @@
 # Needs Java 17 and Maven. Usage: bench/merge-bench.sh [--scale F] [--dir PATH] [--memory-mb N] [--threads N]
 #   [--duckdb-threads N]
 #   [--datasets abc] [--methods ours,avro,duckdb,copy] [--files N] [--rows N] [--repeat N] [--zstd-level N]
-#   [--null-one-in N]
+#   [--null-one-in N] [--warm-up N]
 # Extra JVM options via BENCH_JAVA_OPTS (default -Xmx1g).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -26,6 +26,7 @@ import org.apache.parquet.io.LocalOutputFile;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.channels.FileChannel;
@@ -57,7 +58,7 @@ import java.util.stream.Stream;
  * --files N and --rows N the size of (a) and (c) (1000 files of 5000 rows),
  * --datasets S which of a, b, c to run (abc), --methods M which methods to run, comma-separated, of ours, avro,
  * duckdb, copy (all; ratios need duckdb and copy), --repeat N rounds of every method, in turn (1), of which the
- * fastest is reported, --null-one-in N makes user_id, value and payload nullable, null about once in N rows, as
+ * fastest is reported, --warm-up N windows merged each way before anything is measured (40), --null-one-in N makes user_id, value and payload nullable, null about once in N rows, as
  * writers with nullable Avro fields leave them (0: every column required).
  */
 public final class MergeBenchmark {
@@ -71,6 +72,7 @@ public final class MergeBenchmark {
     private static final OperatingSystemMXBean PROCESS =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
 
     private record Dataset(String name, int files, int rowsPerFile, boolean sorted) {}
 
@@ -123,6 +125,7 @@ public final class MergeBenchmark {
         int repeat = 1;
         int zstdLevel = MergeSettings.DEFAULT_COMPRESSION_LEVEL;
         int nullOneIn = 0;
+        int warmUp = 40;
         for (int i = 0; i < args.length; i += 2) {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -138,9 +141,10 @@ public final class MergeBenchmark {
                 case "--repeat" -> repeat = Integer.parseInt(value);
                 case "--zstd-level" -> zstdLevel = Integer.parseInt(value);
                 case "--null-one-in" -> nullOneIn = Integer.parseInt(value);
+                case "--warm-up" -> warmUp = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown flag " + args[i]
                         + "; use --scale F --dir PATH --memory-mb N --threads N --duckdb-threads N --datasets abc"
-                        + " --methods ours,avro,duckdb,copy --files N --rows N --repeat N --zstd-level N --null-one-in N");
+                        + " --methods ours,avro,duckdb,copy --files N --rows N --repeat N --zstd-level N --null-one-in N --warm-up N");
             }
         }
         Path work = dir == null ? Files.createTempDirectory("merge-bench-") : Files.createDirectories(dir);
@@ -155,7 +159,7 @@ public final class MergeBenchmark {
         System.out.printf("merge memory %d MB, max heap %d MB, threads: ours %d, DuckDB %d, codec %s level %d, scale %.2f%s%n",
                 memoryMb, Runtime.getRuntime().maxMemory() >> 20, threads, duckdbThreads, CODEC, zstdLevel, scale,
                 nullOneIn == 0 ? "" : ", user_id, value and payload null in 1 of " + nullOneIn + " rows");
-        bench.warmUp();
+        bench.warmUp(warmUp);
         for (Dataset d : datasets) {
             if (only.indexOf(d.name.charAt(1)) >= 0) {
                 bench.run(d);
@@ -166,19 +170,25 @@ public final class MergeBenchmark {
 
     /**
      * Compiles the hot paths first, so that what is measured is the merge of a running service, not of one
-     * half interpreted (DuckDB, native code, needs no warm-up).
+     * half interpreted (DuckDB, native code, needs no warm-up). Code run once per input (footer parsing, opening a
+     * file) reaches the JIT's last tier only after thousands of inputs, so {@code windows} windows of 100 files are
+     * merged each way, unsorted and sorted.
      */
-    private void warmUp() throws Exception {
+    private void warmUp(int windows) throws Exception {
         Path bucket = work.resolve("bucket");
         deleteTree(bucket);
         LocalObjectStore store = new LocalObjectStore(bucket);
         int files = 100;
         CompactionTask task = generate(store, new Dataset("warm-up", files, 5000, true));
         Path spill = Files.createDirectories(work.resolve("spill"));
-        for (int i = 0; i < 5; i++) {
+        long t0 = System.nanoTime();
+        long jit0 = JIT.getTotalCompilationTime();
+        for (int i = 0; i < windows; i++) {
             mergeWith(store, task, null, spill, files * 5000L, -1);
             mergeWith(store, task, "ts", spill, files * 5000L, -1);
         }
+        System.out.printf("warmed up on %d windows of %d files each way in %.1f s, %.1f s of it JIT compiling%n",
+                windows, files, (System.nanoTime() - t0) / 1e9, (JIT.getTotalCompilationTime() - jit0) / 1e3);
         deleteTree(bucket);
     }
 
@@ -392,6 +402,7 @@ public final class MergeBenchmark {
         // the whole process's CPU: DuckDB runs inside it too, and a merge's prefetch and sync threads count
         long cpu0 = PROCESS.getProcessCpuTime();
         long threadCpu0 = THREADS.getCurrentThreadCpuTime();
+        long jit0 = JIT.getTotalCompilationTime();
         long t0 = System.nanoTime();
         Output output;
         try {
@@ -403,8 +414,9 @@ public final class MergeBenchmark {
         double cpuSeconds = (PROCESS.getProcessCpuTime() - cpu0) / 1e9;
         // the measuring thread's own CPU (without other threads, garbage collection or time stolen by the host)
         double threadCpuSeconds = (THREADS.getCurrentThreadCpuTime() - threadCpu0) / 1e9;
-        System.out.printf("  %-20s %7.2f s, CPU %6.2f s, this thread's CPU %6.2f s%n", method, seconds, cpuSeconds,
-                threadCpuSeconds);
+        // what the JIT compiler still spent: code run once per input reaches its last tier only after many windows
+        System.out.printf("  %-20s %7.2f s, CPU %6.2f s, this thread's CPU %6.2f s, JIT compiling %5.2f s%n", method,
+                seconds, cpuSeconds, threadCpuSeconds, (JIT.getTotalCompilationTime() - jit0) / 1e3);
         return new Result(d.name, method, seconds, cpuSeconds, rows, inputBytes, sampler.peak() >> 20, output);
     }
 
@@ -415,13 +427,13 @@ public final class MergeBenchmark {
         for (Result r : results) {
             Result duck = find(r.dataset, "DuckDB");
             Result floor = find(r.dataset, "raw byte copy");
-            boolean ours = r.method.startsWith("ours") && duck != null && floor != null;
+            boolean ours = r.method.startsWith("ours");
             System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %.2f | %.2f | %d | %.1f | %s | %s | %s |%n",
                     r.dataset, r.method, r.rows / r.seconds, r.inputBytes / 1e6 / r.seconds, r.seconds, r.cpuSeconds,
                     r.peakHeapMb,
                     r.output.bytes / 1e6, r.output.rowGroups == 0 ? "-" : Integer.toString(r.output.rowGroups),
-                    ours ? String.format(Locale.ROOT, "%.2fx", duck.seconds / r.seconds) : "",
-                    ours ? String.format(Locale.ROOT, "%.2fx", floor.seconds / r.seconds) : "");
+                    ours && duck != null ? String.format(Locale.ROOT, "%.2fx", duck.seconds / r.seconds) : "",
+                    ours && floor != null ? String.format(Locale.ROOT, "%.2fx", floor.seconds / r.seconds) : "");
         }
         System.out.println("(ours/DuckDB and ours/floor are speed ratios: above 1 means ours is faster; the floor is the "
                 + "unsynced raw copy, while our staged parts are synced to disk. Wall and CPU s are of the fastest of "
