@@ -35,6 +35,11 @@ public final class ClusterConfigFile {
     static final MemorySize TASK_MANAGER_MEMORY = MemorySize.parse("1536 mb");
 
     private static final String PROMETHEUS = "metrics.reporter.prom.";
+    /**
+     * Task managers merge with the parallel collector: on the merge benchmark's small files G1's concurrent
+     * marking and barriers cost a fifth of the merge's time (README "Benchmark").
+     */
+    static final String TASK_MANAGER_JVM_OPTIONS = "-XX:+UseParallelGC";
 
     private ClusterConfigFile() {}
 
@@ -54,6 +59,7 @@ public final class ClusterConfigFile {
         conf.set(JobManagerOptions.TOTAL_PROCESS_MEMORY, JOB_MANAGER_MEMORY);
         conf.set(TaskManagerOptions.TOTAL_PROCESS_MEMORY, TASK_MANAGER_MEMORY);
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, settings.slotsPerTaskManager());
+        conf.set(CoreOptions.FLINK_TM_JVM_OPTIONS, TASK_MANAGER_JVM_OPTIONS);
         // a job of parallelism 2 then runs on both task managers, so losing one is a real partial failure
         conf.set(TaskManagerOptions.TASK_MANAGER_LOAD_BALANCE_MODE, TaskManagerOptions.TaskManagerLoadBalanceMode.SLOTS);
 

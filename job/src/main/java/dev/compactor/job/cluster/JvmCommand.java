@@ -1,6 +1,7 @@
 package dev.compactor.job.cluster;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
@@ -57,7 +58,9 @@ final class JvmCommand {
         TaskExecutorProcessSpec spec = TaskExecutorProcessUtils.processSpecFromConfig(
                 TaskExecutorProcessUtils.getConfigurationMapLegacyTaskManagerHeapSizeToConfigOption(
                         conf, TaskManagerOptions.TOTAL_PROCESS_MEMORY));
-        return command(settings, name, TASK_MANAGER_MAIN, ProcessMemoryUtils.generateJvmParametersStr(spec),
+        // env.java.opts.taskmanager, as taskmanager.sh passes it
+        return command(settings, name, TASK_MANAGER_MAIN, ProcessMemoryUtils.generateJvmParametersStr(spec) + " "
+                        + conf.get(CoreOptions.FLINK_TM_JVM_OPTIONS),
                 TaskExecutorProcessUtils.generateDynamicConfigsStr(spec),
                 List.of("-D", TaskManagerOptions.TASK_MANAGER_RESOURCE_ID.key() + "=" + name));
     }

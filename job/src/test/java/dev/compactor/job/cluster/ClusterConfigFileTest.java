@@ -53,6 +53,7 @@ class ClusterConfigFileTest {
         assertTrue(cmd.contains(JvmCommand.TASK_MANAGER_MAIN));
         assertTrue(cmd.contains("taskmanager.resource-id=taskmanager-7"), cmd.toString());
         assertTrue(cmd.stream().anyMatch(a -> a.startsWith("-Xmx")), "heap computed from the process size");
+        assertTrue(cmd.contains("-XX:+UseParallelGC"), "env.java.opts.taskmanager passed on: " + cmd);
         assertEquals(new ClusterDirectory(stateDir).conf().toString(), cmd.get(cmd.indexOf("--configDir") + 1));
     }
 }
