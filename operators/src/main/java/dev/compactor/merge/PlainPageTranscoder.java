@@ -10,8 +10,12 @@ import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.PrimitiveComparator;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Types;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -30,6 +34,14 @@ import java.util.Arrays;
  */
 final class PlainPageTranscoder {
 
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** The orders of INT64 and INT32 columns without an unsigned logical type: their values compare as Java's. */
+    private static final PrimitiveComparator<?> SIGNED_INT64 =
+            Types.required(PrimitiveTypeName.INT64).named("signed").comparator();
+    private static final PrimitiveComparator<?> SIGNED_INT32 =
+            Types.required(PrimitiveTypeName.INT32).named("signed").comparator();
+
     private final ColumnDescriptor column;
     private final PrimitiveTypeName type;
     private final int targetPageBytes;
@@ -38,6 +50,7 @@ final class PlainPageTranscoder {
     private int outLength;
     /** Byte values ordered as unsigned bytes (strings): their page statistics can be kept as positions in out. */
     private final boolean unsignedBytes;
+    private final PrimitiveComparator<?> comparator;
     /**
      * Where the least and greatest value written value by value into the pending page sit in {@code out}
      * (-1: none yet). They reach the page's statistics when it is written, so a row costs a comparison in place,
@@ -57,6 +70,7 @@ final class PlainPageTranscoder {
         this.unsignedBytes = (type == PrimitiveTypeName.BINARY || type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY)
                 && (Object) column.getPrimitiveType().comparator()
                         == PrimitiveComparator.UNSIGNED_LEXICOGRAPHICAL_BINARY_COMPARATOR;
+        this.comparator = column.getPrimitiveType().comparator();
     }
 
     /**
@@ -158,11 +172,90 @@ final class PlainPageTranscoder {
      * decoded arrays, with no call per value outside this class.
      */
     void writeRows(RowBatch batch, int c, PageWriter writer) throws IOException {
+        if (type != PrimitiveTypeName.BINARY && type != PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY) {
+            writeNumberRows(batch, c, writer);
+            return;
+        }
         DecodedRowGroup[] from = batch.from;
         int[] rows = batch.rows;
         for (int i = 0; i < batch.size(); i++) {
             writeRow(from[i].columns[c], rows[i]);
             flushWhenFull(writer);
+        }
+    }
+
+    /**
+     * {@link #writeRows} for numbers, most of a sorted merge's gather: each value is stored in one little-endian
+     * write, and the least and greatest of a run of rows are kept in locals and handed to the page's statistics
+     * once per run (by the column's own order, so the statistics are those of value-by-value updates), rather than
+     * a statistics call and a byte store per byte of every value. A run ends where the page becomes full, so pages
+     * end at the same rows as when written one row at a time.
+     */
+    private void writeNumberRows(RowBatch batch, int c, PageWriter writer) throws IOException {
+        DecodedRowGroup[] from = batch.from;
+        int[] rows = batch.rows;
+        int size = batch.size();
+        boolean wide = type == PrimitiveTypeName.INT64 || type == PrimitiveTypeName.DOUBLE;
+        int width = wide ? 8 : 4;
+        for (int i = 0; i < size; ) {
+            int end = Math.min(size, i + Math.max(1, (targetPageBytes - outLength + width - 1) / width));
+            ensureCapacity(outLength + width * (end - i));
+            long least = 0;
+            long greatest = 0;
+            boolean any = false;
+            int nulls = 0;
+            for (; i < end; i++) {
+                DecodedColumn column = from[i].columns[c];
+                int row = rows[i];
+                if (column.isNull(row)) {
+                    pending.addRow(false);
+                    nulls++;
+                    continue;
+                }
+                long bits = column.longs[row];
+                if (wide) {
+                    LONG_LE.set(out, outLength, bits);
+                } else {
+                    INT_LE.set(out, outLength, (int) bits);
+                }
+                outLength += width;
+                pending.addRow(true);
+                if (!any) {
+                    least = bits;
+                    greatest = bits;
+                    any = true;
+                } else if (less(bits, least)) {
+                    least = bits;
+                } else if (less(greatest, bits)) {
+                    greatest = bits;
+                }
+            }
+            Statistics<?> stats = pending.statistics();
+            stats.incrementNumNulls(nulls);
+            if (any) {
+                updateStats(stats, least);
+                updateStats(stats, greatest);
+            }
+            flushWhenFull(writer);
+        }
+    }
+
+    /** True when the number with bits {@code a} (as {@link DecodedColumn#longs} holds it) comes before {@code b}. */
+    private boolean less(long a, long b) {
+        return switch (type) {
+            case INT64 -> comparator == SIGNED_INT64 ? a < b : comparator.compare(a, b) < 0;
+            case INT32 -> comparator == SIGNED_INT32 ? (int) a < (int) b : comparator.compare((int) a, (int) b) < 0;
+            case DOUBLE -> comparator.compare(Double.longBitsToDouble(a), Double.longBitsToDouble(b)) < 0;
+            default -> comparator.compare(Float.intBitsToFloat((int) a), Float.intBitsToFloat((int) b)) < 0;
+        };
+    }
+
+    private void updateStats(Statistics<?> stats, long bits) {
+        switch (type) {
+            case INT64 -> stats.updateStats(bits);
+            case INT32 -> stats.updateStats((int) bits);
+            case DOUBLE -> stats.updateStats(Double.longBitsToDouble(bits));
+            default -> stats.updateStats(Float.intBitsToFloat((int) bits));
         }
     }
 

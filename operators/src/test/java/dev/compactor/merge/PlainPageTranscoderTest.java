@@ -1,0 +1,192 @@
+package dev.compactor.merge;
+
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.page.PageWriter;
+import org.apache.parquet.column.statistics.SizeStatistics;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The sorted merge's gather into PLAIN pages: a batch at a time must give the pages a row at a time gives. */
+class PlainPageTranscoderTest {
+
+    /** Each order the gather of numbers knows: signed (with and without a logical type), unsigned, floating point. */
+    private static final MessageType SCHEMA = MessageTypeParser.parseMessageType("message row {"
+            + " required int64 signed; required int64 ts (TIMESTAMP(MILLIS,true));"
+            + " optional int64 unsigned (INTEGER(64,false)); optional double d;"
+            + " required int32 n; optional int32 small (INTEGER(32,false)); optional float f; }");
+    /** Small pages, so that pages end inside batches. */
+    private static final int PAGE_BYTES = 200;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void batchesOfNumbersGiveThePagesAndStatisticsThatRowsOneAtATimeGive() throws IOException {
+        List<DecodedRowGroup> groups = new ArrayList<>();
+        Random random = new Random(3);
+        for (int f = 0; f < 3; f++) {
+            groups.addAll(decode(write(dir.resolve("f" + f + ".parquet"), random, 2500)));
+        }
+        for (int c = 0; c < SCHEMA.getColumns().size(); c++) {
+            ColumnDescriptor column = SCHEMA.getColumns().get(c);
+            PlainPageTranscoder batched = new PlainPageTranscoder(column, PAGE_BYTES);
+            PlainPageTranscoder oneByOne = new PlainPageTranscoder(column, PAGE_BYTES);
+            RecordedPages batchedPages = new RecordedPages();
+            RecordedPages oneByOnePages = new RecordedPages();
+            RowBatch batch = new RowBatch(1024);
+            // rows picked from the row groups at random, as a merge of interleaving inputs picks them
+            Random pick = new Random(5);
+            int[] next = new int[groups.size()];
+            int left = groups.stream().mapToInt(g -> g.rows).sum();
+            while (left > 0) {
+                for (int n = 1 + pick.nextInt(1024); n > 0 && left > 0; n--, left--) {
+                    int g = pick.nextInt(groups.size());
+                    while (next[g] == groups.get(g).rows) {
+                        g = (g + 1) % groups.size();
+                    }
+                    batch.add(groups.get(g), next[g]++);
+                }
+                batched.writeRows(batch, c, batchedPages);
+                for (int i = 0; i < batch.size(); i++) {
+                    oneByOne.writeRow(batch.from[i].columns[c], batch.rows[i]);
+                    oneByOne.flushWhenFull(oneByOnePages);
+                }
+                batch.clear();
+            }
+            batched.flush(batchedPages);
+            oneByOne.flush(oneByOnePages);
+
+            assertThat(batchedPages.pages).as(column.toString()).hasSizeGreaterThan(100)
+                    .isEqualTo(oneByOnePages.pages);
+        }
+    }
+
+    /** Nulls, negatives, unsigned values past the signed maximum, NaN, both zeros and infinities. */
+    private static Path write(Path file, Random random, int rows) throws IOException {
+        double[] special = {Double.NaN, -0.0, 0.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY};
+        float[] specialFloats = {Float.NaN, -0.0f, 0.0f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
+        SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
+        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file)).withType(SCHEMA)
+                .withConf(new PlainParquetConfiguration()).withDictionaryEncoding(false).withRowGroupSize(16L << 10)
+                .build()) {
+            for (int i = 0; i < rows; i++) {
+                Group row = groups.newGroup().append("signed", random.nextLong() >> random.nextInt(64))
+                        .append("ts", 1_700_000_000_000L + random.nextInt(100_000) - 50_000);
+                if (random.nextInt(7) != 0) {
+                    row.append("unsigned", random.nextBoolean() ? random.nextLong() : random.nextInt(1000));
+                }
+                if (random.nextInt(5) != 0) {
+                    row.append("d", random.nextInt(200) == 0 ? special[random.nextInt(special.length)]
+                            : random.nextGaussian() * 1e3);
+                }
+                row.append("n", random.nextInt() >> random.nextInt(32));
+                if (random.nextInt(6) != 0) {
+                    row.append("small", random.nextBoolean() ? random.nextInt() : random.nextInt(1000));
+                }
+                if (random.nextInt(4) != 0) {
+                    row.append("f", random.nextInt(200) == 0 ? specialFloats[random.nextInt(specialFloats.length)]
+                            : (float) random.nextGaussian());
+                }
+                writer.write(row);
+            }
+        }
+        return file;
+    }
+
+    private static List<DecodedRowGroup> decode(Path file) throws IOException {
+        List<DecodedRowGroup> out = new ArrayList<>();
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+            MessageType fileSchema = reader.getFileMetaData().getSchema();
+            ColumnMapping mapping = ColumnMapping.between(fileSchema, SCHEMA).orElseThrow();
+            for (BlockMetaData block : reader.getRowGroups()) {
+                PageReadStore pages = reader.readNextRowGroup();
+                try (RowGroupRows rows = new RowGroupRows(pages, block, fileSchema,
+                        reader.getFileMetaData().getCreatedBy(), mapping)) {
+                    out.add(DecodedRowGroup.of(rows));
+                }
+            }
+        }
+        assertThat(out).hasSizeGreaterThan(1);
+        return out;
+    }
+
+    /** Every page written, as text: counts, statistics (min and max as bytes too) and the page's bytes. */
+    private static final class RecordedPages implements PageWriter {
+        final List<String> pages = new ArrayList<>();
+
+        @Override
+        public void writePage(BytesInput bytes, int valueCount, int rowCount, Statistics<?> statistics,
+                              SizeStatistics sizeStatistics, Encoding rlEncoding, Encoding dlEncoding,
+                              Encoding valuesEncoding) throws IOException {
+            Base64.Encoder base64 = Base64.getEncoder();
+            pages.add(valueCount + " values, " + rowCount + " rows, " + statistics + ", nulls "
+                    + statistics.getNumNulls() + ", min " + base64.encodeToString(statistics.getMinBytes())
+                    + ", max " + base64.encodeToString(statistics.getMaxBytes()) + ", " + valuesEncoding + ": "
+                    + base64.encodeToString(bytes.toByteArray()));
+        }
+
+        @Override
+        public void writePage(BytesInput bytes, int valueCount, Statistics<?> statistics, Encoding rlEncoding,
+                              Encoding dlEncoding, Encoding valuesEncoding) {
+            throw new UnsupportedOperationException("pages name their rows");
+        }
+
+        @Override
+        public void writePage(BytesInput bytes, int valueCount, int rowCount, Statistics<?> statistics,
+                              Encoding rlEncoding, Encoding dlEncoding, Encoding valuesEncoding) {
+            throw new UnsupportedOperationException("pages carry size statistics");
+        }
+
+        @Override
+        public void writePageV2(int rowCount, int nullCount, int valueCount, BytesInput repetitionLevels,
+                                BytesInput definitionLevels, Encoding dataEncoding, BytesInput data,
+                                Statistics<?> statistics) {
+            throw new UnsupportedOperationException("V1 pages only");
+        }
+
+        @Override
+        public long getMemSize() {
+            return 0;
+        }
+
+        @Override
+        public long allocatedSize() {
+            return 0;
+        }
+
+        @Override
+        public void writeDictionaryPage(DictionaryPage dictionaryPage) {
+            throw new UnsupportedOperationException("no dictionary");
+        }
+
+        @Override
+        public String memUsageString(String prefix) {
+            return prefix;
+        }
+    }
+}
