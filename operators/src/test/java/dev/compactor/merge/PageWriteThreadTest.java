@@ -2,7 +2,6 @@ package dev.compactor.merge;
 
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.Encoding;
-import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageWriter;
 import org.apache.parquet.column.statistics.SizeStatistics;
 import org.apache.parquet.column.statistics.Statistics;
@@ -222,7 +221,7 @@ class PageWriteThreadTest {
      * Keeps what reaches it, compressed, as a column chunk's page writer does; holds the first page until released;
      * its size counts each page at half.
      */
-    private static final class RecordingPages implements PageWriter {
+    private static final class RecordingPages extends V1PageWriter {
         final BytesInputCompressor compressor;
         final List<byte[]> written = Collections.synchronizedList(new ArrayList<>());
         final Set<String> threads = ConcurrentHashMap.newKeySet();
@@ -230,7 +229,6 @@ class PageWriteThreadTest {
         final CountDownLatch release = new CountDownLatch(1);
         int failAt = -1;
         private int calls;
-        private long size;
 
         RecordingPages(BytesInputCompressor compressor) {
             this.compressor = compressor;
@@ -252,45 +250,6 @@ class PageWriteThreadTest {
             written.add(compressor.compress(bytes).toByteArray());
             threads.add(Thread.currentThread().getName());
             size += bytes.size() / 2;
-        }
-
-        @Override
-        public void writePage(BytesInput bytes, int valueCount, Statistics<?> statistics, Encoding rlEncoding,
-                              Encoding dlEncoding, Encoding valuesEncoding) throws IOException {
-            writePage(bytes, valueCount, valueCount, statistics, null, rlEncoding, dlEncoding, valuesEncoding);
-        }
-
-        @Override
-        public void writePage(BytesInput bytes, int valueCount, int rowCount, Statistics<?> statistics,
-                              Encoding rlEncoding, Encoding dlEncoding, Encoding valuesEncoding) throws IOException {
-            writePage(bytes, valueCount, rowCount, statistics, null, rlEncoding, dlEncoding, valuesEncoding);
-        }
-
-        @Override
-        public void writePageV2(int rowCount, int nullCount, int valueCount, BytesInput repetitionLevels,
-                                BytesInput definitionLevels, Encoding dataEncoding, BytesInput data,
-                                Statistics<?> statistics) {
-            throw new UnsupportedOperationException("V1 pages only");
-        }
-
-        @Override
-        public long getMemSize() {
-            return size;
-        }
-
-        @Override
-        public long allocatedSize() {
-            return size;
-        }
-
-        @Override
-        public void writeDictionaryPage(DictionaryPage dictionaryPage) {
-            throw new UnsupportedOperationException("no dictionary");
-        }
-
-        @Override
-        public String memUsageString(String prefix) {
-            return prefix + size;
         }
     }
 }

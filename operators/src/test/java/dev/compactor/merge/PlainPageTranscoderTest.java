@@ -3,9 +3,7 @@ package dev.compactor.merge;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
-import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.column.page.PageWriter;
 import org.apache.parquet.column.statistics.SizeStatistics;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.conf.PlainParquetConfiguration;
@@ -136,7 +134,7 @@ class PlainPageTranscoderTest {
     }
 
     /** Every page written, as text: counts, statistics (min and max as bytes too) and the page's bytes. */
-    private static final class RecordedPages implements PageWriter {
+    private static final class RecordedPages extends V1PageWriter {
         final List<String> pages = new ArrayList<>();
 
         @Override
@@ -148,45 +146,6 @@ class PlainPageTranscoderTest {
                     + statistics.getNumNulls() + ", min " + base64.encodeToString(statistics.getMinBytes())
                     + ", max " + base64.encodeToString(statistics.getMaxBytes()) + ", " + valuesEncoding + ": "
                     + base64.encodeToString(bytes.toByteArray()));
-        }
-
-        @Override
-        public void writePage(BytesInput bytes, int valueCount, Statistics<?> statistics, Encoding rlEncoding,
-                              Encoding dlEncoding, Encoding valuesEncoding) {
-            throw new UnsupportedOperationException("pages name their rows");
-        }
-
-        @Override
-        public void writePage(BytesInput bytes, int valueCount, int rowCount, Statistics<?> statistics,
-                              Encoding rlEncoding, Encoding dlEncoding, Encoding valuesEncoding) {
-            throw new UnsupportedOperationException("pages carry size statistics");
-        }
-
-        @Override
-        public void writePageV2(int rowCount, int nullCount, int valueCount, BytesInput repetitionLevels,
-                                BytesInput definitionLevels, Encoding dataEncoding, BytesInput data,
-                                Statistics<?> statistics) {
-            throw new UnsupportedOperationException("V1 pages only");
-        }
-
-        @Override
-        public long getMemSize() {
-            return 0;
-        }
-
-        @Override
-        public long allocatedSize() {
-            return 0;
-        }
-
-        @Override
-        public void writeDictionaryPage(DictionaryPage dictionaryPage) {
-            throw new UnsupportedOperationException("no dictionary");
-        }
-
-        @Override
-        public String memUsageString(String prefix) {
-            return prefix;
         }
     }
 }
