@@ -14,7 +14,7 @@ mvn -B -q -pl operators test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$(pwd)/$classpath_file" >/dev/null
 
 java_opts="${BENCH_JAVA_OPTS:--Xmx1g}"
-[[ "$java_opts" == *-XX:+Use*GC* ]] || java_opts="-XX:+UseParallelGC $java_opts"
+[[ "$java_opts" =~ -XX:\+Use[A-Za-z0-9]*GC( |$) ]] || java_opts="-XX:+UseParallelGC $java_opts"
 exec java $java_opts \
     -cp "operators/target/test-classes:operators/target/classes:$(cat "$classpath_file")" \
     dev.compactor.bench.MergeBenchmark "$@"
