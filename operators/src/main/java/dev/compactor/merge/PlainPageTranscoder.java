@@ -36,7 +36,7 @@ final class PlainPageTranscoder {
 
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    /** The orders of INT64 and INT32 columns without an unsigned logical type: their values compare as Java's. */
+    /** The orders of INT64 and INT32 columns without an unsigned logical type. */
     private static final PrimitiveComparator<?> SIGNED_INT64 =
             Types.required(PrimitiveTypeName.INT64).named("signed").comparator();
     private static final PrimitiveComparator<?> SIGNED_INT32 =
@@ -51,6 +51,8 @@ final class PlainPageTranscoder {
     /** Byte values ordered as unsigned bytes (strings): their page statistics can be kept as positions in out. */
     private final boolean unsignedBytes;
     private final PrimitiveComparator<?> comparator;
+    /** INT64 or INT32 without an unsigned logical type: values compare as Java's, without a comparator call. */
+    private final boolean signedIntegers;
     /**
      * Where the least and greatest value written value by value into the pending page sit in {@code out}
      * (-1: none yet). They reach the page's statistics when it is written, so a row costs a comparison in place,
@@ -67,10 +69,10 @@ final class PlainPageTranscoder {
         this.type = column.getPrimitiveType().getPrimitiveTypeName();
         this.targetPageBytes = targetPageBytes;
         this.pending = new PageBuffer(column);
-        this.unsignedBytes = (type == PrimitiveTypeName.BINARY || type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY)
-                && (Object) column.getPrimitiveType().comparator()
-                        == PrimitiveComparator.UNSIGNED_LEXICOGRAPHICAL_BINARY_COMPARATOR;
         this.comparator = column.getPrimitiveType().comparator();
+        this.unsignedBytes = (type == PrimitiveTypeName.BINARY || type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY)
+                && (Object) comparator == PrimitiveComparator.UNSIGNED_LEXICOGRAPHICAL_BINARY_COMPARATOR;
+        this.signedIntegers = comparator == SIGNED_INT64 || comparator == SIGNED_INT32;
     }
 
     /**
@@ -243,8 +245,8 @@ final class PlainPageTranscoder {
     /** True when the number with bits {@code a} (as {@link DecodedColumn#longs} holds it) comes before {@code b}. */
     private boolean less(long a, long b) {
         return switch (type) {
-            case INT64 -> comparator == SIGNED_INT64 ? a < b : comparator.compare(a, b) < 0;
-            case INT32 -> comparator == SIGNED_INT32 ? (int) a < (int) b : comparator.compare((int) a, (int) b) < 0;
+            case INT64 -> signedIntegers ? a < b : comparator.compare(a, b) < 0;
+            case INT32 -> signedIntegers ? (int) a < (int) b : comparator.compare((int) a, (int) b) < 0;
             case DOUBLE -> comparator.compare(Double.longBitsToDouble(a), Double.longBitsToDouble(b)) < 0;
             default -> comparator.compare(Float.intBitsToFloat((int) a), Float.intBitsToFloat((int) b)) < 0;
         };

@@ -3,16 +3,13 @@ package dev.compactor.merge;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
-import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.statistics.SizeStatistics;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
-import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
@@ -116,17 +113,13 @@ class PlainPageTranscoderTest {
         return file;
     }
 
+    /** The file's row groups decoded into arrays, as the sorted merge decodes its inputs. */
     private static List<DecodedRowGroup> decode(Path file) throws IOException {
         List<DecodedRowGroup> out = new ArrayList<>();
-        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
-            MessageType fileSchema = reader.getFileMetaData().getSchema();
-            ColumnMapping mapping = ColumnMapping.between(fileSchema, SCHEMA).orElseThrow();
-            for (BlockMetaData block : reader.getRowGroups()) {
-                PageReadStore pages = reader.readNextRowGroup();
-                try (RowGroupRows rows = new RowGroupRows(pages, block, fileSchema,
-                        reader.getFileMetaData().getCreatedBy(), mapping)) {
-                    out.add(DecodedRowGroup.of(rows));
-                }
+        try (SourceRowGroups groups = SourceRowGroups.open(new LocalInputFile(file), null,
+                ColumnMapping.between(SCHEMA, SCHEMA).orElseThrow())) {
+            while (groups.hasNext()) {
+                out.add(groups.decodeNextIntoArrays());
             }
         }
         assertThat(out).hasSizeGreaterThan(1);
