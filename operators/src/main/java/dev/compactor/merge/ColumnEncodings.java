@@ -23,17 +23,25 @@ import java.util.Set;
  *                        {@link FlatPage} reads, in the output's own column type. A column with any other input
  *                        goes through a column writer for the whole window, as two dictionaries cannot share a
  *                        chunk.
+ * @param smallRanges     dotted paths of integer columns whose values lie in a range of at most one dictionary
+ *                        page's entries ({@link PlainColumns#smallRanges}), with that range
  */
-record ColumnEncodings(Set<String> plain, Set<String> dictionaryPages) {
+record ColumnEncodings(Set<String> plain, Set<String> dictionaryPages, Map<String, IntegerRange> smallRanges) {
 
     ColumnEncodings {
         plain = Set.copyOf(plain);
         dictionaryPages = Set.copyOf(dictionaryPages);
+        smallRanges = Map.copyOf(smallRanges);
     }
 
     /** Every column in {@code plain} written plain, none through dictionary pages. */
     static ColumnEncodings plain(Set<String> plain) {
-        return new ColumnEncodings(plain, Set.of());
+        return new ColumnEncodings(plain, Set.of(), Map.of());
+    }
+
+    /** The range of a column's values, or null when it is not known to be small. */
+    IntegerRange smallRange(String path) {
+        return smallRanges.get(path);
     }
 
     static ColumnEncodings of(List<InputFooter> inputs, MessageType output) {
@@ -64,6 +72,6 @@ record ColumnEncodings(Set<String> plain, Set<String> dictionaryPages) {
                 dictionaryPages.add(path);
             }
         }
-        return new ColumnEncodings(plain, dictionaryPages);
+        return new ColumnEncodings(plain, dictionaryPages, PlainColumns.smallRanges(inputs));
     }
 }

@@ -35,6 +35,8 @@ final class ColumnarRowGroup implements AutoCloseable {
     private final ColumnWriteStore[] valueStores;
     /** The chunk's page writer of each column (looking one up hashes the column's path). */
     private final PageWriter[] pageWriters;
+    /** Per column, the range of its integer values when small, else null. */
+    private final IntegerRange[] smallRanges;
     private long rows;
 
     ColumnarRowGroup(MessageType schema, ParquetProperties properties, RowGroupPages pages,
@@ -49,16 +51,22 @@ final class ColumnarRowGroup implements AutoCloseable {
         dictionaries = new DictionaryPageTranscoder[n];
         valueStores = new ColumnWriteStore[n];
         pageWriters = new PageWriter[n];
+        smallRanges = new IntegerRange[n];
         for (int c = 0; c < n; c++) {
             pageWriters[c] = pages.getPageWriter(columns.get(c));
             String path = String.join(".", columns.get(c).getPath());
             plain[c] = encodings.plain().contains(path);
+            smallRanges[c] = encodings.smallRange(path);
             transcoders[c] = new PlainPageTranscoder(columns.get(c), properties.getPageSizeThreshold());
             if (encodings.dictionaryPages().contains(path)) {
-                dictionaries[c] = new DictionaryPageTranscoder(columns.get(c),
-                        properties.getDictionaryPageSizeThreshold(), properties.getPageSizeThreshold());
+                dictionaries[c] = newDictionary(c);
             }
         }
+    }
+
+    private DictionaryPageTranscoder newDictionary(int c) {
+        return new DictionaryPageTranscoder(columns.get(c), properties.getDictionaryPageSizeThreshold(),
+                properties.getPageSizeThreshold(), smallRanges[c]);
     }
 
     /** True when every leaf column is a top-level field, which single-column stores need. */
@@ -88,8 +96,7 @@ final class ColumnarRowGroup implements AutoCloseable {
                 continue;
             }
             if (dictionaries[c] == null) {
-                dictionaries[c] = new DictionaryPageTranscoder(columns.get(c),
-                        properties.getDictionaryPageSizeThreshold(), properties.getPageSizeThreshold());
+                dictionaries[c] = newDictionary(c);
             }
             dictionaries[c].writeRows(batch, c, pageWriters[c]);
         }

@@ -158,6 +158,11 @@ final class DecodedColumn {
         return type == PrimitiveTypeName.BINARY || type == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
     }
 
+    /** False when every row has a value. */
+    boolean mayHaveNulls() {
+        return allNull || defined != null;
+    }
+
     boolean isNull(int row) {
         return allNull || defined != null && !defined[row];
     }

@@ -51,6 +51,13 @@ final class DictionaryPageTranscoder {
     private boolean[] inPageStats = new boolean[1024];
     /** Output id of each value: numbers by their raw bits, bytes by a copy of their own. */
     private final LongIdMap numberIds = new LongIdMap();
+    /**
+     * For an integer column whose values lie in a small range: the output id of each value by its offset from
+     * {@link #rangeMin}, -1 until seen. A sorted merge takes a sequence number's rows from a different file each
+     * row, so the per-input cache of entries never hits and every row was a hash lookup; this is one array load.
+     */
+    private final int[] idByOffset;
+    private final long rangeMin;
     private final Map<Binary, Integer> binaryIds = new HashMap<>();
     private final ByteArrayOutputStream entries = new ByteArrayOutputStream();
     private boolean plain;
@@ -58,10 +65,19 @@ final class DictionaryPageTranscoder {
     /**
      * @param maxDictionaryBytes once the dictionary page is this large, later pages are written PLAIN
      * @param targetPageBytes    ids are gathered from input pages until an output page holds about this much
+     * @param smallRange         for an INT32 or INT64 column, the range its values lie in by the inputs' statistics,
+     *                           or null; a value outside it (statistics can be wrong) is looked up by hash
      */
-    DictionaryPageTranscoder(ColumnDescriptor column, long maxDictionaryBytes, int targetPageBytes) {
+    DictionaryPageTranscoder(ColumnDescriptor column, long maxDictionaryBytes, int targetPageBytes,
+                             IntegerRange smallRange) {
         this.column = column;
         this.type = column.getPrimitiveType().getPrimitiveTypeName();
+        boolean integers = type == PrimitiveTypeName.INT32 || type == PrimitiveTypeName.INT64;
+        this.idByOffset = integers && smallRange != null ? new int[(int) (smallRange.max() - smallRange.min() + 1)] : null;
+        this.rangeMin = idByOffset != null ? smallRange.min() : 0;
+        if (idByOffset != null) {
+            Arrays.fill(idByOffset, -1);
+        }
         this.maxDictionaryBytes = maxDictionaryBytes;
         // ids of up to 32 bits each: bound the page by count, the bit width is only known when it is written
         this.targetPageIds = Math.max(1024, targetPageBytes / 4);
@@ -197,6 +213,17 @@ final class DictionaryPageTranscoder {
 
     /** The output id of a number, by its raw bits (an INT32 or FLOAT widened), adding it when new. */
     private int idOf(long bits) {
+        if (idByOffset != null) {
+            long offset = bits - rangeMin;
+            if (offset >= 0 && offset < idByOffset.length) {
+                int id = idByOffset[(int) offset];
+                return id >= 0 ? id : (idByOffset[(int) offset] = hashedIdOf(bits));
+            }
+        }
+        return hashedIdOf(bits);
+    }
+
+    private int hashedIdOf(long bits) {
         int id = numberIds.get(bits);
         if (id >= 0) {
             return id;
@@ -270,10 +297,11 @@ final class DictionaryPageTranscoder {
      * its entry, once per input chunk, as whole pages are; its statistics come from the decoded value.
      */
     void writeRows(RowBatch batch, int c, PageWriter writer) throws IOException {
-        DecodedRowGroup[] from = batch.from;
+        DecodedColumn[] columns = batch.columns(c);
+        int[] groupOf = batch.groupOf;
         int[] rows = batch.rows;
         for (int i = 0; i < batch.size(); i++) {
-            DecodedColumn column = from[i].columns[c];
+            DecodedColumn column = columns[groupOf[i]];
             int row = rows[i];
             if (plain) {
                 overflow.writeRow(column, row);
@@ -281,7 +309,9 @@ final class DictionaryPageTranscoder {
                 addNull();
             } else {
                 int id;
-                if (column.ids != null && column.ids[row] >= 0) {
+                if (idByOffset != null) {
+                    id = idOf(column.longs[row]);
+                } else if (column.ids != null && column.ids[row] >= 0) {
                     int[] known = column.outputIds(this);
                     int entry = column.ids[row];
                     id = known[entry] >= 0 ? known[entry] : (known[entry] = idOf(column, row));

@@ -67,6 +67,18 @@ final class PageBuffer {
         present += isDefined ? 1 : 0;
     }
 
+    /** Takes {@code count} rows that all have a value, as {@link #addRow} would one at a time. */
+    void addDefinedRows(int count) {
+        if (maxDefinition > 0) {
+            if (levels + count > defined.length) {
+                defined = Arrays.copyOf(defined, Math.max(levels + count, defined.length * 2));
+            }
+            Arrays.fill(defined, levels, levels + count, true);
+        }
+        levels += count;
+        present += count;
+    }
+
     /** The statistics of the pending page, for values added one by one. */
     Statistics<?> statistics() {
         if (stats == null) {

@@ -10,6 +10,7 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -37,6 +38,21 @@ final class PlainColumns {
 
     /** Dotted column paths. */
     static Set<String> of(List<InputFooter> inputs) {
+        return summarize(inputs).entrySet().stream().filter(e -> e.getValue().plain()).map(Map.Entry::getKey)
+                .collect(Collectors.toSet());
+    }
+
+    /**
+     * The integer columns whose values, by the inputs' statistics, lie in a range small enough for one dictionary
+     * page (the range rule above), by dotted path: an output dictionary can find their ids by offset in the range.
+     */
+    static Map<String, IntegerRange> smallRanges(List<InputFooter> inputs) {
+        Map<String, IntegerRange> ranges = new HashMap<>();
+        summarize(inputs).forEach((path, column) -> column.smallRange().ifPresent(r -> ranges.put(path, r)));
+        return ranges;
+    }
+
+    private static Map<String, Column> summarize(List<InputFooter> inputs) {
         Map<String, Column> columns = new HashMap<>();
         for (InputFooter in : inputs) {
             for (BlockMetaData block : in.rowGroups()) {
@@ -45,8 +61,7 @@ final class PlainColumns {
                 }
             }
         }
-        return columns.entrySet().stream().filter(e -> e.getValue().plain()).map(Map.Entry::getKey)
-                .collect(Collectors.toSet());
+        return columns;
     }
 
     /** What the footers say about one column, summed over every input chunk. */
@@ -76,14 +91,19 @@ final class PlainColumns {
         }
 
         boolean plain() {
-            // a difference that overflows is negative: no small range
-            if (integer && min != null && max - min >= 0 && max - min < DICTIONARY_RANGE && max - min < values / 2) {
+            if (smallRange().isPresent() && max - min < values / 2) {
                 return false;
             }
             if (unknownEncodings) {
                 return false;
             }
             return !dictionaryPages || (plainBytes > 0 && dictionaryBytes > DISTINCT_SHARE * plainBytes);
+        }
+
+        Optional<IntegerRange> smallRange() {
+            // a difference that overflows is negative: no small range
+            return integer && min != null && max - min >= 0 && max - min < DICTIONARY_RANGE
+                    ? Optional.of(new IntegerRange(min, max)) : Optional.empty();
         }
 
         /** Keeps the integer range; a chunk without statistics, or not of integers, rules the range rule out. */

@@ -178,10 +178,11 @@ final class PlainPageTranscoder {
             writeNumberRows(batch, c, writer);
             return;
         }
-        DecodedRowGroup[] from = batch.from;
+        DecodedColumn[] columns = batch.columns(c);
+        int[] groupOf = batch.groupOf;
         int[] rows = batch.rows;
         for (int i = 0; i < batch.size(); i++) {
-            writeRow(from[i].columns[c], rows[i]);
+            writeRow(columns[groupOf[i]], rows[i]);
             flushWhenFull(writer);
         }
     }
@@ -194,7 +195,12 @@ final class PlainPageTranscoder {
      * end at the same rows as when written one row at a time.
      */
     private void writeNumberRows(RowBatch batch, int c, PageWriter writer) throws IOException {
-        DecodedRowGroup[] from = batch.from;
+        if (!batch.mayHaveNulls(c)) {
+            writeDefinedNumberRows(batch, c, writer);
+            return;
+        }
+        DecodedColumn[] columns = batch.columns(c);
+        int[] groupOf = batch.groupOf;
         int[] rows = batch.rows;
         int size = batch.size();
         boolean wide = type == PrimitiveTypeName.INT64 || type == PrimitiveTypeName.DOUBLE;
@@ -207,7 +213,7 @@ final class PlainPageTranscoder {
             boolean any = false;
             int nulls = 0;
             for (; i < end; i++) {
-                DecodedColumn column = from[i].columns[c];
+                DecodedColumn column = columns[groupOf[i]];
                 int row = rows[i];
                 if (column.isNull(row)) {
                     pending.addRow(false);
@@ -238,6 +244,46 @@ final class PlainPageTranscoder {
                 updateStats(stats, least);
                 updateStats(stats, greatest);
             }
+            flushWhenFull(writer);
+        }
+    }
+
+    /**
+     * {@link #writeNumberRows} for a batch without nulls: each value is read through the batch's table of the
+     * column's arrays, with no null check.
+     */
+    private void writeDefinedNumberRows(RowBatch batch, int c, PageWriter writer) throws IOException {
+        long[][] longs = batch.longs(c);
+        int[] groupOf = batch.groupOf;
+        int[] rows = batch.rows;
+        int size = batch.size();
+        boolean wide = type == PrimitiveTypeName.INT64 || type == PrimitiveTypeName.DOUBLE;
+        int width = wide ? 8 : 4;
+        for (int i = 0; i < size; ) {
+            int end = Math.min(size, i + Math.max(1, (targetPageBytes - outLength + width - 1) / width));
+            ensureCapacity(outLength + width * (end - i));
+            long least = longs[groupOf[i]][rows[i]];
+            long greatest = least;
+            int at = outLength;
+            for (; i < end; i++) {
+                long bits = longs[groupOf[i]][rows[i]];
+                if (wide) {
+                    LONG_LE.set(out, at, bits);
+                } else {
+                    INT_LE.set(out, at, (int) bits);
+                }
+                at += width;
+                if (less(bits, least)) {
+                    least = bits;
+                } else if (less(greatest, bits)) {
+                    greatest = bits;
+                }
+            }
+            pending.addDefinedRows((at - outLength) / width);
+            outLength = at;
+            Statistics<?> stats = pending.statistics();
+            updateStats(stats, least);
+            updateStats(stats, greatest);
             flushWhenFull(writer);
         }
     }
@@ -278,11 +324,12 @@ final class PlainPageTranscoder {
 
     private void writeSlice(byte[] bytes, int start, int length) {
         pending.addRow(true);
+        ensureCapacity(outLength + 4 + length);
         if (type == PrimitiveTypeName.BINARY) {
-            putInt(length);
+            INT_LE.set(out, outLength, length);
+            outLength += 4;
         }
         int at = outLength;
-        ensureCapacity(at + length);
         System.arraycopy(bytes, start, out, at, length);
         outLength += length;
         if (!unsignedBytes) {
@@ -298,18 +345,27 @@ final class PlainPageTranscoder {
     private void countBytes(int at) {
         int length = outLength - at;
         pending.addBinaryBytes(type == PrimitiveTypeName.BINARY ? length : 0);
+        // a first byte above the least's (below the greatest's) decides without comparing the rest
+        int first = length == 0 ? -1 : out[at] & 0xFF;
         if (leastAt < 0) {
             leastAt = at;
             leastLength = length;
             greatestAt = at;
             greatestLength = length;
-        } else if (Arrays.compareUnsigned(out, at, outLength, out, leastAt, leastAt + leastLength) < 0) {
+        } else if (first <= firstOf(leastAt, leastLength)
+                && Arrays.compareUnsigned(out, at, outLength, out, leastAt, leastAt + leastLength) < 0) {
             leastAt = at;
             leastLength = length;
-        } else if (Arrays.compareUnsigned(out, at, outLength, out, greatestAt, greatestAt + greatestLength) > 0) {
+        } else if (first >= firstOf(greatestAt, greatestLength)
+                && Arrays.compareUnsigned(out, at, outLength, out, greatestAt, greatestAt + greatestLength) > 0) {
             greatestAt = at;
             greatestLength = length;
         }
+    }
+
+    /** The first byte of a value in out, unsigned; -1 for an empty value, which comes before every other. */
+    private int firstOf(int at, int length) {
+        return length == 0 ? -1 : out[at] & 0xFF;
     }
 
     private void writeNull() {

@@ -311,7 +311,7 @@ final class SortedMerge {
                 }
                 key.remember(c.key);
                 if (batches != null) {
-                    batches.add(c.decoded, c.row);
+                    batches.add(c.decoded, c.row, c.slot);
                 } else {
                     c.copyRow(sink.columnWriters());
                     sink.endRow();
@@ -341,8 +341,12 @@ final class SortedMerge {
             this.limit = sink.nextBatchRows(BATCH_ROWS);
         }
 
-        void add(DecodedRowGroup group, int row) throws IOException {
-            batch.add(group, row);
+        /**
+         * @param slot the input's slot in the merge: one row group per slot in a batch, as a batch is written
+         *             before an input moves to its next row group or leaves its slot
+         */
+        void add(DecodedRowGroup group, int row, int slot) throws IOException {
+            batch.add(group, row, slot);
             if (batch.size() >= limit) {
                 flush();
             }
@@ -460,6 +464,7 @@ final class SortedMerge {
                 cursors.add(cursor);
                 if (cursor.advance()) {
                     int slot = free.isEmpty() ? slots.size() : free.pop();
+                    cursor.slot = slot;
                     if (slot == slots.size()) {
                         slots.add(cursor);
                     } else {
@@ -488,6 +493,8 @@ final class SortedMerge {
         int row;
         /** True once the source has no row left. */
         boolean done;
+        /** Where the merge's tree holds this cursor. */
+        int slot;
 
         Cursor(int index, Source source, SourceRowGroups groups, SortColumn sortColumn, Batches batches) {
             this.index = index;

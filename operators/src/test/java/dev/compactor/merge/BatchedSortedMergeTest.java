@@ -134,8 +134,8 @@ class BatchedSortedMergeTest {
     /**
      * Rows sorted by ts. "n" and "code" repeat a few values (dictionary pages), "id" and "big" do not (PLAIN
      * pages); "text" repeats, then does not,
-     * so with the small dictionary page below its chunks fall back to PLAIN part way; "d" and "added" have
-     * nulls.
+     * so with the small dictionary page below its chunks fall back to PLAIN part way, and is sometimes empty;
+     * "d" and "added" have nulls.
      */
     private static List<GenericRecord> rows(Random random, int count, long tsBase, String added) {
         List<GenericRecord> rows = new ArrayList<>();
@@ -147,7 +147,8 @@ class BatchedSortedMergeTest {
             r.put("d", i % 5 == 0 ? null : tsBase == 500 && i == 1001 ? Double.NaN : random.nextGaussian());
             r.put("code", "code-" + random.nextInt(4));
             // repeating first, so a row group's first pages are dictionary-encoded before the dictionary overflows
-            r.put("text", i % 1000 < 300 ? "t-" + i % 10 : Long.toString(random.nextLong(), 36) + "-" + i);
+            r.put("text", i % 1000 < 300 ? "t-" + i % 10
+                    : i % 997 == 0 ? "" : Long.toString(random.nextLong(), 36) + "-" + i);
             r.put("id", random.nextLong());
             r.put("big", random.nextInt());
             r.put("added", added == null || i % 3 == 0 ? null : added + "-" + i % 13);

@@ -12,6 +12,7 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,8 @@ class PlainPageTranscoderTest {
             + " required int64 signed; required int64 ts (TIMESTAMP(MILLIS,true));"
             + " optional int64 unsigned (INTEGER(64,false)); optional double d;"
             + " required int32 n; optional int32 small (INTEGER(32,false)); optional float f; }");
+    /** First bytes of the strings: a few, one above 0x7f (negative as a Java byte). */
+    private static final byte[] FIRST_BYTES = {'a', 'b', (byte) 0xc3, 'z'};
     /** Small pages, so that pages end inside batches. */
     private static final int PAGE_BYTES = 200;
 
@@ -79,6 +82,75 @@ class PlainPageTranscoderTest {
             assertThat(batchedPages.pages).as(column.toString()).hasSizeGreaterThan(100)
                     .isEqualTo(oneByOnePages.pages);
         }
+    }
+
+    /**
+     * Strings gathered a batch at a time: each page's statistics are those of its values counted one by one by
+     * parquet-java, in unsigned byte order: shared first bytes, bytes above 0x7f, empty strings and nulls.
+     */
+    @Test
+    void batchesOfStringsCountEachPageAsParquetJavaCountsItsValues() throws IOException {
+        MessageType schema = MessageTypeParser.parseMessageType("message row { optional binary s (STRING); }");
+        ColumnDescriptor column = schema.getColumns().get(0);
+        Path file = dir.resolve("strings.parquet");
+        Random random = new Random(9);
+        List<Binary> values = new ArrayList<>();
+        SimpleGroupFactory rows = new SimpleGroupFactory(schema);
+        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file)).withType(schema)
+                .withConf(new PlainParquetConfiguration()).withDictionaryEncoding(false).build()) {
+            for (int i = 0; i < 3000; i++) {
+                Group row = rows.newGroup();
+                if (random.nextInt(9) == 0) {
+                    values.add(null);
+                } else {
+                    byte[] bytes = new byte[random.nextInt(40) == 0 ? 0 : 1 + random.nextInt(6)];
+                    for (int b = 0; b < bytes.length; b++) {
+                        // few distinct first bytes, so that most values share the least's or the greatest's
+                        bytes[b] = (b == 0 ? FIRST_BYTES[random.nextInt(FIRST_BYTES.length)] : (byte) random.nextInt(256));
+                    }
+                    values.add(Binary.fromConstantByteArray(bytes));
+                    row.append("s", Binary.fromConstantByteArray(bytes));
+                }
+                writer.write(row);
+            }
+        }
+        DecodedRowGroup group = SourceRowGroups.open(new LocalInputFile(file), null,
+                ColumnMapping.between(schema, schema).orElseThrow()).decodeNextIntoArrays();
+        PlainPageTranscoder transcoder = new PlainPageTranscoder(column, PAGE_BYTES);
+        RecordedPages pages = new RecordedPages();
+        RowBatch batch = new RowBatch(1024);
+        for (int row = 0; row < group.rows; row++) {
+            batch.add(group, row);
+            if (batch.size() == 700 || row + 1 == group.rows) {
+                transcoder.writeRows(batch, 0, pages);
+                batch.clear();
+            }
+        }
+        transcoder.flush(pages);
+
+        List<String> expected = new ArrayList<>();
+        int next = 0;
+        for (int count : pages.valueCounts) {
+            Statistics<?> stats = Statistics.createStats(column.getPrimitiveType());
+            for (Binary value : values.subList(next, next + count)) {
+                if (value == null) {
+                    stats.incrementNumNulls();
+                } else {
+                    stats.updateStats(value);
+                }
+            }
+            next += count;
+            expected.add(describe(stats));
+        }
+        assertThat(next).isEqualTo(values.size());
+        assertThat(pages.statistics).hasSizeGreaterThan(50).isEqualTo(expected);
+    }
+
+    private static String describe(Statistics<?> statistics) {
+        Base64.Encoder base64 = Base64.getEncoder();
+        return statistics + ", nulls " + statistics.getNumNulls() + ", min "
+                + base64.encodeToString(statistics.getMinBytes()) + ", max "
+                + base64.encodeToString(statistics.getMaxBytes());
     }
 
     /** Nulls, negatives, unsigned values past the signed maximum, NaN, both zeros and infinities. */
@@ -129,16 +201,17 @@ class PlainPageTranscoderTest {
     /** Every page written, as text: counts, statistics (min and max as bytes too) and the page's bytes. */
     private static final class RecordedPages extends V1PageWriter {
         final List<String> pages = new ArrayList<>();
+        final List<Integer> valueCounts = new ArrayList<>();
+        final List<String> statistics = new ArrayList<>();
 
         @Override
         public void writePage(BytesInput bytes, int valueCount, int rowCount, Statistics<?> statistics,
                               SizeStatistics sizeStatistics, Encoding rlEncoding, Encoding dlEncoding,
                               Encoding valuesEncoding) throws IOException {
-            Base64.Encoder base64 = Base64.getEncoder();
-            pages.add(valueCount + " values, " + rowCount + " rows, " + statistics + ", nulls "
-                    + statistics.getNumNulls() + ", min " + base64.encodeToString(statistics.getMinBytes())
-                    + ", max " + base64.encodeToString(statistics.getMaxBytes()) + ", " + valuesEncoding + ": "
-                    + base64.encodeToString(bytes.toByteArray()));
+            valueCounts.add(valueCount);
+            this.statistics.add(describe(statistics));
+            pages.add(valueCount + " values, " + rowCount + " rows, " + describe(statistics) + ", " + valuesEncoding
+                    + ": " + Base64.getEncoder().encodeToString(bytes.toByteArray()));
         }
     }
 }
