@@ -73,10 +73,13 @@ final class DictionaryPageTranscoder {
         this.column = column;
         this.type = column.getPrimitiveType().getPrimitiveTypeName();
         boolean integers = type == PrimitiveTypeName.INT32 || type == PrimitiveTypeName.INT64;
-        this.idByOffset = integers && smallRange != null ? new int[(int) (smallRange.max() - smallRange.min() + 1)] : null;
-        this.rangeMin = idByOffset != null ? smallRange.min() : 0;
-        if (idByOffset != null) {
+        if (integers && smallRange != null) {
+            this.idByOffset = new int[Math.toIntExact(smallRange.max() - smallRange.min() + 1)];
+            this.rangeMin = smallRange.min();
             Arrays.fill(idByOffset, -1);
+        } else {
+            this.idByOffset = null;
+            this.rangeMin = 0;
         }
         this.maxDictionaryBytes = maxDictionaryBytes;
         // ids of up to 32 bits each: bound the page by count, the bit width is only known when it is written
