@@ -203,11 +203,10 @@ final class PlainPageTranscoder {
         int[] groupOf = batch.groupOf;
         int[] rows = batch.rows;
         int size = batch.size();
-        boolean wide = type == PrimitiveTypeName.INT64 || type == PrimitiveTypeName.DOUBLE;
-        int width = wide ? 8 : 4;
+        boolean wide = numberWidth() == 8;
+        int width = numberWidth();
         for (int i = 0; i < size; ) {
-            int end = Math.min(size, i + Math.max(1, (targetPageBytes - outLength + width - 1) / width));
-            ensureCapacity(outLength + width * (end - i));
+            int end = runEnd(i, size);
             long least = 0;
             long greatest = 0;
             boolean any = false;
@@ -257,11 +256,10 @@ final class PlainPageTranscoder {
         int[] groupOf = batch.groupOf;
         int[] rows = batch.rows;
         int size = batch.size();
-        boolean wide = type == PrimitiveTypeName.INT64 || type == PrimitiveTypeName.DOUBLE;
-        int width = wide ? 8 : 4;
+        boolean wide = numberWidth() == 8;
+        int width = numberWidth();
         for (int i = 0; i < size; ) {
-            int end = Math.min(size, i + Math.max(1, (targetPageBytes - outLength + width - 1) / width));
-            ensureCapacity(outLength + width * (end - i));
+            int end = runEnd(i, size);
             long least = longs[groupOf[i]][rows[i]];
             long greatest = least;
             int at = outLength;
@@ -286,6 +284,22 @@ final class PlainPageTranscoder {
             updateStats(stats, greatest);
             flushWhenFull(writer);
         }
+    }
+
+    /** Bytes of one PLAIN number of this column. */
+    private int numberWidth() {
+        return type == PrimitiveTypeName.INT64 || type == PrimitiveTypeName.DOUBLE ? 8 : 4;
+    }
+
+    /**
+     * Where a run of a batch's numbers from row {@code i} ends: where the pending page becomes full, or at the
+     * batch's end (at least one row); room for the run is made in the page.
+     */
+    private int runEnd(int i, int size) {
+        int width = numberWidth();
+        int end = Math.min(size, i + Math.max(1, (targetPageBytes - outLength + width - 1) / width));
+        ensureCapacity(outLength + width * (end - i));
+        return end;
     }
 
     /** True when the number with bits {@code a} (as {@link DecodedColumn#longs} holds it) comes before {@code b}. */

@@ -11,7 +11,6 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
@@ -45,7 +44,7 @@ class DictionaryPageTranscoderTest {
         List<DecodedRowGroup> groups = new ArrayList<>();
         Random random = new Random(17);
         for (int f = 0; f < 4; f++) {
-            groups.addAll(decode(write(dir.resolve("f" + f + ".parquet"), random)));
+            groups.addAll(InterleavedBatches.decode(write(dir.resolve("f" + f + ".parquet"), random), SCHEMA));
         }
         for (int c = 0; c < SCHEMA.getColumns().size(); c++) {
             ColumnDescriptor column = SCHEMA.getColumns().get(c);
@@ -55,22 +54,11 @@ class DictionaryPageTranscoderTest {
             DictionaryPageTranscoder hashed = new DictionaryPageTranscoder(column, 1 << 20, 512, null);
             RecordedPages byOffsetPages = new RecordedPages();
             RecordedPages hashedPages = new RecordedPages();
-            RowBatch batch = new RowBatch(1024);
-            Random pick = new Random(5);
-            int[] next = new int[groups.size()];
-            int left = groups.stream().mapToInt(g -> g.rows).sum();
-            while (left > 0) {
-                for (int n = 1 + pick.nextInt(1024); n > 0 && left > 0; n--, left--) {
-                    int g = pick.nextInt(groups.size());
-                    while (next[g] == groups.get(g).rows) {
-                        g = (g + 1) % groups.size();
-                    }
-                    batch.add(groups.get(g), next[g]++);
-                }
-                byOffset.writeRows(batch, c, byOffsetPages);
-                hashed.writeRows(batch, c, hashedPages);
-                batch.clear();
-            }
+            int columnIndex = c;
+            InterleavedBatches.inRandomBatches(groups, 5, batch -> {
+                byOffset.writeRows(batch, columnIndex, byOffsetPages);
+                hashed.writeRows(batch, columnIndex, hashedPages);
+            });
             byOffset.finish(byOffsetPages);
             hashed.finish(hashedPages);
 
@@ -93,17 +81,6 @@ class DictionaryPageTranscoderTest {
             }
         }
         return file;
-    }
-
-    private static List<DecodedRowGroup> decode(Path file) throws IOException {
-        List<DecodedRowGroup> out = new ArrayList<>();
-        try (SourceRowGroups groups = SourceRowGroups.open(new LocalInputFile(file), null,
-                ColumnMapping.between(SCHEMA, SCHEMA).orElseThrow())) {
-            while (groups.hasNext()) {
-                out.add(groups.decodeNextIntoArrays());
-            }
-        }
-        return out;
     }
 
     /** Every page and the dictionary page, as text. */

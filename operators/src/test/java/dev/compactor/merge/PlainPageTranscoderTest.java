@@ -10,7 +10,6 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
@@ -48,34 +47,23 @@ class PlainPageTranscoderTest {
         List<DecodedRowGroup> groups = new ArrayList<>();
         Random random = new Random(3);
         for (int f = 0; f < 3; f++) {
-            groups.addAll(decode(write(dir.resolve("f" + f + ".parquet"), random, 2500)));
+            groups.addAll(InterleavedBatches.decode(write(dir.resolve("f" + f + ".parquet"), random, 2500), SCHEMA));
         }
+        assertThat(groups).hasSizeGreaterThan(3);
         for (int c = 0; c < SCHEMA.getColumns().size(); c++) {
             ColumnDescriptor column = SCHEMA.getColumns().get(c);
             PlainPageTranscoder batched = new PlainPageTranscoder(column, PAGE_BYTES);
             PlainPageTranscoder oneByOne = new PlainPageTranscoder(column, PAGE_BYTES);
             RecordedPages batchedPages = new RecordedPages();
             RecordedPages oneByOnePages = new RecordedPages();
-            RowBatch batch = new RowBatch(1024);
-            // rows picked from the row groups at random, as a merge of interleaving inputs picks them
-            Random pick = new Random(5);
-            int[] next = new int[groups.size()];
-            int left = groups.stream().mapToInt(g -> g.rows).sum();
-            while (left > 0) {
-                for (int n = 1 + pick.nextInt(1024); n > 0 && left > 0; n--, left--) {
-                    int g = pick.nextInt(groups.size());
-                    while (next[g] == groups.get(g).rows) {
-                        g = (g + 1) % groups.size();
-                    }
-                    batch.add(groups.get(g), next[g]++);
-                }
-                batched.writeRows(batch, c, batchedPages);
+            int columnIndex = c;
+            InterleavedBatches.inRandomBatches(groups, 5, batch -> {
+                batched.writeRows(batch, columnIndex, batchedPages);
                 for (int i = 0; i < batch.size(); i++) {
-                    oneByOne.writeRow(batch.from[i].columns[c], batch.rows[i]);
+                    oneByOne.writeRow(batch.from[i].columns[columnIndex], batch.rows[i]);
                     oneByOne.flushWhenFull(oneByOnePages);
                 }
-                batch.clear();
-            }
+            });
             batched.flush(batchedPages);
             oneByOne.flush(oneByOnePages);
 
@@ -114,8 +102,7 @@ class PlainPageTranscoderTest {
                 writer.write(row);
             }
         }
-        DecodedRowGroup group = SourceRowGroups.open(new LocalInputFile(file), null,
-                ColumnMapping.between(schema, schema).orElseThrow()).decodeNextIntoArrays();
+        DecodedRowGroup group = InterleavedBatches.decode(file, schema).get(0);
         PlainPageTranscoder transcoder = new PlainPageTranscoder(column, PAGE_BYTES);
         RecordedPages pages = new RecordedPages();
         RowBatch batch = new RowBatch(1024);
@@ -183,19 +170,6 @@ class PlainPageTranscoderTest {
             }
         }
         return file;
-    }
-
-    /** The file's row groups decoded into arrays, as the sorted merge decodes its inputs. */
-    private static List<DecodedRowGroup> decode(Path file) throws IOException {
-        List<DecodedRowGroup> out = new ArrayList<>();
-        try (SourceRowGroups groups = SourceRowGroups.open(new LocalInputFile(file), null,
-                ColumnMapping.between(SCHEMA, SCHEMA).orElseThrow())) {
-            while (groups.hasNext()) {
-                out.add(groups.decodeNextIntoArrays());
-            }
-        }
-        assertThat(out).hasSizeGreaterThan(1);
-        return out;
     }
 
     /** Every page written, as text: counts, statistics (min and max as bytes too) and the page's bytes. */
