@@ -45,7 +45,8 @@ record ColumnEncodings(Set<String> plain, Set<String> dictionaryPages, Map<Strin
     }
 
     static ColumnEncodings of(List<InputFooter> inputs, MessageType output) {
-        Set<String> plain = PlainColumns.of(inputs);
+        PlainColumns footers = PlainColumns.of(inputs);
+        Set<String> plain = footers.plain();
         List<ColumnDescriptor> columns = output.getColumns();
         boolean[] flatPages = new boolean[columns.size()];
         Arrays.fill(flatPages, true);
@@ -72,6 +73,6 @@ record ColumnEncodings(Set<String> plain, Set<String> dictionaryPages, Map<Strin
                 dictionaryPages.add(path);
             }
         }
-        return new ColumnEncodings(plain, dictionaryPages, PlainColumns.smallRanges(inputs));
+        return new ColumnEncodings(plain, dictionaryPages, footers.smallRanges());
     }
 }

@@ -34,25 +34,15 @@ final class PlainColumns {
     /** Integer values in a range this wide fit one dictionary page (1 MB of 8-byte values). */
     private static final long DICTIONARY_RANGE = (1L << 20) / 8;
 
-    private PlainColumns() {}
+    /** Per dotted column path, what the inputs' footers say about it. */
+    private final Map<String, Column> columns;
 
-    /** Dotted column paths. */
-    static Set<String> of(List<InputFooter> inputs) {
-        return summarize(inputs).entrySet().stream().filter(e -> e.getValue().plain()).map(Map.Entry::getKey)
-                .collect(Collectors.toSet());
+    private PlainColumns(Map<String, Column> columns) {
+        this.columns = columns;
     }
 
-    /**
-     * The integer columns whose values, by the inputs' statistics, lie in a range small enough for one dictionary
-     * page (the range rule above), by dotted path: an output dictionary can find their ids by offset in the range.
-     */
-    static Map<String, IntegerRange> smallRanges(List<InputFooter> inputs) {
-        Map<String, IntegerRange> ranges = new HashMap<>();
-        summarize(inputs).forEach((path, column) -> column.smallRange().ifPresent(r -> ranges.put(path, r)));
-        return ranges;
-    }
-
-    private static Map<String, Column> summarize(List<InputFooter> inputs) {
+    /** Reads every input chunk's footer entry once. */
+    static PlainColumns of(List<InputFooter> inputs) {
         Map<String, Column> columns = new HashMap<>();
         for (InputFooter in : inputs) {
             for (BlockMetaData block : in.rowGroups()) {
@@ -61,7 +51,23 @@ final class PlainColumns {
                 }
             }
         }
-        return columns;
+        return new PlainColumns(columns);
+    }
+
+    /** Dotted paths of the columns to write without a dictionary. */
+    Set<String> plain() {
+        return columns.entrySet().stream().filter(e -> e.getValue().plain()).map(Map.Entry::getKey)
+                .collect(Collectors.toSet());
+    }
+
+    /**
+     * The integer columns whose values, by the inputs' statistics, lie in a range small enough for one dictionary
+     * page (the range rule above), by dotted path: an output dictionary can find their ids by offset in the range.
+     */
+    Map<String, IntegerRange> smallRanges() {
+        Map<String, IntegerRange> ranges = new HashMap<>();
+        columns.forEach((path, column) -> column.smallRange().ifPresent(r -> ranges.put(path, r)));
+        return ranges;
     }
 
     /** What the footers say about one column, summed over every input chunk. */

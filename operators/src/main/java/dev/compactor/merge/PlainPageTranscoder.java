@@ -203,8 +203,8 @@ final class PlainPageTranscoder {
         int[] groupOf = batch.groupOf;
         int[] rows = batch.rows;
         int size = batch.size();
-        boolean wide = numberWidth() == 8;
         int width = numberWidth();
+        boolean wide = width == 8;
         for (int i = 0; i < size; ) {
             int end = runEnd(i, size);
             long least = 0;
@@ -256,8 +256,8 @@ final class PlainPageTranscoder {
         int[] groupOf = batch.groupOf;
         int[] rows = batch.rows;
         int size = batch.size();
-        boolean wide = numberWidth() == 8;
         int width = numberWidth();
+        boolean wide = width == 8;
         for (int i = 0; i < size; ) {
             int end = runEnd(i, size);
             long least = longs[groupOf[i]][rows[i]];
@@ -360,7 +360,7 @@ final class PlainPageTranscoder {
         int length = outLength - at;
         pending.addBinaryBytes(type == PrimitiveTypeName.BINARY ? length : 0);
         // a first byte above the least's (below the greatest's) decides without comparing the rest
-        int first = length == 0 ? -1 : out[at] & 0xFF;
+        int first = firstOf(at, length);
         if (leastAt < 0) {
             leastAt = at;
             leastLength = length;

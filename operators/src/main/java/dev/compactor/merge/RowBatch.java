@@ -14,7 +14,6 @@ import java.util.Arrays;
  */
 final class RowBatch {
 
-    final DecodedRowGroup[] from;
     final int[] rows;
     /** Each row's row-group index: rows of one row group share it, and no other row group of the batch has it. */
     final int[] groupOf;
@@ -29,7 +28,6 @@ final class RowBatch {
         if (capacity < 1) {
             throw new IllegalArgumentException("a batch holds at least one row, got " + capacity);
         }
-        this.from = new DecodedRowGroup[capacity];
         this.rows = new int[capacity];
         this.groupOf = new int[capacity];
     }
@@ -51,19 +49,9 @@ final class RowBatch {
             groups[index] = group;
             groupLimit = Math.max(groupLimit, index + 1);
         }
-        from[size] = group;
         rows[size] = row;
         groupOf[size] = index;
         size++;
-    }
-
-    /** Adds a row, giving its row group the next index when it has none in this batch yet. */
-    void add(DecodedRowGroup group, int row) {
-        int index = 0;
-        while (index < groupLimit && groups[index] != group) {
-            index++;
-        }
-        add(group, row, index);
     }
 
     int size() {
@@ -72,7 +60,6 @@ final class RowBatch {
 
     /** Empties the batch, letting go of the row groups it named. */
     void clear() {
-        Arrays.fill(from, 0, size, null);
         Arrays.fill(groups, 0, groupLimit, null);
         groupLimit = 0;
         size = 0;
@@ -80,7 +67,7 @@ final class RowBatch {
 
     /**
      * Column {@code c} of each row group, by row-group index (null at an index no row uses): a row's column is
-     * {@code columns(c)[groupOf[row]]}. Valid until the next call of this or of {@link #longs}.
+     * {@code columns(c)[groupOf[row]]}. Valid until the next call.
      */
     DecodedColumn[] columns(int c) {
         if (columnTable.length < groupLimit) {
@@ -92,7 +79,10 @@ final class RowBatch {
         return columnTable;
     }
 
-    /** The numbers of column {@code c} of each row group, by row-group index, as {@link #columns} gives columns. */
+    /**
+     * The numbers of column {@code c} of each row group, by row-group index, as {@link #columns} gives columns.
+     * Valid until the next call.
+     */
     long[][] longs(int c) {
         if (longTable.length < groupLimit) {
             longTable = new long[groups.length][];

@@ -43,7 +43,7 @@ final class InterleavedBatches {
                 while (next[g] == groups.get(g).rows) {
                     g = (g + 1) % groups.size();
                 }
-                batch.add(groups.get(g), next[g]++);
+                batch.add(groups.get(g), next[g]++, g);
             }
             write.write(batch);
             batch.clear();

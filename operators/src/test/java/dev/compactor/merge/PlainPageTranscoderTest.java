@@ -60,7 +60,7 @@ class PlainPageTranscoderTest {
             InterleavedBatches.inRandomBatches(groups, 5, batch -> {
                 batched.writeRows(batch, columnIndex, batchedPages);
                 for (int i = 0; i < batch.size(); i++) {
-                    oneByOne.writeRow(batch.from[i].columns[columnIndex], batch.rows[i]);
+                    oneByOne.writeRow(batch.columns(columnIndex)[batch.groupOf[i]], batch.rows[i]);
                     oneByOne.flushWhenFull(oneByOnePages);
                 }
             });
@@ -107,7 +107,7 @@ class PlainPageTranscoderTest {
         RecordedPages pages = new RecordedPages();
         RowBatch batch = new RowBatch(1024);
         for (int row = 0; row < group.rows; row++) {
-            batch.add(group, row);
+            batch.add(group, row, 0);
             if (batch.size() == 700 || row + 1 == group.rows) {
                 transcoder.writeRows(batch, 0, pages);
                 batch.clear();
