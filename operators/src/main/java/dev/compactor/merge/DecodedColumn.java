@@ -26,6 +26,9 @@ import java.util.Map;
  * into it, so a long value repeated on every row is held once. Rows of dictionary-encoded pages also keep their
  * entry ({@link #ids}), which lets an output dictionary look each entry up once per chunk instead of once per
  * row.
+ *
+ * <p>The arrays may be longer than the row group's rows ({@link DecodedArrays} hands out arrays kept from row
+ * groups let go); entries past the last row, and a null row's entries, mean nothing.
  */
 final class DecodedColumn {
 
@@ -38,11 +41,13 @@ final class DecodedColumn {
     final int[] lengths;
     /** The row's entry in its chunk's dictionary, -1 where its page was not dictionary-encoded; null if none was. */
     final int[] ids;
+    /** How many entries the chunk's dictionary has: the ids lie below. */
+    private final int entries;
     private Object outputIdsOwner;
     private int[] outputIds;
 
     private DecodedColumn(boolean allNull, boolean[] defined, long[] longs, byte[] data, int[] starts,
-                          int[] lengths, int[] ids) {
+                          int[] lengths, int[] ids, int entries) {
         this.allNull = allNull;
         this.defined = defined;
         this.longs = longs;
@@ -50,11 +55,12 @@ final class DecodedColumn {
         this.starts = starts;
         this.lengths = lengths;
         this.ids = ids;
+        this.entries = entries;
     }
 
     /** A column the input lacks: every row null. */
     static DecodedColumn absent() {
-        return new DecodedColumn(true, null, null, null, null, null, null);
+        return new DecodedColumn(true, null, null, null, null, null, null, 0);
     }
 
     /**
@@ -63,14 +69,15 @@ final class DecodedColumn {
      *
      * @param maxDefinition the input column's maximum definition level: a row below it is null
      * @param chunkBytes    the chunk's uncompressed size, which holds every byte value
+     * @param arrays        where its arrays come from
      */
     static DecodedColumn read(ColumnReader reader, PrimitiveTypeName type, int maxDefinition, int rows,
-                              long chunkBytes) {
+                              long chunkBytes, DecodedArrays arrays) {
         if (reader.getTotalValueCount() != rows) {
             throw new ParquetDecodingException("a chunk of " + type + " holds " + reader.getTotalValueCount()
                     + " values for " + rows + " rows");
         }
-        Filling column = new Filling(type, maxDefinition > 0, rows, chunkBytes);
+        Filling column = new Filling(type, maxDefinition > 0, rows, chunkBytes, arrays);
         // parquet-java hands out a dictionary's own Binary for each of its values: held once, not once per row
         Map<Binary, Integer> copied = new IdentityHashMap<>();
         for (int r = 0; r < rows; r++) {
@@ -103,10 +110,11 @@ final class DecodedColumn {
      * copy, a dictionary page's numbers through the dictionary decoded once per chunk, byte values copied once.
      *
      * @param chunkBytes the chunk's uncompressed size, which holds every byte value
+     * @param arrays     where its arrays come from
      */
     static DecodedColumn readPages(FlatPages pages, PrimitiveTypeName type, boolean optional, int rows,
-                                   long chunkBytes) throws IOException {
-        Filling column = new Filling(type, optional, rows, chunkBytes);
+                                   long chunkBytes, DecodedArrays arrays) throws IOException {
+        Filling column = new Filling(type, optional, rows, chunkBytes, arrays);
         int r = 0;
         for (FlatPage page = pages.next(); page != null; page = pages.next()) {
             if (page.valueCount > rows - r) {
@@ -143,14 +151,14 @@ final class DecodedColumn {
     /**
      * What decoding a chunk holds, at most: per row a value or a slice, an entry when the chunk has a dictionary,
      * a null flag when the column is optional; and for byte values their bytes, which the chunk's uncompressed
-     * size bounds (it holds the dictionary and every PLAIN value).
+     * size bounds (it holds the dictionary and every PLAIN value); the arrays being kept ones, a little more.
      */
     static long bytesFor(ColumnChunkMetaData chunk) {
         PrimitiveType type = chunk.getPrimitiveType();
         boolean bytes = holdsBytes(type.getPrimitiveTypeName());
         long perRow = 8 + (chunk.hasDictionaryPage() ? 4 : 0)
                 + (type.getRepetition() == Type.Repetition.REQUIRED ? 0 : 1);
-        return (bytes ? chunk.getTotalUncompressedSize() : 0) + perRow * chunk.getValueCount();
+        return DecodedArrays.withSlack((bytes ? chunk.getTotalUncompressedSize() : 0) + perRow * chunk.getValueCount());
     }
 
     /** True for the types kept as slices of {@link #data}; the others are numbers in {@link #longs}. */
@@ -178,10 +186,6 @@ final class DecodedColumn {
      */
     int[] outputIds(Object owner) {
         if (owner != outputIdsOwner) {
-            int entries = 0;
-            for (int id : ids) {
-                entries = Math.max(entries, id + 1);
-            }
             outputIds = new int[entries];
             Arrays.fill(outputIds, -1);
             outputIdsOwner = owner;
@@ -195,6 +199,7 @@ final class DecodedColumn {
 
         private final PrimitiveTypeName type;
         private final int rows;
+        private final DecodedArrays arrays;
         private final boolean[] defined;
         private boolean allDefined = true;
         final long[] longs;
@@ -202,21 +207,23 @@ final class DecodedColumn {
         private final int[] starts;
         private final int[] lengths;
         private int[] ids;
+        private int entries;
         /** The chunk's dictionary: numbers as raw bits, or where each entry's bytes start in data. */
         private Dictionary dictionary;
         private long[] entryBits;
         private int[] entryStarts;
 
-        Filling(PrimitiveTypeName type, boolean optional, int rows, long chunkBytes) {
+        Filling(PrimitiveTypeName type, boolean optional, int rows, long chunkBytes, DecodedArrays arrays) {
             this.type = type;
             this.rows = rows;
+            this.arrays = arrays;
             this.defined = optional ? new boolean[rows] : null;
             boolean bytes = holdsBytes(type);
-            this.longs = bytes ? null : new long[rows];
+            this.longs = bytes ? null : arrays.longs(rows);
             // the footer's size is a hint, not a promise: a damaged one must not allocate gigabytes up front
-            this.data = bytes ? new ByteSink((int) Math.min(chunkBytes, INITIAL_BYTES)) : null;
-            this.starts = bytes ? new int[rows] : null;
-            this.lengths = bytes ? new int[rows] : null;
+            this.data = bytes ? new ByteSink((int) Math.min(chunkBytes, INITIAL_BYTES), arrays) : null;
+            this.starts = bytes ? arrays.ints(rows) : null;
+            this.lengths = bytes ? arrays.ints(rows) : null;
             if (defined != null) {
                 Arrays.fill(defined, true);
             }
@@ -225,6 +232,16 @@ final class DecodedColumn {
         void addNull(int row) {
             defined[row] = false;
             allDefined = false;
+            // a kept array's old value would mean nothing here either; a zero keeps outputs independent of it
+            if (longs != null) {
+                longs[row] = 0;
+            } else {
+                starts[row] = 0;
+                lengths[row] = 0;
+            }
+            if (ids != null) {
+                ids[row] = -1;
+            }
         }
 
         void addBytes(int row, Binary value) {
@@ -264,9 +281,10 @@ final class DecodedColumn {
             }
             dictionary = chunkDictionary;
             if (ids == null) {
-                ids = new int[rows];
-                Arrays.fill(ids, -1);
+                ids = arrays.ints(rows);
+                Arrays.fill(ids, 0, rows, -1);
             }
+            entries = Math.max(entries, dictionary.getMaxId() + 1);
             if (longs == null) {
                 entryStarts = data.copyEntries(dictionary);
                 return;
@@ -296,17 +314,19 @@ final class DecodedColumn {
 
         DecodedColumn done() {
             return new DecodedColumn(false, allDefined ? null : defined, longs, data == null ? null : data.bytes(),
-                    starts, lengths, ids);
+                    starts, lengths, ids, entries);
         }
     }
 
     /** A growing byte array that byte values and dictionaries are copied into. */
     private static final class ByteSink {
+        private final DecodedArrays arrays;
         private byte[] bytes;
         private int length;
 
-        ByteSink(int expected) {
-            bytes = new byte[Math.max(16, expected)];
+        ByteSink(int expected, DecodedArrays arrays) {
+            this.arrays = arrays;
+            bytes = arrays.bytes(Math.max(16, expected));
         }
 
         void add(Binary value) {
@@ -339,7 +359,10 @@ final class DecodedColumn {
 
         private void ensure(int more) {
             if (length + more > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(length + more, 2 * bytes.length));
+                byte[] larger = arrays.bytes(Math.max(length + more, 2 * bytes.length));
+                System.arraycopy(bytes, 0, larger, 0, length);
+                arrays.letGo(bytes);
+                bytes = larger;
             }
         }
     }

@@ -16,11 +16,14 @@ final class DecodedRowGroup {
         this.columns = columns;
     }
 
-    /** Decodes every row of a row group none of whose rows was read yet; its pages may be closed after. */
-    static DecodedRowGroup of(RowGroupRows in) throws IOException {
+    /**
+     * Decodes every row of a row group none of whose rows was read yet, into arrays from {@code arrays}; its
+     * pages may be closed after.
+     */
+    static DecodedRowGroup of(RowGroupRows in, DecodedArrays arrays) throws IOException {
         DecodedColumn[] columns = new DecodedColumn[in.columnCount()];
         for (int c = 0; c < columns.length; c++) {
-            columns[c] = in.decodeColumn(c);
+            columns[c] = in.decodeColumn(c, arrays);
         }
         return new DecodedRowGroup(Math.toIntExact(in.rowCount()), columns);
     }

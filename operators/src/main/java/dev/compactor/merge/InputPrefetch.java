@@ -83,20 +83,28 @@ final class InputPrefetch implements AutoCloseable {
     private final ObjectStore store;
     private final List<Input> inputs;
     private final long budgetBytes;
+    private final DecodedArrays arrays;
     private final ExecutorService fetcher;
     private final Map<Integer, Future<Fetched>> ahead = new HashMap<>();
     private long aheadBytes;
     private long decodedAheadBytes;
     private int nextToFetch;
 
+    /** For inputs none of which is decoded into arrays ahead. */
     InputPrefetch(ObjectStore store, List<Input> inputs, long budgetBytes) {
-        if (store == null || inputs == null || budgetBytes < 0) {
-            throw new IllegalArgumentException("a prefetch needs a store, inputs and a budget >= 0, got budget="
-                    + budgetBytes);
+        this(store, inputs, budgetBytes, DecodedArrays.none());
+    }
+
+    /** @param arrays where the arrays of first row groups decoded into arrays ahead come from */
+    InputPrefetch(ObjectStore store, List<Input> inputs, long budgetBytes, DecodedArrays arrays) {
+        if (store == null || inputs == null || budgetBytes < 0 || arrays == null) {
+            throw new IllegalArgumentException("a prefetch needs a store, inputs, a budget >= 0 and arrays, got "
+                    + "budget=" + budgetBytes + ", arrays=" + arrays);
         }
         this.store = store;
         this.inputs = List.copyOf(inputs);
         this.budgetBytes = budgetBytes;
+        this.arrays = arrays;
         this.fetcher = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "merge-prefetch");
             t.setDaemon(true);
@@ -196,7 +204,7 @@ final class InputPrefetch implements AutoCloseable {
         SourceRowGroups groups = SourceRowGroups.open(file, in.footer(), in.mapping());
         if (in.decodesAhead()) {
             try {
-                groups.decodeAhead(in.firstRowGroup() == FirstRowGroup.DECODED_INTO_ARRAYS);
+                groups.decodeAhead(in.firstRowGroup() == FirstRowGroup.DECODED_INTO_ARRAYS ? arrays : null);
             } catch (IOException | RuntimeException e) {
                 groups.close();
                 throw e;

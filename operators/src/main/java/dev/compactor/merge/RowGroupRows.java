@@ -82,7 +82,7 @@ final class RowGroupRows implements AutoCloseable {
      * Reads every row of an output column into arrays; only before any row of it was copied. A column the input
      * lacks is all nulls.
      */
-    DecodedColumn decodeColumn(int outputColumn) throws IOException {
+    DecodedColumn decodeColumn(int outputColumn, DecodedArrays arrays) throws IOException {
         int rows = Math.toIntExact(pages.getRowCount());
         ColumnDescriptor in = mapping.source(outputColumn);
         if (in == null) {
@@ -91,10 +91,10 @@ final class RowGroupRows implements AutoCloseable {
         ColumnChunkMetaData chunk = chunk(outputColumn);
         if (FlatPage.accepts(chunk, in)) {
             return DecodedColumn.readPages(new FlatPages(pages.getPageReader(in), in), types[outputColumn],
-                    maxDefinition[outputColumn] > 0, rows, chunk.getTotalUncompressedSize());
+                    maxDefinition[outputColumn] > 0, rows, chunk.getTotalUncompressedSize(), arrays);
         }
         return DecodedColumn.read(reader(outputColumn), types[outputColumn], maxDefinition[outputColumn], rows,
-                chunk.getTotalUncompressedSize());
+                chunk.getTotalUncompressedSize(), arrays);
     }
 
     /** The input's column feeding an output column; null if the input lacks it. */

@@ -40,14 +40,21 @@ final class SortedMerge {
 
     /** Rows gathered before a batch is written column by column. */
     private static final int BATCH_ROWS = 1024;
+    /**
+     * What of the open inputs' budget goes to arrays kept for reuse ({@link DecodedArrays}): enough for the few row
+     * groups let go before the next ones are decoded.
+     */
+    private static final int KEPT_ARRAYS_SHARE = 32;
 
     private final Schema avroSchema;
     private final MessageType schema;
     private final SortColumn key;
     private final ObjectStore store;
-    /** What open inputs may hold: the read budget less what prefetching may hold. */
+    /** What open inputs may hold: the read budget less what prefetching and kept arrays may hold. */
     private final long openBudgetBytes;
     private final long prefetchBytes;
+    /** Arrays of row groups done with, for the next ones decoded: a small share of the read budget. */
+    private final long keptArrayBytes;
     private final long runRowGroupBytes;
     private final BytesInputCompressor runCompressor;
     private final SpillDirectory spill;
@@ -79,7 +86,8 @@ final class SortedMerge {
         this.schema = schema;
         this.key = key;
         this.store = store;
-        this.openBudgetBytes = readBudgetBytes - prefetchBytes;
+        this.keptArrayBytes = (readBudgetBytes - prefetchBytes) / KEPT_ARRAYS_SHARE;
+        this.openBudgetBytes = readBudgetBytes - prefetchBytes - keptArrayBytes;
         this.prefetchBytes = prefetchBytes;
         this.runRowGroupBytes = runRowGroupBytes;
         this.runCompressor = runCompressor;
@@ -285,7 +293,8 @@ final class SortedMerge {
     private void merge(List<Source> group, ColumnRowSink sink) throws IOException {
         List<Cursor> cursors = new ArrayList<>();
         InputPrefetch prefetch = null;
-        Batches batches = batched ? new Batches(sink) : null;
+        DecodedArrays arrays = new DecodedArrays(keptArrayBytes);
+        Batches batches = batched ? new Batches(sink, arrays) : null;
         key.forget();
         try {
             List<Waiting> byFirstKey = new ArrayList<>();
@@ -298,7 +307,7 @@ final class SortedMerge {
             // source files are fetched in the order the merge will open them; runs are local files
             List<InputPrefetch.Input> files = byFirstKey.stream().filter(w -> w.source().footer() != null)
                     .map(w -> w.source().prefetched(batches != null)).toList();
-            prefetch = new InputPrefetch(store, files, prefetchBytes);
+            prefetch = new InputPrefetch(store, files, prefetchBytes, arrays);
             OpenInputs open = new OpenInputs(prefetch, batches);
             while (true) {
                 open.openReached(waiting, cursors);
@@ -330,14 +339,19 @@ final class SortedMerge {
         }
     }
 
-    /** Rows taken by the merge, written to the sink a batch at a time. */
+    /**
+     * Rows taken by the merge, written to the sink a batch at a time, from row groups decoded into arrays that are
+     * kept for the next row groups once no batch names them.
+     */
     private static final class Batches {
         private final ColumnRowSink sink;
         private final RowBatch batch = new RowBatch(BATCH_ROWS);
+        final DecodedArrays arrays;
         private int limit;
 
-        Batches(ColumnRowSink sink) {
+        Batches(ColumnRowSink sink, DecodedArrays arrays) {
             this.sink = sink;
+            this.arrays = arrays;
             this.limit = sink.nextBatchRows(BATCH_ROWS);
         }
 
@@ -352,7 +366,13 @@ final class SortedMerge {
             }
         }
 
-        /** Writes the rows taken so far; before a row group they name is let go. */
+        /** Lets go of a row group whose rows were all taken: once they are written, its arrays are reused. */
+        void letGo(DecodedRowGroup group) throws IOException {
+            flush();
+            arrays.letGo(group);
+        }
+
+        /** Writes the rows taken so far. */
         void flush() throws IOException {
             if (batch.size() > 0) {
                 sink.writeRows(batch);
@@ -519,7 +539,7 @@ final class SortedMerge {
                 return true;
             }
             if (decoded != null) {
-                batches.flush();
+                batches.letGo(decoded);
                 decoded = null;
             }
             while (decoded == null) {
@@ -527,7 +547,7 @@ final class SortedMerge {
                     closeGroups();
                     return false;
                 }
-                DecodedRowGroup next = groups.decodeNextIntoArrays();
+                DecodedRowGroup next = groups.decodeNextIntoArrays(batches.arrays);
                 if (next.rows > 0) {
                     decoded = next;
                 }

@@ -123,32 +123,37 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
         return rows;
     }
 
-    /** Decodes the next row group into arrays ({@link DecodedRowGroup}); its pages are let go. */
-    DecodedRowGroup decodeNextIntoArrays() throws IOException {
-        DecodedRowGroup decoded = arraysAhead != null ? arraysAhead : intoArrays(decode(false));
+    /**
+     * Decodes the next row group into arrays ({@link DecodedRowGroup}) from {@code arrays}, unless it was decoded
+     * ahead; its pages are let go.
+     */
+    DecodedRowGroup decodeNextIntoArrays(DecodedArrays arrays) throws IOException {
+        DecodedRowGroup decoded = arraysAhead != null ? arraysAhead : intoArrays(decode(false), arrays);
         arraysAhead = null;
         next++;
         return decoded;
     }
 
     /**
-     * Decodes the next row group now, for {@link #decodeNext} (with its pages decompressed) or for
-     * {@link #decodeNextIntoArrays} to return: the thread that fetches inputs ahead of the merge calls it, so the
-     * merge thread finds the work done. Only for a row group that is not to be copied as bytes.
+     * Decodes the next row group now, for {@link #decodeNext} (with its pages decompressed) or, when given
+     * arrays, for {@link #decodeNextIntoArrays} to return: the thread that fetches inputs ahead of the merge calls
+     * it, so the merge thread finds the work done. Only for a row group that is not to be copied as bytes.
+     *
+     * @param arrays where the arrays of a row group decoded into arrays come from; null to decode it into pages
      */
-    void decodeAhead(boolean intoArrays) throws IOException {
+    void decodeAhead(DecodedArrays arrays) throws IOException {
         if (decodedAhead == null && arraysAhead == null && hasNext()) {
-            if (intoArrays) {
-                arraysAhead = intoArrays(decode(false));
+            if (arrays != null) {
+                arraysAhead = intoArrays(decode(false), arrays);
             } else {
                 decodedAhead = decode(true);
             }
         }
     }
 
-    private DecodedRowGroup intoArrays(RowGroupRows rows) throws IOException {
+    private DecodedRowGroup intoArrays(RowGroupRows rows, DecodedArrays arrays) throws IOException {
         try (rows) {
-            return DecodedRowGroup.of(rows);
+            return DecodedRowGroup.of(rows, arrays);
         } catch (IOException | RuntimeException e) {
             throw failure(input, e);
         }

@@ -92,7 +92,7 @@ class InputPrefetchTest {
                         assertEquals(300, rows.rowCount());
                     }
                 } else {
-                    DecodedRowGroup rows = good.decodeNextIntoArrays();
+                    DecodedRowGroup rows = good.decodeNextIntoArrays(DecodedArrays.none());
                     assertEquals(300, rows.rows);
                     // EVENT's ts column: 0, 1, 2, ...
                     assertEquals(299L, rows.columns[0].longs[299]);

@@ -62,9 +62,9 @@ public final class InputReadBenchmark {
             InMemoryInputFile file = new InMemoryInputFile(in.key(), store.read(in.key()));
             try (SourceRowGroups groups = SourceRowGroups.open(file, in, mapping)) {
                 while (groups.hasNext()) {
-                    groups.decodeAhead(intoArrays);
+                    groups.decodeAhead(intoArrays ? DecodedArrays.none() : null);
                     if (intoArrays) {
-                        rows += groups.decodeNextIntoArrays().rows;
+                        rows += groups.decodeNextIntoArrays(DecodedArrays.none()).rows;
                     } else {
                         try (RowGroupRows decoded = groups.decodeNext()) {
                             rows += decoded.rowCount();

@@ -25,7 +25,7 @@ final class InterleavedBatches {
         try (SourceRowGroups groups = SourceRowGroups.open(new LocalInputFile(file), null,
                 ColumnMapping.between(schema, schema).orElseThrow())) {
             while (groups.hasNext()) {
-                out.add(groups.decodeNextIntoArrays());
+                out.add(groups.decodeNextIntoArrays(DecodedArrays.none()));
             }
         }
         return out;
