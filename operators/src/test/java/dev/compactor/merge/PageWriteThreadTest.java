@@ -70,10 +70,10 @@ class PageWriteThreadTest {
      * cut two attempts at one window differently.
      */
     @Test
-    void aWritersSizeCountsAllButItsLastTwoPagesCompressedWaitingForThemIfNeeded() throws Exception {
+    void aWritersSizeCountsAllButItsLastEightPagesCompressedWaitingForThemIfNeeded() throws Exception {
         RecordingPages pages = new RecordingPages(thread.compressingWith(new TaggingCompressor(BY_PAGE_WRITER)));
         PageWriter writer = thread.writingInto(pages);
-        for (int p = 0; p < 4; p++) {
+        for (int p = 0; p < 10; p++) {
             writePage(writer, new byte[100]);
         }
         CompletableFuture<Long> size = CompletableFuture.supplyAsync(writer::getMemSize);
@@ -83,10 +83,10 @@ class PageWriteThreadTest {
             pages.release.countDown();
         }
 
-        // two pages compressed (to half), two counted as handed over
-        assertEquals(2 * 50 + 2 * 100, size.get());
+        // two pages compressed (to half), eight counted as handed over
+        assertEquals(2 * 50 + 8 * 100, size.get());
         thread.awaitWritten();
-        assertEquals(2 * 50 + 2 * 100, writer.getMemSize());
+        assertEquals(2 * 50 + 8 * 100, writer.getMemSize());
     }
 
     @Test
