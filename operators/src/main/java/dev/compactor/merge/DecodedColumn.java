@@ -232,15 +232,13 @@ final class DecodedColumn {
         void addNull(int row) {
             defined[row] = false;
             allDefined = false;
-            // a kept array's old value would mean nothing here either; a zero keeps outputs independent of it
+            // a kept array's old value would mean nothing here either; a zero keeps outputs independent of it (ids
+            // need nothing: they are all -1 from the moment they exist)
             if (longs != null) {
                 longs[row] = 0;
             } else {
                 starts[row] = 0;
                 lengths[row] = 0;
-            }
-            if (ids != null) {
-                ids[row] = -1;
             }
         }
 
