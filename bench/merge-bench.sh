@@ -2,7 +2,7 @@
 # Merge benchmark: our ParquetMerger vs DuckDB vs a raw byte copy, on three generated windows.
 # Needs Java 17 and Maven. Usage: bench/merge-bench.sh [--scale F] [--dir PATH] [--memory-mb N] [--threads N]
 #   [--duckdb-threads N]
-#   [--datasets abc] [--methods ours,avro,duckdb,copy] [--files N] [--rows N] [--repeat N] [--zstd-level N]
+#   [--datasets abc] [--methods ours,reencode,avro,duckdb,copy] [--files N] [--rows N] [--repeat N] [--zstd-level N]
 #   [--null-one-in N] [--warm-up N]
 # Extra JVM options via BENCH_JAVA_OPTS (default -Xmx1g); the parallel collector, as bin/compactor and the task
 # managers use, unless they name another.

@@ -9,12 +9,33 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Passes a Parquet output through while hashing its bytes, so a part's SHA-256 and size are known when it is
  * closed without reading it back from the store.
+ *
+ * <p>The hashing runs on another thread: SHA-256 goes at about 1.6 GB/s a core, as long as the copying of large
+ * row groups takes without it, so hashing where the bytes are written would nearly double the time of a merge that
+ * copies. The stream gathers what it is given into chunks; a full chunk is written by the writing thread while a
+ * hashing thread digests it, chunks in order.
  */
 final class HashingOutputFile extends WrappingOutputFile {
+
+    /** Large enough that handing a chunk over costs nothing next to hashing it; written in one call too. */
+    static final int CHUNK_BYTES = 1 << 20;
+
+    /** Chunks a stream holds: the one being filled, and those still being hashed. */
+    private static final int CHUNKS = 4;
+
+    private static final ExecutorService HASHERS = Executors.newCachedThreadPool(task -> {
+        Thread t = new Thread(task, "part-hashing");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final MessageDigest digest;
     private long bytesWritten;
@@ -44,38 +65,93 @@ final class HashingOutputFile extends WrappingOutputFile {
 
     private final class HashingStream extends PositionOutputStream {
         private final PositionOutputStream out;
+        private final byte[][] chunks = new byte[CHUNKS][];
+        /** When each chunk, and every chunk handed over before it, has been hashed. */
+        private final CompletableFuture<?>[] hashed = new CompletableFuture<?>[CHUNKS];
+        private CompletableFuture<?> lastHashed = CompletableFuture.completedFuture(null);
+        private int current;
+        private int filled;
+        private boolean closed;
 
         HashingStream(PositionOutputStream out) {
             this.out = out;
+            chunks[0] = new byte[CHUNK_BYTES];
         }
 
         @Override
         public long getPos() throws IOException {
-            return out.getPos();
+            return out.getPos() + filled;
         }
 
         @Override
         public void write(int b) throws IOException {
-            out.write(b);
-            digest.update((byte) b);
+            if (filled == CHUNK_BYTES) {
+                handOver();
+            }
+            chunks[current][filled++] = (byte) b;
             bytesWritten++;
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            digest.update(b, off, len);
             bytesWritten += len;
+            while (len > 0) {
+                if (filled == CHUNK_BYTES) {
+                    handOver();
+                }
+                int n = Math.min(len, CHUNK_BYTES - filled);
+                System.arraycopy(b, off, chunks[current], filled, n);
+                filled += n;
+                off += n;
+                len -= n;
+            }
         }
 
         @Override
         public void flush() throws IOException {
+            handOver();
             out.flush();
         }
 
         @Override
         public void close() throws IOException {
-            out.close();
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                handOver();
+                await(lastHashed);
+            } finally {
+                out.close();
+            }
+        }
+
+        /** Writes the chunk being filled while it is hashed, and moves on to a chunk whose hashing is done. */
+        private void handOver() throws IOException {
+            if (filled == 0) {
+                return;
+            }
+            byte[] chunk = chunks[current];
+            int length = filled;
+            lastHashed = lastHashed.thenRunAsync(() -> digest.update(chunk, 0, length), HASHERS);
+            hashed[current] = lastHashed;
+            out.write(chunk, 0, length);
+            filled = 0;
+            current = (current + 1) % CHUNKS;
+            if (chunks[current] == null) {
+                chunks[current] = new byte[CHUNK_BYTES];
+            } else {
+                await(hashed[current]);
+            }
+        }
+
+        private void await(CompletableFuture<?> hashing) throws IOException {
+            try {
+                hashing.join();
+            } catch (CompletionException e) {
+                throw new IOException("hashing the part failed", e.getCause());
+            }
         }
     }
 }

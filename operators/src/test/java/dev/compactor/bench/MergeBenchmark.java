@@ -56,8 +56,8 @@ import java.util.stream.Stream;
  * directory), --memory-mb N merge memory (256), --threads N our merge's threads and DuckDB's (2: our merge
  * compresses on a second thread), --duckdb-threads N DuckDB's threads when they should differ,
  * --files N and --rows N the size of (a) and (c) (1000 files of 5000 rows),
- * --datasets S which of a, b, c to run (abc), --methods M which methods to run, comma-separated, of ours, avro,
- * duckdb, copy (all; ours/DuckDB needs duckdb, ours/floor needs copy), --repeat N rounds of every method, in turn
+ * --datasets S which of a, b, c to run (abc), --methods M which methods to run, comma-separated, of ours, reencode
+ * (ours with copying turned off, on (b)), avro, duckdb, copy (all; ours/DuckDB needs duckdb, ours/floor needs copy), --repeat N rounds of every method, in turn
  * (1), of which the fastest is reported, --zstd-level N the ZSTD level of ours and DuckDB (3), --warm-up N windows
  * merged each way before anything is measured (40), --null-one-in N makes user_id, value and payload nullable,
  * null about once in N rows, as writers with nullable Avro fields leave them (0: every column required).
@@ -120,7 +120,7 @@ public final class MergeBenchmark {
         int threads = MergeSettings.DEFAULT_THREADS;
         int duckdbThreads = 0;
         String only = "abc";
-        Set<String> methods = Set.of("ours", "avro", "duckdb", "copy");
+        Set<String> methods = Set.of("ours", "reencode", "avro", "duckdb", "copy");
         int smallFiles = 0;
         int smallRows = 5000;
         int repeat = 1;
@@ -173,7 +173,7 @@ public final class MergeBenchmark {
      * Compiles the hot paths first, so that what is measured is the merge of a running service, not of one
      * half interpreted (DuckDB, native code, needs no warm-up). Code run once per input (footer parsing, opening a
      * file) reaches the JIT's last tier only after thousands of inputs, so {@code windows} windows of 100 files are
-     * merged each way, unsorted and sorted.
+     * merged each way: unsorted, sorted, and with every row group copied as bytes.
      */
     private void warmUp(int windows) throws Exception {
         Path bucket = work.resolve("bucket");
@@ -187,6 +187,7 @@ public final class MergeBenchmark {
         for (int i = 0; i < windows; i++) {
             mergeWith(store, task, null, spill, files * 5000L, -1);
             mergeWith(store, task, "ts", spill, files * 5000L, -1);
+            mergeWith(store, task, null, spill, files * 5000L, 0); // every row group copied as bytes
         }
         System.out.printf("warmed up on %d windows of %d files each way in %.1f s, %.1f s of it JIT compiling%n",
                 windows, files, (System.nanoTime() - t0) / 1e9, (JIT.getTotalCompilationTime() - jit0) / 1e3);
@@ -391,7 +392,8 @@ public final class MergeBenchmark {
     }
 
     private static String familyOf(String method) {
-        return method.startsWith("ours") ? "ours" : method.startsWith("parquet-avro") ? "avro"
+        return method.equals("ours, re-encode all") ? "reencode" : method.equals("ours") ? "ours"
+                : method.startsWith("parquet-avro") ? "avro"
                 : method.equals("DuckDB") ? "duckdb" : "copy";
     }
 
