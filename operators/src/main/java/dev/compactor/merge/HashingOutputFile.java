@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -45,10 +46,17 @@ final class HashingOutputFile extends WrappingOutputFile {
     });
 
     private final MessageDigest digest;
+    private final Executor hashers;
     private long bytesWritten;
 
     HashingOutputFile(OutputFile target) {
+        this(target, HASHERS);
+    }
+
+    /** @param hashers where chunks are hashed, one after the other */
+    HashingOutputFile(OutputFile target, Executor hashers) {
         super(target);
+        this.hashers = hashers;
         try {
             this.digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -141,7 +149,7 @@ final class HashingOutputFile extends WrappingOutputFile {
             }
             byte[] chunk = chunks[current];
             int length = filled;
-            lastHashed = lastHashed.thenRunAsync(() -> digest.update(chunk, 0, length), HASHERS);
+            lastHashed = lastHashed.thenRunAsync(() -> digest.update(chunk, 0, length), hashers);
             hashed[current] = lastHashed;
             for (int off = 0; off < length; off += WRITE_BYTES) {
                 out.write(chunk, off, Math.min(WRITE_BYTES, length - off));

@@ -35,33 +35,38 @@ final class FailingPartStore extends ForwardingObjectStore {
             @Override
             public OutputFile outputFile(String key) throws IOException {
                 OutputFile target = delegate().outputFile(key);
-                return !key.equals(failingKey) ? target : new WrappingOutputFile(target) {
+                return !key.equals(failingKey) ? target : failingAfter(target, bytes);
+            }
+        };
+    }
+
+    /** An output whose stream fails once {@code bytes} bytes were written to it. */
+    static OutputFile failingAfter(OutputFile target, long bytes) {
+        return new WrappingOutputFile(target) {
+            @Override
+            protected PositionOutputStream wrap(PositionOutputStream out) {
+                return new PositionOutputStream() {
                     @Override
-                    protected PositionOutputStream wrap(PositionOutputStream out) {
-                        return new PositionOutputStream() {
-                            @Override
-                            public long getPos() throws IOException {
-                                return out.getPos();
-                            }
+                    public long getPos() throws IOException {
+                        return out.getPos();
+                    }
 
-                            @Override
-                            public void write(int b) throws IOException {
-                                write(new byte[] {(byte) b}, 0, 1);
-                            }
+                    @Override
+                    public void write(int b) throws IOException {
+                        write(new byte[] {(byte) b}, 0, 1);
+                    }
 
-                            @Override
-                            public void write(byte[] b, int off, int len) throws IOException {
-                                if (out.getPos() + len > bytes) {
-                                    throw new IOException("injected failure after " + bytes + " bytes of " + key);
-                                }
-                                out.write(b, off, len);
-                            }
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        if (out.getPos() + len > bytes) {
+                            throw new IOException("injected failure after " + bytes + " bytes of " + target.getPath());
+                        }
+                        out.write(b, off, len);
+                    }
 
-                            @Override
-                            public void close() throws IOException {
-                                out.close();
-                            }
-                        };
+                    @Override
+                    public void close() throws IOException {
+                        out.close();
                     }
                 };
             }

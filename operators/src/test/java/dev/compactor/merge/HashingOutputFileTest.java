@@ -1,6 +1,5 @@
 package dev.compactor.merge;
 
-import dev.compactor.store.WrappingOutputFile;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 import org.junit.jupiter.api.Test;
@@ -13,6 +12,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -56,40 +57,36 @@ class HashingOutputFileTest {
                 .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(written)));
     }
 
+    /** A chunk is filled again only once it is hashed, however far behind the hashing thread is. */
+    @Test
+    void reusesAChunkOnlyOnceItIsHashed() throws Exception {
+        Path file = dir.resolve("part.parquet");
+        HashingOutputFile output = new HashingOutputFile(new LocalOutputFile(file),
+                CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS));
+        Random random = new Random(11);
+        try (PositionOutputStream out = output.createOrOverwrite(0)) {
+            byte[] chunk = new byte[HashingOutputFile.CHUNK_BYTES];
+            for (int i = 0; i < 12; i++) {
+                random.nextBytes(chunk);
+                out.write(chunk);
+            }
+        }
+        byte[] written = Files.readAllBytes(file);
+        assertThat(written).hasSize(12 * HashingOutputFile.CHUNK_BYTES);
+        assertThat(output.sha256Hex())
+                .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(written)));
+    }
+
     @Test
     void aWriteTheTargetRefusesFailsTheWriteThatHandsItsChunkOver() throws Exception {
         Path file = dir.resolve("part.parquet");
-        HashingOutputFile output = new HashingOutputFile(new WrappingOutputFile(new LocalOutputFile(file)) {
-            @Override
-            protected PositionOutputStream wrap(PositionOutputStream out) {
-                return new PositionOutputStream() {
-                    @Override
-                    public long getPos() throws IOException {
-                        return out.getPos();
-                    }
-
-                    @Override
-                    public void write(int b) throws IOException {
-                        throw new IOException("No space left on device");
-                    }
-
-                    @Override
-                    public void write(byte[] b, int off, int len) throws IOException {
-                        throw new IOException("No space left on device");
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        out.close();
-                    }
-                };
-            }
-        });
+        HashingOutputFile output = new HashingOutputFile(FailingPartStore.failingAfter(new LocalOutputFile(file), 0));
         PositionOutputStream out = output.createOrOverwrite(0);
         out.write(new byte[HashingOutputFile.CHUNK_BYTES]); // fills the first chunk, written on the next write
-        assertThatThrownBy(() -> out.write(1)).isInstanceOf(IOException.class).hasMessage("No space left on device");
+        String refused = "injected failure after 0 bytes of " + file;
+        assertThatThrownBy(() -> out.write(1)).isInstanceOf(IOException.class).hasMessage(refused);
         // closing still tries to write what it gathered, and fails the same way
-        assertThatThrownBy(out::close).hasMessage("No space left on device");
+        assertThatThrownBy(out::close).hasMessage(refused);
         assertThat(Files.size(file)).isZero();
     }
 }
