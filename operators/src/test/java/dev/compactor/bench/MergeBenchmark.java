@@ -57,9 +57,10 @@ import java.util.stream.Stream;
  * compresses on a second thread), --duckdb-threads N DuckDB's threads when they should differ,
  * --files N and --rows N the size of (a) and (c) (1000 files of 5000 rows),
  * --datasets S which of a, b, c to run (abc), --methods M which methods to run, comma-separated, of ours, reencode
- * (ours with copying turned off, on (b)), avro, duckdb, copy (all; ours/DuckDB needs duckdb, ours/floor needs copy), --repeat N rounds of every method, in turn
- * (1), of which the fastest is reported, --zstd-level N the ZSTD level of ours and DuckDB (3), --warm-up N windows
- * merged each way before anything is measured (40), --null-one-in N makes user_id, value and payload nullable,
+ * (ours with copying turned off, on (b)), avro, duckdb, copy (all; ours/DuckDB needs duckdb, ours/floor needs
+ * copy), --repeat N rounds of every method, in turn (1), of which the fastest is reported, --zstd-level N the
+ * ZSTD level of ours and DuckDB (3), --warm-up N windows merged each way before anything is measured (40),
+ * --null-one-in N makes user_id, value and payload nullable,
  * null about once in N rows, as writers with nullable Avro fields leave them (0: every column required).
  */
 public final class MergeBenchmark {
