@@ -139,7 +139,9 @@ public final class CompactorOptions {
             .memoryType()
             .defaultValue(MemorySize.parse("128 mb"))
             .withDescription("Size of the row groups a merge encodes; small input row groups are coalesced into "
-                    + "these. Capped at half of compaction.merge-memory.");
+                    + "these. Capped at half of compaction.merge-memory, less the pages waiting to be compressed "
+                    + "(1/16 of it, at most 16 mb) and the four chunks a part is hashed in (1/256 of it each, "
+                    + "64 kb to 1 mb).");
 
     public static final ConfigOption<MemorySize> COPY_ROW_GROUP_SIZE = ConfigOptions.key("compaction.copy-row-group-size")
             .memoryType()

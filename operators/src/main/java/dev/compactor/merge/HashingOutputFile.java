@@ -21,13 +21,10 @@ import java.util.concurrent.Executors;
  *
  * <p>The hashing runs on another thread: SHA-256 digests about 1.6 GB/s on a core, about the speed at which large
  * row groups are copied, so hashing on the writing thread took half the CPU of a merge that copies (ADR 0002). The
- * stream gathers what it is given into chunks; a full chunk is written by the writing thread while a hashing thread
+ * stream gathers what it is given into chunks (a megabyte with the default merge memory); a full chunk is written by the writing thread while a hashing thread
  * digests it, chunks in order.
  */
 final class HashingOutputFile extends WrappingOutputFile {
-
-    /** Large enough that handing a chunk over costs nothing next to hashing it. */
-    static final int CHUNK_BYTES = 1 << 20;
 
     /**
      * A chunk is written in slices of this size: the JDK copies what a file channel writes from the heap through a
@@ -37,7 +34,7 @@ final class HashingOutputFile extends WrappingOutputFile {
     private static final int WRITE_BYTES = 64 << 10;
 
     /** Chunks a stream holds: the one being filled, and those still being hashed. */
-    private static final int CHUNKS = 4;
+    static final int CHUNKS = 4;
 
     private static final ExecutorService HASHERS = Executors.newCachedThreadPool(task -> {
         Thread t = new Thread(task, "part-hashing");
@@ -45,17 +42,24 @@ final class HashingOutputFile extends WrappingOutputFile {
         return t;
     });
 
+    private final int chunkBytes;
     private final MessageDigest digest;
     private final Executor hashers;
     private long bytesWritten;
 
-    HashingOutputFile(OutputFile target) {
-        this(target, HASHERS);
+    /** @param chunkBytes size of the chunks writes are gathered into ({@link MergeBudget#hashChunkBytes()}) */
+    HashingOutputFile(OutputFile target, int chunkBytes) {
+        this(target, chunkBytes, HASHERS);
     }
 
     /** @param hashers where chunks are hashed, one after the other */
-    HashingOutputFile(OutputFile target, Executor hashers) {
+    HashingOutputFile(OutputFile target, int chunkBytes, Executor hashers) {
         super(target);
+        if (chunkBytes <= 0 || hashers == null) {
+            throw new IllegalArgumentException("hashing a part needs chunks of at least a byte and an executor, got "
+                    + chunkBytes + " bytes and " + hashers);
+        }
+        this.chunkBytes = chunkBytes;
         this.hashers = hashers;
         try {
             this.digest = MessageDigest.getInstance("SHA-256");
@@ -90,7 +94,7 @@ final class HashingOutputFile extends WrappingOutputFile {
 
         HashingStream(PositionOutputStream out) {
             this.out = out;
-            chunks[0] = new byte[CHUNK_BYTES];
+            chunks[0] = new byte[chunkBytes];
         }
 
         @Override
@@ -100,7 +104,7 @@ final class HashingOutputFile extends WrappingOutputFile {
 
         @Override
         public void write(int b) throws IOException {
-            if (filled == CHUNK_BYTES) {
+            if (filled == chunkBytes) {
                 handOver();
             }
             chunks[current][filled++] = (byte) b;
@@ -111,10 +115,10 @@ final class HashingOutputFile extends WrappingOutputFile {
         public void write(byte[] b, int off, int len) throws IOException {
             bytesWritten += len;
             while (len > 0) {
-                if (filled == CHUNK_BYTES) {
+                if (filled == chunkBytes) {
                     handOver();
                 }
-                int n = Math.min(len, CHUNK_BYTES - filled);
+                int n = Math.min(len, chunkBytes - filled);
                 System.arraycopy(b, off, chunks[current], filled, n);
                 filled += n;
                 off += n;
@@ -157,7 +161,7 @@ final class HashingOutputFile extends WrappingOutputFile {
             filled = 0;
             current = (current + 1) % CHUNKS;
             if (chunks[current] == null) {
-                chunks[current] = new byte[CHUNK_BYTES];
+                chunks[current] = new byte[chunkBytes];
             } else {
                 await(hashed[current]);
             }

@@ -4,18 +4,21 @@ import java.util.List;
 
 /**
  * How one merge divides its memory ({@link MergeSettings#mergeMemoryBytes()}). Half goes to what is being
- * written (an output row group, and the pages waiting for the page-write thread), half to what is being read or
- * held (the sort buffer, the inputs' row groups of a sorted merge, or the open sort runs).
+ * written (an output row group, the pages waiting for the page-write thread, and the chunks a part is hashed in),
+ * half to what is being read or held (the sort buffer, the inputs' row groups of a sorted merge, or the open sort
+ * runs).
  *
  * @param outputRowGroupBytes row-group size of the parts: the writer buffers one row group
  * @param pageQueueBytes      pages waiting for the page-write thread (uncompressed) at most; 0 without one
+ * @param hashChunkBytes      size of each of the {@link HashingOutputFile#CHUNKS} chunks a part is gathered into
+ *                            to be hashed on another thread
  * @param readBytes           estimated heap of the rows held for one in-memory sort, or of the row groups a
  *                            sorted merge holds open
  * @param runRowGroupBytes    row-group size of spilled runs; small so that many runs can be open at once
  * @param fanIn               how many runs one external-sort merge pass reads at once
  */
-record MergeBudget(long outputRowGroupBytes, long pageQueueBytes, long readBytes, long runRowGroupBytes,
-                   int fanIn) {
+record MergeBudget(long outputRowGroupBytes, long pageQueueBytes, int hashChunkBytes, long readBytes,
+                   long runRowGroupBytes, int fanIn) {
 
     private static final long MIN_RUN_ROW_GROUP = 64L << 10;
     private static final long MAX_RUN_ROW_GROUP = 4L << 20;
@@ -31,6 +34,10 @@ record MergeBudget(long outputRowGroupBytes, long pageQueueBytes, long readBytes
      */
     private static final long MAX_PAGE_QUEUE = 16L << 20;
     private static final int PAGE_QUEUE_SHARE = 16;
+    /** A megabyte with the default merge memory: handing a chunk over then costs nothing next to hashing it. */
+    private static final int HASH_CHUNK_SHARE = 256;
+    private static final int MIN_HASH_CHUNK = 64 << 10;
+    private static final int MAX_HASH_CHUNK = 1 << 20;
 
     static MergeBudget of(MergeSettings settings) {
         long half = settings.mergeMemoryBytes() / 2;
@@ -38,8 +45,11 @@ record MergeBudget(long outputRowGroupBytes, long pageQueueBytes, long readBytes
         int fanIn = (int) Math.max(2, Math.min(Integer.MAX_VALUE, half / (RUN_READER_OVERHEAD * runRowGroup)));
         long pageQueue = settings.threads() > 1
                 ? Math.min(MAX_PAGE_QUEUE, settings.mergeMemoryBytes() / PAGE_QUEUE_SHARE) : 0;
-        return new MergeBudget(Math.min(half - pageQueue, settings.rowGroupSizeBytes()), pageQueue, half, runRowGroup,
-                fanIn);
+        int hashChunk = (int) Math.max(MIN_HASH_CHUNK,
+                Math.min(MAX_HASH_CHUNK, settings.mergeMemoryBytes() / HASH_CHUNK_SHARE));
+        long outputRowGroup = half - pageQueue - (long) HashingOutputFile.CHUNKS * hashChunk;
+        return new MergeBudget(Math.min(outputRowGroup, settings.rowGroupSizeBytes()), pageQueue, hashChunk, half,
+                runRowGroup, fanIn);
     }
 
     /**

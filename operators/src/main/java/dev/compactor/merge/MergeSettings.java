@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param mergeMemoryBytes       bound on the bytes one merge buffers (rows held for sorting, row groups in flight)
  * @param compression            Parquet codec of the outputs (ZSTD, SNAPPY, GZIP, UNCOMPRESSED)
  * @param spillDirectory         local directory for sort runs; the JVM's temporary directory when empty
- * @param rowGroupSizeBytes      size of the row groups the merge encodes (capped at half the merge memory)
+ * @param rowGroupSizeBytes      size of the row groups the merge encodes (capped by {@link MergeBudget})
  * @param copyRowGroupBytes      input row groups at least this large (compressed) are copied as bytes when their
  *                               schema is the output's; smaller ones are re-encoded and coalesced
  * @param rowGroupRows           an encoded row group also ends at this many rows

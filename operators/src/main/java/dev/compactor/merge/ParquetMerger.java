@@ -162,7 +162,8 @@ public final class ParquetMerger {
                 ? new PageWriteThread(budget.pageQueueBytes(), compressors.newCompressor()) : null;
         PartWriter parts = new PartWriter(store, layout, task, schema, parquetSchema, compressors.newCompressor(),
                 budget.outputRowGroupBytes(), settings.rowGroupRows(), settings.targetFileSizeBytes(),
-                ColumnEncodings.of(window.accepted(), parquetSchema), window.accepted().size(), pageWriteThread);
+                ColumnEncodings.of(window.accepted(), parquetSchema), window.accepted().size(), pageWriteThread,
+                budget.hashChunkBytes());
         try (SpillDirectory spill = new SpillDirectory(spillRoot())) {
             List<InputFooter> inputs = window.accepted();
             if (order.isEmpty()) {

@@ -48,6 +48,7 @@ final class PartWriter implements ColumnRowSink {
     private final ColumnEncodings encodings;
     private final Map<String, String> metadata;
     private final PageWriteThread pageWriteThread;
+    private final int hashChunkBytes;
 
     private final List<StagedWindow.Part> closed = new ArrayList<>();
     private RowGroupFileWriter current;
@@ -57,7 +58,7 @@ final class PartWriter implements ColumnRowSink {
 
     PartWriter(ObjectStore store, BucketLayout layout, CompactionTask task, Schema avroSchema, MessageType schema,
                BytesInputCompressor compressor, long rowGroupBytes, long rowGroupRows, long targetBytes,
-               ColumnEncodings encodings, int inputCount, PageWriteThread pageWriteThread) {
+               ColumnEncodings encodings, int inputCount, PageWriteThread pageWriteThread, int hashChunkBytes) {
         this.store = store;
         this.layout = layout;
         this.task = task;
@@ -70,6 +71,7 @@ final class PartWriter implements ColumnRowSink {
         this.targetBytes = targetBytes;
         this.encodings = encodings;
         this.pageWriteThread = pageWriteThread;
+        this.hashChunkBytes = hashChunkBytes;
         this.metadata = Map.of(INPUT_COUNT_KEY, Integer.toString(inputCount),
                 GENERATION_KEY, Integer.toString(task.generation));
     }
@@ -198,7 +200,7 @@ final class PartWriter implements ColumnRowSink {
     }
 
     private void open() throws IOException {
-        currentOutput = new HashingOutputFile(store.outputFile(stagingKey(closed.size())));
+        currentOutput = new HashingOutputFile(store.outputFile(stagingKey(closed.size())), hashChunkBytes);
         current = new RowGroupFileWriter(currentOutput, avroSchema, schema, compressor, pageBytes(), encodings,
                 metadata, pageWriteThread);
         currentWritten = current.writtenBytes();

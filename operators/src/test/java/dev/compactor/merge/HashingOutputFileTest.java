@@ -20,6 +20,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class HashingOutputFileTest {
 
+    /** Larger than the slices a chunk is written in, as with the default merge memory. */
+    private static final int CHUNK = 1 << 20;
+
     @TempDir
     Path dir;
 
@@ -28,10 +31,9 @@ class HashingOutputFileTest {
     void hashesAndWritesEveryByteInOrderWhateverTheWriteSizes() throws Exception {
         Random random = new Random(7);
         Path file = dir.resolve("part.parquet");
-        HashingOutputFile output = new HashingOutputFile(new LocalOutputFile(file));
+        HashingOutputFile output = new HashingOutputFile(new LocalOutputFile(file), CHUNK);
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        int chunk = HashingOutputFile.CHUNK_BYTES;
-        int[] sizes = {1, chunk - 1, 1, chunk, 0, 3 * chunk + 5, 8192, chunk - 8192, 70_000, 5 * chunk, 17};
+        int[] sizes = {1, CHUNK - 1, 1, CHUNK, 0, 3 * CHUNK + 5, 8192, CHUNK - 8192, 70_000, 5 * CHUNK, 17};
         try (PositionOutputStream out = output.createOrOverwrite(0)) {
             for (int size : sizes) {
                 byte[] bytes = new byte[size + 10];
@@ -61,18 +63,18 @@ class HashingOutputFileTest {
     @Test
     void reusesAChunkOnlyOnceItIsHashed() throws Exception {
         Path file = dir.resolve("part.parquet");
-        HashingOutputFile output = new HashingOutputFile(new LocalOutputFile(file),
+        HashingOutputFile output = new HashingOutputFile(new LocalOutputFile(file), CHUNK,
                 CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS));
         Random random = new Random(11);
         try (PositionOutputStream out = output.createOrOverwrite(0)) {
-            byte[] chunk = new byte[HashingOutputFile.CHUNK_BYTES];
+            byte[] chunk = new byte[CHUNK];
             for (int i = 0; i < 12; i++) {
                 random.nextBytes(chunk);
                 out.write(chunk);
             }
         }
         byte[] written = Files.readAllBytes(file);
-        assertThat(written).hasSize(12 * HashingOutputFile.CHUNK_BYTES);
+        assertThat(written).hasSize(12 * CHUNK);
         assertThat(output.sha256Hex())
                 .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(written)));
     }
@@ -80,9 +82,9 @@ class HashingOutputFileTest {
     @Test
     void aWriteTheTargetRefusesFailsTheWriteThatHandsItsChunkOver() throws Exception {
         Path file = dir.resolve("part.parquet");
-        HashingOutputFile output = new HashingOutputFile(FailingPartStore.failingAfter(new LocalOutputFile(file), 0));
+        HashingOutputFile output = new HashingOutputFile(FailingPartStore.failingAfter(new LocalOutputFile(file), 0), CHUNK);
         PositionOutputStream out = output.createOrOverwrite(0);
-        out.write(new byte[HashingOutputFile.CHUNK_BYTES]); // fills the first chunk, written on the next write
+        out.write(new byte[CHUNK]); // fills the first chunk, written on the next write
         String refused = "injected failure after 0 bytes of " + file;
         assertThatThrownBy(() -> out.write(1)).isInstanceOf(IOException.class).hasMessage(refused);
         // closing still tries to write what it gathered, and fails the same way
