@@ -21,8 +21,8 @@ import java.util.concurrent.Executors;
  *
  * <p>The hashing runs on another thread: SHA-256 digests about 1.6 GB/s on a core, about the speed at which large
  * row groups are copied, so hashing on the writing thread took half the CPU of a merge that copies (ADR 0002). The
- * stream gathers what it is given into chunks (a megabyte with the default merge memory); a full chunk is written by the writing thread while a hashing thread
- * digests it, chunks in order.
+ * stream gathers what it is given into chunks (a megabyte with the default merge memory); a full chunk is written
+ * by the writing thread while a hashing thread digests it, chunks in order.
  */
 final class HashingOutputFile extends WrappingOutputFile {
 

@@ -67,6 +67,8 @@ public final class MergeBenchmark {
 
     private static final String NS = "bench";
     private static final long WINDOW_START = 1_767_222_000_000L;
+    /** Our merge of (b) with copying turned off (method family "reencode"). */
+    private static final String REENCODE_ALL = "ours, re-encode all";
     private static final String ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     private static final String CODEC = "ZSTD";
     private static final List<String> NULLABLE = List.of("user_id", "value", "payload");
@@ -213,7 +215,7 @@ public final class MergeBenchmark {
         works.put("ours", () -> mergeWith(store, task, sortColumn, spill, rows, -1));
         if (d.files <= 50) {
             // the same window with copying turned off: what re-encoding large row groups costs
-            works.put("ours, re-encode all", () -> mergeWith(store, task, null, spill, rows, Long.MAX_VALUE));
+            works.put(REENCODE_ALL, () -> mergeWith(store, task, null, spill, rows, Long.MAX_VALUE));
         } else if (!d.sorted) {
             // the small-file case is where re-encoding speed matters
             works.put("parquet-avro rows", () -> avroReencode(store, task, work.resolve("avro.parquet")));
@@ -393,7 +395,7 @@ public final class MergeBenchmark {
     }
 
     private static String familyOf(String method) {
-        return method.equals("ours, re-encode all") ? "reencode" : method.equals("ours") ? "ours"
+        return method.equals(REENCODE_ALL) ? "reencode" : method.equals("ours") ? "ours"
                 : method.startsWith("parquet-avro") ? "avro"
                 : method.equals("DuckDB") ? "duckdb" : "copy";
     }

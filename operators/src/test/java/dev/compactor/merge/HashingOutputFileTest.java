@@ -82,7 +82,8 @@ class HashingOutputFileTest {
     @Test
     void aWriteTheTargetRefusesFailsTheWriteThatHandsItsChunkOver() throws Exception {
         Path file = dir.resolve("part.parquet");
-        HashingOutputFile output = new HashingOutputFile(FailingPartStore.failingAfter(new LocalOutputFile(file), 0), CHUNK);
+        HashingOutputFile output =
+                new HashingOutputFile(FailingPartStore.failingAfter(new LocalOutputFile(file), 0), CHUNK);
         PositionOutputStream out = output.createOrOverwrite(0);
         out.write(new byte[CHUNK]); // fills the first chunk, written on the next write
         String refused = "injected failure after 0 bytes of " + file;
