@@ -23,11 +23,21 @@ import java.util.Optional;
  *                               decodes and copies the next rows
  * @param compressionLevel       ZSTD level of the outputs, {@link #MIN_ZSTD_LEVEL} (fastest) to {@link #MAX_ZSTD_LEVEL}
  *                               (smallest); other codecs take their own defaults
+ * @param engine                 which merge engine writes the window: the fast columnar one (which hands a window
+ *                               it cannot merge exactly to the reference engine) or the reference engine alone
  */
 public record MergeSettings(long targetFileSizeBytes, String sortColumn, long mergeMemoryBytes, String compression,
                             String spillDirectory, long rowGroupSizeBytes, long copyRowGroupBytes, long rowGroupRows,
-                            long copyRowGroupRows, int threads, int compressionLevel)
+                            long copyRowGroupRows, int threads, int compressionLevel, Engine engine)
         implements Serializable {
+
+    /** The merge engines ({@code compaction.merge-engine}). */
+    public enum Engine {
+        /** Columnar copies and re-encodes; windows whose shape it does not handle go to {@link #REFERENCE}. */
+        FAST,
+        /** Rows read and written only through parquet-java's own record APIs: slower, and the test oracle. */
+        REFERENCE
+    }
 
     public static final long MIN_MERGE_MEMORY = 4L << 20;
     public static final long DEFAULT_ROW_GROUP_SIZE = 128L << 20;
@@ -72,6 +82,21 @@ public record MergeSettings(long targetFileSizeBytes, String sortColumn, long me
             sortColumn = null;
         }
         spillDirectory = spillDirectory == null ? "" : spillDirectory;
+        engine = engine == null ? Engine.FAST : engine;
+    }
+
+    /** Settings with the fast engine. */
+    public MergeSettings(long targetFileSizeBytes, String sortColumn, long mergeMemoryBytes, String compression,
+                         String spillDirectory, long rowGroupSizeBytes, long copyRowGroupBytes, long rowGroupRows,
+                         long copyRowGroupRows, int threads, int compressionLevel) {
+        this(targetFileSizeBytes, sortColumn, mergeMemoryBytes, compression, spillDirectory, rowGroupSizeBytes,
+                copyRowGroupBytes, rowGroupRows, copyRowGroupRows, threads, compressionLevel, Engine.FAST);
+    }
+
+    /** The same settings merged by another engine. */
+    public MergeSettings withEngine(Engine other) {
+        return new MergeSettings(targetFileSizeBytes, sortColumn, mergeMemoryBytes, compression, spillDirectory,
+                rowGroupSizeBytes, copyRowGroupBytes, rowGroupRows, copyRowGroupRows, threads, compressionLevel, other);
     }
 
     /** Settings with the default row-group size and copy threshold. */
