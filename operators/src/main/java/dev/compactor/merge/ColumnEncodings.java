@@ -51,7 +51,7 @@ record ColumnEncodings(Set<String> plain, Set<String> dictionaryPages, Map<Strin
         boolean[] flatPages = new boolean[columns.size()];
         Arrays.fill(flatPages, true);
         for (InputFooter in : inputs) {
-            // inputs read through Avro end the column-wise row group, so they do not count
+            // a window with an input that has no mapping is merged by the reference engine
             Optional<ColumnMapping> mapping = ColumnMapping.between(in.parquetSchema(), output);
             if (mapping.isEmpty()) {
                 continue;

@@ -1,12 +1,11 @@
 package dev.compactor.merge;
 
 import dev.compactor.store.LocalObjectStore;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
+import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.schema.MessageType;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -14,12 +13,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Sorts any number of rows in bounded memory. Rows are buffered up to a row limit, sorted and spilled as runs
- * (small Parquet files); at the end the runs are merged k ways, in several passes when there are more runs
- * than may be open at once. If no run was ever spilled, the buffer is sorted and emitted directly.
+ * (small Parquet files in the window's schema, written and read by parquet-java's record API, so any type and
+ * nesting sorts), at the end the runs are merged k ways, in several passes when there are more runs than may be
+ * open at once. If no run was ever spilled, the buffer is sorted and emitted directly.
  *
  * <p>Stable: rows that compare equal come out in the order they were added. The in-memory sort is stable, runs
  * hold consecutive stretches of the input, merge passes combine neighbouring runs, and the k-way merge breaks
@@ -30,40 +33,45 @@ final class ExternalSort implements Closeable {
     /** Receives the sorted rows. */
     @FunctionalInterface
     interface RowSink {
-        void accept(GenericRecord row) throws IOException;
+        void accept(RowOrder.Row row) throws IOException;
     }
 
-    private final Schema schema;
-    private final Comparator<GenericRecord> order;
+    private final MessageType schema;
+    private final int[] identity;
+    private final Comparator<RowOrder.Row> order;
     private final int bufferRows;
     private final long runRowGroupBytes;
     private final int fanIn;
+    private final BytesInputCompressor runCompressor;
     private final SpillDirectory spill;
 
-    private final List<GenericRecord> buffer = new ArrayList<>();
+    private final List<RowOrder.Row> buffer = new ArrayList<>();
     private List<Path> runs = new ArrayList<>();
     private int spilledRuns;
     private int mergePasses;
 
     /**
-     * @param bufferRows rows held in memory before a run is spilled
-     * @param fanIn      runs read at once by one merge pass, at least 2
+     * @param bufferRows    rows held in memory before a run is spilled
+     * @param fanIn         runs read at once by one merge pass, at least 2
+     * @param runCompressor runs live for seconds on local disk: uncompressed costs less CPU than the I/O it saves
      */
-    ExternalSort(Schema schema, Comparator<GenericRecord> order, int bufferRows, long runRowGroupBytes, int fanIn,
-                 Path spillRoot) {
+    ExternalSort(MessageType schema, Comparator<RowOrder.Row> order, int bufferRows, long runRowGroupBytes, int fanIn,
+                 BytesInputCompressor runCompressor, Path spillRoot) {
         if (bufferRows < 1 || fanIn < 2) {
             throw new IllegalArgumentException("need a buffer of at least 1 row and a fan-in of at least 2, got "
                     + bufferRows + " rows and fan-in " + fanIn);
         }
         this.schema = schema;
+        this.identity = GroupRecords.fieldsOf(schema, schema);
         this.order = order;
         this.bufferRows = bufferRows;
         this.runRowGroupBytes = runRowGroupBytes;
         this.fanIn = fanIn;
+        this.runCompressor = runCompressor;
         this.spill = new SpillDirectory(spillRoot);
     }
 
-    void add(GenericRecord row) throws IOException {
+    void add(RowOrder.Row row) throws IOException {
         buffer.add(row);
         if (buffer.size() >= bufferRows) {
             spillBuffer();
@@ -74,7 +82,7 @@ final class ExternalSort implements Closeable {
     void drainTo(RowSink sink) throws IOException {
         if (runs.isEmpty()) {
             buffer.sort(order);
-            for (GenericRecord row : buffer) {
+            for (RowOrder.Row row : buffer) {
                 sink.accept(row);
             }
             buffer.clear();
@@ -112,9 +120,9 @@ final class ExternalSort implements Closeable {
     private void spillBuffer() throws IOException {
         buffer.sort(order);
         Path run = spill.newRunFile();
-        try (ParquetWriter<GenericRecord> out = runWriter(run)) {
-            for (GenericRecord row : buffer) {
-                out.write(row);
+        try (RunWriter out = new RunWriter(run)) {
+            for (RowOrder.Row row : buffer) {
+                out.accept(row);
             }
         }
         buffer.clear();
@@ -132,8 +140,8 @@ final class ExternalSort implements Closeable {
                 continue;
             }
             Path merged = spill.newRunFile();
-            try (ParquetWriter<GenericRecord> out = runWriter(merged)) {
-                mergeRuns(group, out::write);
+            try (RunWriter out = new RunWriter(merged)) {
+                mergeRuns(group, out);
             }
             for (Path run : group) {
                 spill.delete(run);
@@ -150,8 +158,7 @@ final class ExternalSort implements Closeable {
             PriorityQueue<RunCursor> heads = new PriorityQueue<>(
                     Comparator.comparing((RunCursor c) -> c.head, order).thenComparingInt(c -> c.index));
             for (Path run : group) {
-                RunCursor c = new RunCursor(cursors.size(),
-                        AvroParquet.reader(LocalObjectStore.fileInput(run), schema));
+                RunCursor c = new RunCursor(cursors.size(), GroupRecords.reader(LocalObjectStore.fileInput(run)));
                 cursors.add(c);
                 if (c.advance()) {
                     heads.add(c);
@@ -169,24 +176,53 @@ final class ExternalSort implements Closeable {
         }
     }
 
-    private ParquetWriter<GenericRecord> runWriter(Path run) throws IOException {
-        // Runs live for seconds on local disk: compression would cost more CPU than the I/O it saves.
-        return AvroParquet.writer(new LocalOutputFile(run), schema, CompressionCodecName.UNCOMPRESSED, runRowGroupBytes);
+    /** A run file in the window's schema, every column plain: a run is read once, seconds later. */
+    private final class RunWriter implements RowSink, Closeable {
+        private final RowGroupFileWriter out;
+
+        RunWriter(Path run) throws IOException {
+            Set<String> columns = schema.getColumns().stream().map(c -> String.join(".", c.getPath()))
+                    .collect(Collectors.toSet());
+            out = new RowGroupFileWriter(new LocalOutputFile(run), schema, null, runCompressor,
+                    (int) Math.min(runRowGroupBytes, 1 << 20), ColumnEncodings.plain(columns), Map.of(), null);
+        }
+
+        @Override
+        public void accept(RowOrder.Row row) throws IOException {
+            try {
+                out.write(row.group(), row.fields());
+            } catch (RuntimeException e) {
+                // a row its input's content keeps from being written is that input's failure
+                if (row.source() == null) {
+                    throw e;
+                }
+                throw new UnreadableInputException(row.source(), e);
+            }
+            if (out.bufferedBytes() >= runRowGroupBytes) {
+                out.endRowGroup();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
     }
 
-    private static final class RunCursor {
+    private final class RunCursor {
         final int index;
-        final ParquetReader<GenericRecord> reader;
-        GenericRecord head;
+        final ParquetReader<Group> reader;
+        RowOrder.Row head;
 
-        RunCursor(int index, ParquetReader<GenericRecord> reader) {
+        RunCursor(int index, ParquetReader<Group> reader) {
             this.index = index;
             this.reader = reader;
         }
 
         boolean advance() throws IOException {
-            head = reader.read();
-            return head != null;
+            Group next = reader.read();
+            head = next == null ? null : new RowOrder.Row(next, identity, null);
+            return next != null;
         }
     }
 }

@@ -49,7 +49,9 @@ final class FlatPages {
             if (dictionaryPage == null) {
                 throw new ParquetDecodingException("a dictionary-encoded page in " + column + " without a dictionary");
             }
-            dictionary = encoding.initDictionary(column, dictionaryPage);
+            // the dictionary page's own encoding (PLAIN or PLAIN_DICTIONARY) decodes it; the data page's
+            // RLE_DICTIONARY only says its values are ids into it
+            dictionary = dictionaryPage.getEncoding().initDictionary(column, dictionaryPage);
         }
         return new FlatPage(v1, column, dictionary);
     }

@@ -1,57 +1,120 @@
 package dev.compactor.merge;
 
 import dev.compactor.store.ObjectStore;
-import org.apache.avro.Schema;
-import org.apache.parquet.avro.AvroSchemaConverter;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.Util;
+import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
-import org.apache.parquet.hadoop.metadata.FileMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.schema.MessageType;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What a source file's footer says, read before any row is: its schemas, row groups and sizes. Reading it is
- * cheap and catches most corrupt files (bad magic, truncated, unparsable footer) before the merge writes
- * anything.
+ * What a source file's footer says, read before any row is: its schema, row groups and sizes. Reading it is
+ * cheap and catches most corrupt files (bad magic, truncated, unparsable footer, chunks outside the file) before
+ * the merge writes anything.
  *
- * @param schema            the Avro schema parquet-avro would read the file with
- * @param parquetSchema     the file's own Parquet schema, which decides whether its row groups can be copied
+ * @param parquetSchema     the file's Parquet schema as parquet-java understands it
+ * @param schemaElements    the schema exactly as written in the footer: parquet-java cannot tell a legacy
+ *                          converted type from a logical type, readers can, so outputs are written with these
+ * @param keyValues         the footer's key-value metadata
  * @param uncompressedBytes sum of the row groups' uncompressed sizes, the basis of the row-size estimate
  */
-record InputFooter(String key, long size, Schema schema, MessageType parquetSchema, String createdBy,
-                   List<BlockMetaData> rowGroups, long rowCount, long uncompressedBytes) {
+record InputFooter(String key, long size, MessageType parquetSchema, List<SchemaElement> schemaElements,
+                   Map<String, String> keyValues, String createdBy, List<BlockMetaData> rowGroups, long rowCount,
+                   long uncompressedBytes) {
 
-    /** Where parquet-avro keeps the writer's Avro schema; newer and older key. */
-    private static final String[] AVRO_SCHEMA_KEYS = {"parquet.avro.schema", "avro.schema"};
+    private static final int TAIL = 8;
+    private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ENCRYPTED_MAGIC = "PARE".getBytes(StandardCharsets.US_ASCII);
 
     static InputFooter read(ObjectStore store, String key, long size) throws IOException {
-        try (ParquetFileReader reader = AvroParquet.footerReader(store.inputFile(key))) {
-            FileMetaData meta = reader.getFileMetaData();
-            long rows = 0;
-            long uncompressed = 0;
-            List<BlockMetaData> blocks = reader.getFooter().getBlocks();
-            for (BlockMetaData block : blocks) {
-                rows += block.getRowCount();
-                uncompressed += block.getTotalByteSize();
+        FileMetaData raw = readRaw(store.inputFile(key), size);
+        ParquetMetadata meta;
+        try {
+            meta = new ParquetMetadataConverter().fromParquetMetadata(raw);
+        } catch (IOException | RuntimeException e) {
+            throw new InputProblem.BadInput("its schema cannot be understood ("
+                    + InputProblem.describe(e) + ")", e);
+        }
+        long rows = 0;
+        long uncompressed = 0;
+        List<BlockMetaData> blocks = meta.getBlocks();
+        for (int b = 0; b < blocks.size(); b++) {
+            BlockMetaData block = blocks.get(b);
+            checkInside(block, b, size);
+            rows += block.getRowCount();
+            uncompressed += block.getTotalByteSize();
+        }
+        return new InputFooter(key, size, meta.getFileMetaData().getSchema(), List.copyOf(raw.getSchema()),
+                meta.getFileMetaData().getKeyValueMetaData(), meta.getFileMetaData().getCreatedBy(),
+                List.copyOf(blocks), rows, uncompressed);
+    }
+
+    /** The footer as the file holds it, checked for what would otherwise fail later with a confusing message. */
+    private static FileMetaData readRaw(InputFile file, long size) throws IOException {
+        if (size < MAGIC.length + TAIL) {
+            throw new InputProblem.BadInput("the file is too short to be Parquet (" + size + " bytes)");
+        }
+        try (SeekableInputStream in = file.newStream()) {
+            byte[] tail = new byte[TAIL];
+            in.seek(size - TAIL);
+            in.readFully(tail);
+            if (ByteBuffer.wrap(tail, 4, 4).equals(ByteBuffer.wrap(ENCRYPTED_MAGIC))) {
+                throw new InputProblem.BadInput("the file's footer is encrypted, which the merge does not support");
             }
-            return new InputFooter(key, size, avroSchemaOf(meta), meta.getSchema(), meta.getCreatedBy(),
-                    List.copyOf(blocks), rows, uncompressed);
+            if (!ByteBuffer.wrap(tail, 4, 4).equals(ByteBuffer.wrap(MAGIC))) {
+                throw new InputProblem.BadInput("not a Parquet file: it does not end with the PAR1 marker");
+            }
+            int length = ByteBuffer.wrap(tail, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            if (length <= 0 || length > size - TAIL - MAGIC.length) {
+                throw new InputProblem.BadInput("its footer length (" + length + " bytes) does not fit in the file ("
+                        + size + " bytes)");
+            }
+            byte[] footer = new byte[length];
+            in.seek(size - TAIL - length);
+            in.readFully(footer);
+            FileMetaData raw;
+            try {
+                raw = Util.readFileMetaData(new ByteArrayInputStream(footer));
+            } catch (IOException | RuntimeException e) {
+                throw new InputProblem.BadInput("its footer cannot be parsed (" + InputProblem.describe(e) + ")", e);
+            }
+            if (raw.isSetEncryption_algorithm()) {
+                throw new InputProblem.BadInput("columns of the file are encrypted, which the merge does not support");
+            }
+            if (!raw.isSetSchema() || raw.getSchema().isEmpty()) {
+                throw new InputProblem.BadInput("its footer has no schema");
+            }
+            return raw;
         }
     }
 
-    /** The schema parquet-avro itself would read the file with: the writer's Avro schema if it left one. */
-    private static Schema avroSchemaOf(FileMetaData meta) {
-        Map<String, String> kv = meta.getKeyValueMetaData();
-        for (String k : AVRO_SCHEMA_KEYS) {
-            String json = kv.get(k);
-            if (json != null) {
-                return new Schema.Parser().parse(json);
+    /** A column chunk must lie inside the file, or reading it would fail late or allocate what the file claims. */
+    private static void checkInside(BlockMetaData block, int index, long size) {
+        for (ColumnChunkMetaData chunk : block.getColumns()) {
+            long start = chunk.getStartingPos();
+            long length = chunk.getTotalSize();
+            if (chunk.isEncrypted()) {
+                throw new InputProblem.BadInput("column " + chunk.getPath() + " is encrypted, which the merge does "
+                        + "not support");
+            }
+            if (start < 0 || length < 0 || start + length > size - TAIL) {
+                throw new InputProblem.BadInput("row group " + index + " says column " + chunk.getPath()
+                        + " lies at bytes " + start + " to " + (start + length) + ", outside the file's " + size
+                        + " bytes");
             }
         }
-        return new AvroSchemaConverter(new PlainParquetConfiguration()).convert(meta.getSchema());
     }
 }

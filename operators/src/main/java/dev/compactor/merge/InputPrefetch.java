@@ -32,7 +32,7 @@ final class InputPrefetch implements AutoCloseable {
     /**
      * An input as the merge will read it.
      *
-     * @param mapping             how its columns are read column by column; null for an input read through Avro,
+     * @param mapping             how its columns are read column by column; null for an input read as records,
      *                            of which only the bytes are fetched
      * @param firstRowGroup what is done ahead with its first row group besides fetching it
      */
@@ -65,7 +65,7 @@ final class InputPrefetch implements AutoCloseable {
 
     /** How far an input's first row group is taken on the prefetch thread. */
     enum FirstRowGroup {
-        /** Only fetched: it is copied as bytes, or read through Avro. */
+        /** Only fetched: it is copied as bytes, or read as records. */
         FETCHED,
         /** Decoded into decompressed pages, to be read value by value ({@link SourceRowGroups#decodeNext}). */
         DECODED,
@@ -115,7 +115,7 @@ final class InputPrefetch implements AutoCloseable {
 
     /**
      * The file of the input at {@code index}, from memory when it was fetched ahead; starts fetching the ones after
-     * it. For an input read through Avro or as bytes.
+     * it. For an input read as records or as bytes.
      */
     InputFile open(int index) throws IOException {
         Fetched fetched = take(index);

@@ -2,8 +2,8 @@ package dev.compactor.merge;
 
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.store.ObjectStore;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.format.SchemaElement;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes a window's rows into staging parts p0, p1, … and starts a new part once the current one reaches the
@@ -38,8 +39,8 @@ final class PartWriter implements ColumnRowSink {
     private final ObjectStore store;
     private final BucketLayout layout;
     private final CompactionTask task;
-    private final Schema avroSchema;
     private final MessageType schema;
+    private final List<SchemaElement> elements;
     private final BytesInputCompressor compressor;
     private final long rowGroupBytes;
     private final long rowGroupRows;
@@ -56,14 +57,18 @@ final class PartWriter implements ColumnRowSink {
     private long currentWritten;
     private int rowGroups;
 
-    PartWriter(ObjectStore store, BucketLayout layout, CompactionTask task, Schema avroSchema, MessageType schema,
-               BytesInputCompressor compressor, long rowGroupBytes, long rowGroupRows, long targetBytes,
+    /**
+     * @param elements  the output's schema as the inputs wrote it ({@link WindowSchema#elements})
+     * @param keyValues footer metadata the inputs agree on; the part's origin is added
+     */
+    PartWriter(ObjectStore store, BucketLayout layout, CompactionTask task, MessageType schema,
+               List<SchemaElement> elements, Map<String, String> keyValues, BytesInputCompressor compressor, long rowGroupBytes, long rowGroupRows, long targetBytes,
                ColumnEncodings encodings, int inputCount, PageWriteThread pageWriteThread, int hashChunkBytes) {
         this.store = store;
         this.layout = layout;
         this.task = task;
-        this.avroSchema = avroSchema;
         this.schema = schema;
+        this.elements = elements;
         this.compressor = compressor;
         this.rowGroupBytes = rowGroupBytes;
         this.rowGroupRows = rowGroupRows;
@@ -72,8 +77,10 @@ final class PartWriter implements ColumnRowSink {
         this.encodings = encodings;
         this.pageWriteThread = pageWriteThread;
         this.hashChunkBytes = hashChunkBytes;
-        this.metadata = Map.of(INPUT_COUNT_KEY, Integer.toString(inputCount),
-                GENERATION_KEY, Integer.toString(task.generation));
+        Map<String, String> footer = new TreeMap<>(keyValues);
+        footer.put(INPUT_COUNT_KEY, Integer.toString(inputCount));
+        footer.put(GENERATION_KEY, Integer.toString(task.generation));
+        this.metadata = Map.copyOf(footer);
     }
 
     @Override
@@ -110,11 +117,12 @@ final class PartWriter implements ColumnRowSink {
         afterRow();
     }
 
-    void write(GenericRecord row) throws IOException {
+    /** Writes a row read by {@link GroupRecords}, its fields mapped by {@link GroupRecords#fieldsOf}. */
+    void write(Group row, int[] fieldsOf) throws IOException {
         if (current == null) {
             open();
         }
-        current.write(row);
+        current.write(row, fieldsOf);
         afterRow();
     }
 
@@ -201,7 +209,7 @@ final class PartWriter implements ColumnRowSink {
 
     private void open() throws IOException {
         currentOutput = new HashingOutputFile(store.outputFile(stagingKey(closed.size())), hashChunkBytes);
-        current = new RowGroupFileWriter(currentOutput, avroSchema, schema, compressor, pageBytes(), encodings,
+        current = new RowGroupFileWriter(currentOutput, schema, elements, compressor, pageBytes(), encodings,
                 metadata, pageWriteThread);
         currentWritten = current.writtenBytes();
     }

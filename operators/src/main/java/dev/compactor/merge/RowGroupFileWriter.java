@@ -1,9 +1,6 @@
 package dev.compactor.merge;
 
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.parquet.avro.AvroWriteSupport;
+import org.apache.parquet.example.data.Group;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
@@ -11,14 +8,15 @@ import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.values.factory.DefaultV1ValuesWriterFactory;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.format.SchemaElement;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.SeekableInputStream;
+import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
@@ -28,7 +26,7 @@ import java.util.TreeMap;
 
 /**
  * One Parquet file written row group by row group, from five kinds of input that may be mixed: rows copied
- * value by value ({@link RowGroupRows}), Avro records, batches of decoded rows and whole input row groups added
+ * value by value ({@link RowGroupRows}), parquet-java records ({@link GroupRecords}), batches of decoded rows and whole input row groups added
  * column by column ({@link ColumnarRowGroup}), and whole row groups of another file copied as bytes. Encoded rows are buffered
  * into the open row group until the caller ends it. Rows and columns are not mixed within one row group: switching
  * between them ends the open one. An appended row group always comes after the rows written before it, so the
@@ -46,7 +44,9 @@ final class RowGroupFileWriter implements AutoCloseable {
     private final ParquetProperties properties;
     private final BytesInputCompressor compressor;
     private final ParquetFileWriter file;
-    private final AvroWriteSupport<GenericRecord> avro;
+    /** Null when the footer's schema is parquet-java's own (sort runs, which only this merge reads). */
+    private final ExactSchemaOutputFile exactSchema;
+    private RecordConsumer records;
     private final Map<String, String> metadata;
     private final ColumnEncodings encodings;
 
@@ -67,11 +67,13 @@ final class RowGroupFileWriter implements AutoCloseable {
 
     /**
      * @param encodings    which columns are written without a dictionary, and which through dictionary pages
-     * @param metadata     key-value metadata of the footer, in addition to the Avro schema parquet-avro readers use
+     * @param elements     the footer's schema exactly as the inputs wrote it ({@link ExactSchemaOutputFile}); null
+     *                     to keep parquet-java's
+     * @param metadata     key-value metadata of the footer
      * @param pageWriteThread where pages are compressed and buffered; null for the calling thread
      */
-    RowGroupFileWriter(OutputFile out, Schema avroSchema, MessageType schema, BytesInputCompressor compressor,
-                       int pageBytes, ColumnEncodings encodings, Map<String, String> metadata,
+    RowGroupFileWriter(OutputFile out, MessageType schema, List<SchemaElement> elements,
+                       BytesInputCompressor compressor, int pageBytes, ColumnEncodings encodings, Map<String, String> metadata,
                        PageWriteThread pageWriteThread) throws IOException {
         this.schema = schema;
         this.pageWriteThread = pageWriteThread;
@@ -90,12 +92,11 @@ final class RowGroupFileWriter implements AutoCloseable {
         this.properties = props.build();
         this.encodings = encodings;
         this.rowsByColumns = ColumnarRowGroup.supportsRows(schema);
-        this.file = new ParquetFileWriter(out, schema, ParquetFileWriter.Mode.OVERWRITE, Long.MAX_VALUE, 0,
+        this.exactSchema = elements == null ? null : new ExactSchemaOutputFile(out, elements);
+        this.file = new ParquetFileWriter(exactSchema == null ? out : exactSchema, schema, ParquetFileWriter.Mode.OVERWRITE, Long.MAX_VALUE, 0,
                 properties.getColumnIndexTruncateLength(), properties.getStatisticsTruncateLength(), false);
-        this.avro = new AvroWriteSupport<>(schema, avroSchema, GenericData.get());
         // sorted, so the footer's bytes do not depend on hash order
-        this.metadata = new TreeMap<>(avro.init(new PlainParquetConfiguration()).getExtraMetaData());
-        this.metadata.putAll(metadata);
+        this.metadata = new TreeMap<>(metadata);
         file.start();
     }
 
@@ -153,11 +154,12 @@ final class RowGroupFileWriter implements AutoCloseable {
         countRow();
     }
 
-    void write(GenericRecord record) throws IOException {
+    /** Writes a row read by {@link GroupRecords}, its fields mapped by {@link GroupRecords#fieldsOf}. */
+    void write(Group row, int[] fieldsOf) throws IOException {
         if (store == null) {
             openRowGroup();
         }
-        avro.write(record);
+        GroupRecords.write(records, schema, row, fieldsOf);
         countRow();
     }
 
@@ -236,6 +238,9 @@ final class RowGroupFileWriter implements AutoCloseable {
     @Override
     public void close() throws IOException {
         endRowGroup();
+        if (exactSchema != null) {
+            exactSchema.holdTail();
+        }
         file.end(metadata);
     }
 
@@ -247,7 +252,7 @@ final class RowGroupFileWriter implements AutoCloseable {
         for (int c = 0; c < writers.length; c++) {
             writers[c] = store.getColumnWriter(columns.get(c));
         }
-        avro.prepareForWrite(new ColumnIOFactory(false).getColumnIO(schema).getRecordWriter(store));
+        records = new ColumnIOFactory(false).getColumnIO(schema).getRecordWriter(store);
     }
 
     private RowGroupPages newPageStore() {

@@ -1,6 +1,5 @@
 package dev.compactor.merge;
 
-import org.apache.avro.Schema;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.statistics.Statistics;
@@ -12,14 +11,16 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveComparator;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Types;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The sort column read straight from column readers: compares the current rows of two {@link RowGroupRows}
- * the way {@link RowOrder} compares Avro rows (nulls first, numbers by value, strings by their UTF-8 bytes), and
+ * the way {@link RowOrder} compares rows (nulls first, numbers by value, strings by their bytes), and
  * remembers the last key emitted so a merge can check that its output really is in order.
  */
 final class SortColumn {
@@ -27,6 +28,11 @@ final class SortColumn {
     private final int column;
     private final PrimitiveTypeName type;
     private final String[] path;
+
+    /** Parquet's orders this class reproduces: signed numbers, booleans, unsigned bytes. */
+    private static final Set<PrimitiveComparator<?>> FAST_ORDERS = Set.of(orderOf(PrimitiveTypeName.INT32),
+            orderOf(PrimitiveTypeName.INT64), orderOf(PrimitiveTypeName.FLOAT), orderOf(PrimitiveTypeName.DOUBLE),
+            orderOf(PrimitiveTypeName.BOOLEAN), orderOf(PrimitiveTypeName.BINARY));
 
     private final Key last = new Key();
     private boolean lastSet;
@@ -38,27 +44,27 @@ final class SortColumn {
     }
 
     /**
-     * Empty when the column's values cannot be compared here exactly as Avro orders them (bytes, enums, fixed,
-     * nested or repeated values): those windows are sorted through Avro rows instead.
+     * Empty when this class does not compare the column's values exactly as {@link RowOrder} does (Parquet's order
+     * for the type): unsigned integers, decimals stored as bytes, FLOAT16, INT96, nested or repeated values. Those
+     * windows are sorted by the reference engine's external sort.
      */
-    static Optional<SortColumn> of(Schema rowSchema, MessageType schema, String name) {
-        Schema.Field field = rowSchema.getField(name);
-        if (field == null) {
-            return Optional.empty();
-        }
-        Schema.Type avroType = WindowSchema.nonNull(field.schema()).getType();
-        if (!List.of(Schema.Type.LONG, Schema.Type.INT, Schema.Type.DOUBLE, Schema.Type.FLOAT, Schema.Type.BOOLEAN,
-                Schema.Type.STRING).contains(avroType) || !schema.containsPath(new String[] {name})) {
-            return Optional.empty();
-        }
+    static Optional<SortColumn> of(MessageType schema, String name) {
         List<ColumnDescriptor> columns = schema.getColumns();
         for (int c = 0; c < columns.size(); c++) {
             ColumnDescriptor d = columns.get(c);
             if (d.getPath().length == 1 && d.getPath()[0].equals(name) && d.getMaxRepetitionLevel() == 0) {
-                return Optional.of(new SortColumn(c, d.getPrimitiveType().getPrimitiveTypeName(), d.getPath()));
+                PrimitiveType type = d.getPrimitiveType();
+                return FAST_ORDERS.contains(type.comparator()) && type.getPrimitiveTypeName() != PrimitiveTypeName.INT96
+                        ? Optional.of(new SortColumn(c, type.getPrimitiveTypeName(), d.getPath()))
+                        : Optional.empty();
             }
         }
         return Optional.empty();
+    }
+
+    /** The order of a plain column of the type, without annotation (parquet-java keeps its comparators private). */
+    private static PrimitiveComparator<?> orderOf(PrimitiveTypeName type) {
+        return Types.required(type).named("order").comparator();
     }
 
     /** A row's sort key, read once per row so that heap comparisons do not go back to the column reader. */
@@ -273,7 +279,7 @@ final class SortColumn {
         return null;
     }
 
-    /** Unsigned, as Avro compares UTF-8 strings. */
+    /** Unsigned, as Parquet orders strings and plain bytes. */
     private static int compareBytes(Binary a, Binary b) {
         return PrimitiveComparator.UNSIGNED_LEXICOGRAPHICAL_BINARY_COMPARATOR.compare(a, b);
     }

@@ -2,7 +2,6 @@ package dev.compactor.merge;
 
 import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectStore;
-import org.apache.avro.Schema;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
@@ -46,7 +45,6 @@ final class SortedMerge {
      */
     private static final int KEPT_ARRAYS_SHARE = 32;
 
-    private final Schema avroSchema;
     private final MessageType schema;
     private final SortColumn key;
     private final ObjectStore store;
@@ -76,13 +74,12 @@ final class SortedMerge {
      *                        so that an object store's latency overlaps with merging; 0 to read each file only
      *                        when it is opened
      */
-    SortedMerge(Schema avroSchema, MessageType schema, SortColumn key, ObjectStore store, long readBudgetBytes,
+    SortedMerge(MessageType schema, SortColumn key, ObjectStore store, long readBudgetBytes,
                 long prefetchBytes, long runRowGroupBytes, BytesInputCompressor runCompressor, SpillDirectory spill) {
         if (prefetchBytes < 0 || prefetchBytes > readBudgetBytes) {
             throw new IllegalArgumentException("prefetch bytes must be within the read budget of " + readBudgetBytes
                     + ", got " + prefetchBytes);
         }
-        this.avroSchema = avroSchema;
         this.schema = schema;
         this.key = key;
         this.store = store;
@@ -272,7 +269,7 @@ final class SortedMerge {
 
     private Source writeRun(List<Source> group) throws IOException {
         Path run = spill.newRunFile();
-        try (RowGroupFileWriter out = new RowGroupFileWriter(new LocalOutputFile(run), avroSchema, schema,
+        try (RowGroupFileWriter out = new RowGroupFileWriter(new LocalOutputFile(run), schema, null,
                 runCompressor, (int) Math.min(runRowGroupBytes, 1 << 20), ColumnEncodings.plain(allColumns), Map.of(), null)) {
             merge(group, new RowGroupFileSink(out, runRowGroupBytes, Long.MAX_VALUE));
         }
@@ -284,7 +281,7 @@ final class SortedMerge {
         runsWritten++;
         // a run's row groups are small and uncompressed; what reading one holds comes from its own footer
         List<BlockMetaData> blocks;
-        try (ParquetFileReader reader = AvroParquet.footerReader(LocalObjectStore.fileInput(run))) {
+        try (ParquetFileReader reader = ParquetFiles.open(LocalObjectStore.fileInput(run))) {
             blocks = reader.getRowGroups();
         }
         return Source.ofRun(run, ColumnMapping.identity(schema), blocks);

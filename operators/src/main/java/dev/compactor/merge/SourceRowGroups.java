@@ -63,7 +63,7 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
         }
         // a scratch file, or a source that changed since its footer was read: its own footer decides
         try {
-            ParquetFileReader reader = AvroParquet.footerReader(file);
+            ParquetFileReader reader = ParquetFiles.open(file);
             return new SourceRowGroups(file, input, mapping, reader.getRowGroups(),
                     reader.getFileMetaData().getSchema(), reader.getFileMetaData().getCreatedBy(), reader);
         } catch (IOException | RuntimeException e) {
@@ -74,7 +74,7 @@ final class SourceRowGroups implements Closeable, RowGroupFileWriter.IndexSource
     /** parquet-java's reader, positioned before row group {@code rowGroup}. */
     private ParquetFileReader readerAt(int rowGroup) throws IOException {
         if (reader == null) {
-            reader = AvroParquet.footerReader(file);
+            reader = ParquetFiles.open(file);
         }
         for (; readerPosition < rowGroup; readerPosition++) {
             reader.skipNextRowGroup();

@@ -1,38 +1,40 @@
 package dev.compactor.merge;
 
 import dev.compactor.store.ObjectStore;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.schema.MessageType;
 
 import java.io.Closeable;
 import java.io.EOFException;
-import org.apache.parquet.io.InputFile;
-
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 
 /**
- * The rows of one source file, read into the window's schema. Every failure of the input is reported as
+ * The rows of one source file as parquet-java's record API reads them ({@link GroupRecords}), with the mapping of
+ * the window's top-level fields to the file's. Every failure of the input is reported as
  * {@link UnreadableInputException}, so the merge can tell a bad input from a failing output.
  */
 final class SourceRows implements Closeable {
 
     private final InputFooter input;
-    private final ParquetReader<GenericRecord> reader;
+    private final ParquetReader<Group> reader;
+    private final int[] fields;
 
-    private SourceRows(InputFooter input, ParquetReader<GenericRecord> reader) {
+    private SourceRows(InputFooter input, ParquetReader<Group> reader, int[] fields) {
         this.input = input;
         this.reader = reader;
+        this.fields = fields;
     }
 
-    static SourceRows open(ObjectStore store, InputFooter input, Schema windowSchema) throws IOException {
-        return open(store.inputFile(input.key()), input, windowSchema);
+    static SourceRows open(ObjectStore store, InputFooter input, MessageType window) throws IOException {
+        return open(store.inputFile(input.key()), input, window);
     }
 
-    static SourceRows open(InputFile file, InputFooter input, Schema windowSchema) throws IOException {
+    static SourceRows open(InputFile file, InputFooter input, MessageType window) throws IOException {
         try {
-            return new SourceRows(input, AvroParquet.reader(file, windowSchema));
+            return new SourceRows(input, GroupRecords.reader(file), GroupRecords.fieldsOf(input.parquetSchema(), window));
         } catch (IOException | RuntimeException e) {
             throw asUnreadableIfFormatError(input, e);
         }
@@ -45,29 +47,35 @@ final class SourceRows implements Closeable {
      * transient, and quarantining a healthy file on it would take its rows out of the outputs.
      */
     static boolean isFormatError(Throwable e) {
-        if (e instanceof RuntimeException || e instanceof EOFException || e instanceof NoSuchFileException) {
+        if (e instanceof RuntimeException || e instanceof EOFException || e instanceof NoSuchFileException
+                || e instanceof OutOfMemoryError) {
             return true;
         }
         for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-            if (c.getClass().getName().contains(".thrift.")) {
+            if (c.getClass().getName().contains(".thrift.") || c instanceof RuntimeException) {
                 return true;
             }
         }
         return false;
     }
 
-    private static IOException asUnreadableIfFormatError(InputFooter input, Exception e) {
+    private static IOException asUnreadableIfFormatError(InputFooter input, Throwable e) {
         if (isFormatError(e)) {
             return new UnreadableInputException(input, e);
         }
         return e instanceof IOException io ? io : new IOException(e);
     }
 
+    /** For each of the window's top-level fields, the file's field, or -1 where the file lacks it. */
+    int[] fields() {
+        return fields;
+    }
+
     /** The next row, or null at the end of the file. */
-    GenericRecord next() throws IOException {
+    Group next() throws IOException {
         try {
             return reader.read();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
             throw asUnreadableIfFormatError(input, e);
         }
     }

@@ -6,13 +6,24 @@ import java.io.IOException;
 final class UnreadableInputException extends IOException {
 
     private final InputFooter input;
+    private final String reason;
 
     UnreadableInputException(InputFooter input, Throwable cause) {
-        super("cannot read rows of " + input.key() + ": " + ParquetMerger.reasonOf(cause), cause);
+        this(input, InputProblem.describe(cause), cause);
+    }
+
+    private UnreadableInputException(InputFooter input, String reason, Throwable cause) {
+        super(input.key() + ": " + reason, cause);
         this.input = input;
+        this.reason = reason;
     }
 
     InputFooter input() {
         return input;
+    }
+
+    /** Why, in plain words, without the file's name. */
+    String reason() {
+        return reason;
     }
 }

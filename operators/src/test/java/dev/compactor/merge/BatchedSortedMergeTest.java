@@ -126,7 +126,7 @@ class BatchedSortedMergeTest {
         /** Every row sorted by ts, ties in file order, as text. */
         List<String> expected() {
             List<GenericRecord> sorted = new ArrayList<>(rows);
-            sorted.sort(RowOrder.by(WIDE, "ts"));
+            sorted.sort(AvroFiles.orderBy(WIDE, "ts"));
             return WindowFiles.asText(sorted);
         }
     }
@@ -177,13 +177,13 @@ class BatchedSortedMergeTest {
     /** @return whether the merge wrote its rows in batches */
     private boolean merge(Window window, Path out, boolean batches) throws IOException {
         List<SortedMerge.Source> sources = window.sources;
-        SortColumn key = SortColumn.of(WIDE, schema, "ts").orElseThrow();
+        SortColumn key = SortColumn.of(schema, "ts").orElseThrow();
         try (SpillDirectory spill = new SpillDirectory(dir.resolve("spill"));
-             RowGroupFileWriter file = new RowGroupFileWriter(new LocalOutputFile(out), WIDE, schema,
+             RowGroupFileWriter file = new RowGroupFileWriter(new LocalOutputFile(out), schema, null,
                      codecs.getCompressor(CompressionCodecName.SNAPPY), 8 << 10,
                      ColumnEncodings.of(sources.stream().map(SortedMerge.Source::footer).toList(), schema), Map.of(),
                      null)) {
-            SortedMerge merge = new SortedMerge(WIDE, schema, key, window.store, 64L << 20, 0, 16L << 10,
+            SortedMerge merge = new SortedMerge(schema, key, window.store, 64L << 20, 0, 16L << 10,
                     codecs.getCompressor(CompressionCodecName.UNCOMPRESSED), spill);
             merge.mergeInto(sources, new RowGroupFileSink(file, Long.MAX_VALUE, ROW_GROUP_ROWS) {
                 @Override
@@ -197,7 +197,7 @@ class BatchedSortedMergeTest {
 
     private static List<GenericRecord> read(Path file) throws IOException {
         List<GenericRecord> rows = new ArrayList<>();
-        try (var reader = AvroParquet.reader(new LocalInputFile(file), WIDE)) {
+        try (var reader = AvroFiles.reader(new LocalInputFile(file), WIDE)) {
             for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
                 rows.add(r);
             }

@@ -97,8 +97,8 @@ class ColumnarReencodeTest {
         assertEquals(1, footer.getBlocks().size());
         BlockMetaData out = footer.getBlocks().get(0);
         Map<String, ColumnChunkMetaData> reference = referenceChunks(expected);
-        try (ParquetFileReader reader = AvroParquet.footerReader(store.inputFile(staged.parts.get(0).stagingKey));
-             ParquetFileReader referenceReader = AvroParquet.footerReader(
+        try (ParquetFileReader reader = ParquetFiles.open(store.inputFile(staged.parts.get(0).stagingKey));
+             ParquetFileReader referenceReader = ParquetFiles.open(
                      LocalObjectStore.fileInput(scratch.resolve("reference.parquet")))) {
             for (ColumnChunkMetaData chunk : out.getColumns()) {
                 String column = chunk.getPath().toDotString();
@@ -329,7 +329,7 @@ class ColumnarReencodeTest {
     }
 
     private static ParquetMetadata footerOf(org.apache.parquet.io.InputFile file) throws IOException {
-        try (ParquetFileReader reader = AvroParquet.footerReader(file)) {
+        try (ParquetFileReader reader = ParquetFiles.open(file)) {
             return reader.getFooter();
         }
     }

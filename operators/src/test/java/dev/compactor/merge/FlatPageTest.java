@@ -66,7 +66,7 @@ class FlatPageTest {
     void optionalColumnsOfParquetJavaFilesAreReadAsFlatPages() throws IOException {
         List<GenericRecord> rows = nullableRows(new Random(5), 4000);
         String key = window.add("w", NULLABLE, rows, 1L << 20);
-        try (ParquetFileReader reader = AvroParquet.footerReader(store.inputFile(key))) {
+        try (ParquetFileReader reader = ParquetFiles.open(store.inputFile(key))) {
             MessageType schema = reader.getFileMetaData().getSchema();
             BlockMetaData block = reader.getRowGroups().get(0);
             PageReadStore pages = reader.readNextRowGroup();
@@ -96,7 +96,7 @@ class FlatPageTest {
             assertThat(expected.get(i).get("note") == null ? null : expected.get(i).get("note").toString())
                     .isEqualTo(written.get(i)[1]);
         }
-        try (ParquetFileReader reader = AvroParquet.footerReader(store.inputFile(key))) {
+        try (ParquetFileReader reader = ParquetFiles.open(store.inputFile(key))) {
             BlockMetaData block = reader.getRowGroups().get(0);
             PageReadStore pages = reader.readNextRowGroup();
             for (ColumnDescriptor column : LEGACY.getColumns()) {

@@ -163,7 +163,7 @@ class InMemoryRowGroupTest {
     }
 
     private static ParquetFileReader reader(byte[] file) throws IOException {
-        return AvroParquet.footerReader(new dev.compactor.store.InMemoryInputFile("test.parquet", file.clone()));
+        return ParquetFiles.open(new dev.compactor.store.InMemoryInputFile("test.parquet", file.clone()));
     }
 
     private static ColumnChunkMetaData chunk(BlockMetaData block, String column) {

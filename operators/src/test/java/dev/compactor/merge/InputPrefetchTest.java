@@ -114,8 +114,8 @@ class InputPrefetchTest {
         InputFooter footer = InputFooter.read(store, key, store.head(key).orElseThrow().size());
         BlockMetaData block = footer.rowGroups().get(0);
         ColumnMapping mapping = ColumnMapping.identity(footer.parquetSchema());
-        try (var direct = AvroParquet.footerReader(store.inputFile(key));
-             var ahead = AvroParquet.footerReader(store.inputFile(key))) {
+        try (var direct = ParquetFiles.open(store.inputFile(key));
+             var ahead = ParquetFiles.open(store.inputFile(key))) {
             var expected = direct.readNextRowGroup();
             var actual = DecompressedPages.of(ahead.readNextRowGroup(), block, mapping);
             assertEquals(expected.getRowCount(), actual.getRowCount());
@@ -183,7 +183,7 @@ class InputPrefetchTest {
         String key = "data/ns/" + name + ".bin";
         Files.createDirectories(store.pathOf(key).getParent());
         Files.write(store.pathOf(key), bytes);
-        return new InputFooter(key, size, null, null, null, List.of(), 0, 0);
+        return new InputFooter(key, size, null, null, java.util.Map.of(), null, List.of(), 0, 0);
     }
 
     private static byte[] readAll(InputFile file) throws IOException {

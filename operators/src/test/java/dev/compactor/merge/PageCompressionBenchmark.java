@@ -62,7 +62,7 @@ public final class PageCompressionBenchmark {
 
     private static Map<String, List<byte[]>> pagesByColumn(Path file) throws Exception {
         Map<String, List<byte[]>> pages = new LinkedHashMap<>();
-        try (ParquetFileReader reader = AvroParquet.footerReader(
+        try (ParquetFileReader reader = ParquetFiles.open(
                 new InMemoryInputFile(file.toString(), Files.readAllBytes(file)))) {
             for (PageReadStore rowGroup = reader.readNextRowGroup(); rowGroup != null;
                  rowGroup = reader.readNextRowGroup()) {

@@ -41,7 +41,7 @@ class RowGroupFileWriterTest {
         MessageType schema = new AvroSchemaConverter(new PlainParquetConfiguration()).convert(avro);
         Path file = dir.resolve("out.parquet");
         CodecFactory codecs = new CodecFactory(new PlainParquetConfiguration(), 1 << 20);
-        try (RowGroupFileWriter out = new RowGroupFileWriter(new LocalOutputFile(file), avro, schema,
+        try (RowGroupFileWriter out = new RowGroupFileWriter(new LocalOutputFile(file), schema, null,
                 codecs.getCompressor(CompressionCodecName.UNCOMPRESSED), 1 << 20,
                 ColumnEncodings.plain(Set.of("id")), Map.of(), null)) {
             // what another window's writer, or parquet-java itself, does meanwhile
@@ -55,7 +55,7 @@ class RowGroupFileWriterTest {
                 out.endRow();
             }
         }
-        try (ParquetFileReader reader = AvroParquet.footerReader(LocalObjectStore.fileInput(file))) {
+        try (ParquetFileReader reader = ParquetFiles.open(LocalObjectStore.fileInput(file))) {
             ColumnChunkMetaData id = reader.getRowGroups().get(0).getColumns().get(0);
             ColumnChunkMetaData code = reader.getRowGroups().get(0).getColumns().get(1);
             assertFalse(id.hasDictionaryPage(), "id was written " + id.getEncodings());

@@ -56,7 +56,7 @@ class SortedMergeTest {
             // steps of 3 with offsets 0..2 repeat: many equal keys across files
             all.addAll(window.addEvents("w" + f, 400, f % 3, 3));
         }
-        all.sort(RowOrder.by(avro, "ts"));
+        all.sort(AvroFiles.orderBy(avro, "ts"));
 
         SortedMerge merge = mergeWithRoomForThreeInputs(store, window);
 
@@ -77,7 +77,7 @@ class SortedMergeTest {
         for (int f : new int[] {5, 0, 7, 1, 11, 2, 9, 3, 4, 10, 6, 8}) {
             all.addAll(window.addEvents("w" + f, 400, f * 300L, 1));
         }
-        all.sort(RowOrder.by(avro, "ts"));
+        all.sort(AvroFiles.orderBy(avro, "ts"));
 
         // 12 inputs, never more than 2 open at once
         SortedMerge merge = mergeWithRoomForThreeInputs(store, window);
@@ -104,7 +104,7 @@ class SortedMergeTest {
             byFirstKey.add(window.task(0).files.stream().filter(s -> s.key.contains("-w" + file)).findFirst()
                     .orElseThrow().key);
         }
-        all.sort(RowOrder.by(avro, "ts"));
+        all.sort(AvroFiles.orderBy(avro, "ts"));
         List<String> fetched = new ArrayList<>();
         List<String> openedInPlace = new ArrayList<>();
         ObjectStore store = new ForwardingObjectStore(local) {
@@ -217,8 +217,8 @@ class SortedMergeTest {
     }
 
     private SortedMerge newMerge(ObjectStore store, long readBudget, long prefetch, SpillDirectory spill) {
-        SortColumn key = SortColumn.of(avro, schema, "ts").orElseThrow();
-        return new SortedMerge(avro, schema, key, store, readBudget, prefetch, 16L << 10,
+        SortColumn key = SortColumn.of(schema, "ts").orElseThrow();
+        return new SortedMerge(schema, key, store, readBudget, prefetch, 16L << 10,
                 codecs.getCompressor(CompressionCodecName.UNCOMPRESSED), spill);
     }
 
@@ -233,7 +233,7 @@ class SortedMergeTest {
     }
 
     private void writeTo(Path file, SortedMerge merge, List<SortedMerge.Source> sources) throws IOException {
-        try (RowGroupFileWriter out = new RowGroupFileWriter(new LocalOutputFile(file), avro, schema,
+        try (RowGroupFileWriter out = new RowGroupFileWriter(new LocalOutputFile(file), schema, null,
                 codecs.getCompressor(CompressionCodecName.SNAPPY), 64 << 10, ColumnEncodings.plain(Set.of()), Map.of(), null)) {
             merge.mergeInto(sources, new RowGroupFileSink(out, Long.MAX_VALUE, Long.MAX_VALUE));
         }

@@ -85,7 +85,7 @@ final class WindowFiles {
         int seq = files.size();
         long fileTime = WINDOW_START + 1000L * seq;
         String key = "data/" + NS + "/" + fileTime / 1000 + "-" + writer + "-" + seq + ".parquet";
-        try (ParquetWriter<GenericRecord> w = AvroParquet.writer(store.outputFile(key), schema,
+        try (ParquetWriter<GenericRecord> w = AvroFiles.writer(store.outputFile(key), schema,
                 CompressionCodecName.SNAPPY, rowGroupBytes)) {
             for (GenericRecord r : rows) {
                 w.write(r);

@@ -3,11 +3,9 @@ package dev.compactor.merge;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -16,19 +14,15 @@ import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.OutputFile;
 
 import java.io.IOException;
+import java.util.Comparator;
 
 /**
- * The one place that configures parquet-avro's own readers and writers (the row-by-row paths: inputs whose Parquet
- * layout differs from the output's, and the external sort). Everything goes through {@link PlainParquetConfiguration}
- * and an explicit data model, because the Hadoop-configuration paths of parquet-java need a Hadoop installation we do
- * not have (see STACK.md §2).
+ * parquet-avro as the tests' writer of source files and independent reader of outputs: the merge itself no longer
+ * reads or writes Avro, so this is one of the "other writers" it must take files from.
  */
-final class AvroParquet {
+final class AvroFiles {
 
-    /** parquet-avro reads every file into this Avro schema, filling absent fields with their defaults. */
-    private static final String READ_SCHEMA_KEY = "parquet.avro.read.schema";
-
-    private AvroParquet() {}
+    private AvroFiles() {}
 
     static ParquetWriter<GenericRecord> writer(OutputFile out, Schema schema, CompressionCodecName codec,
                                                long rowGroupBytes) throws IOException {
@@ -42,13 +36,29 @@ final class AvroParquet {
                 .build();
     }
 
+    /** Reads every file into {@code readSchema}, filling absent fields with their defaults. */
     static ParquetReader<GenericRecord> reader(InputFile in, Schema readSchema) throws IOException {
         PlainParquetConfiguration conf = new PlainParquetConfiguration();
-        conf.set(READ_SCHEMA_KEY, readSchema.toString());
+        conf.set("parquet.avro.read.schema", readSchema.toString());
         return AvroParquetReader.<GenericRecord>builder(in, conf).withDataModel(GenericData.get()).build();
     }
 
-    static ParquetFileReader footerReader(InputFile in) throws IOException {
-        return ParquetFileReader.open(in, ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
+    /** Rows by one top-level column, nulls first, then Avro's order of the column's type. */
+    static Comparator<GenericRecord> orderBy(Schema rowSchema, String column) {
+        Schema.Field field = rowSchema.getField(column);
+        Schema value = field.schema();
+        if (value.getType() == Schema.Type.UNION) {
+            value = value.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).findFirst().orElseThrow();
+        }
+        Schema valueSchema = value;
+        int position = field.pos();
+        return (a, b) -> {
+            Object x = a.get(position);
+            Object y = b.get(position);
+            if (x == null || y == null) {
+                return x == null ? (y == null ? 0 : -1) : 1;
+            }
+            return GenericData.get().compare(x, y, valueSchema);
+        };
     }
 }
