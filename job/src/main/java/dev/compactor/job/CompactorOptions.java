@@ -167,6 +167,13 @@ public final class CompactorOptions {
                     + "the merge thread decodes and copies rows; 1 keeps a merge on one thread, for task managers "
                     + "whose concurrent merges already use every core.");
 
+    public static final ConfigOption<MergeSettings.Engine> MERGE_ENGINE = ConfigOptions.key("compaction.merge-engine")
+            .enumType(MergeSettings.Engine.class)
+            .defaultValue(MergeSettings.Engine.FAST)
+            .withDescription("Which engine merges a window. FAST copies row groups as bytes and re-encodes columns; a "
+                    + "window or input it does not handle goes to REFERENCE, which reads and writes rows only "
+                    + "through parquet-java's record API (slower; the oracle FAST is tested against).");
+
     public static final ConfigOption<Integer> MAX_CONCURRENT_MERGES = ConfigOptions.key("compaction.max-concurrent-merges")
             .intType()
             .defaultValue(2)

@@ -231,7 +231,8 @@ public final class CompactorPipeline {
                 conf.getOptional(CompactorOptions.COPY_ROW_GROUP_ROWS)
                         .orElse(MergeSettings.defaultCopyThreshold(rowGroupRows)),
                 conf.get(CompactorOptions.MERGE_THREADS),
-                conf.get(CompactorOptions.COMPRESSION_LEVEL));
+                conf.get(CompactorOptions.COMPRESSION_LEVEL),
+                conf.get(CompactorOptions.MERGE_ENGINE));
     }
 
     /** The bucket option as a store: S3 for s3://bucket/prefix, else a local directory (path or file:// URI). */
