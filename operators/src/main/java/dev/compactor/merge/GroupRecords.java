@@ -35,7 +35,7 @@ final class GroupRecords {
             protected ReadSupport<Group> getReadSupport() {
                 return new FileSchemaReadSupport();
             }
-        }.usePageChecksumVerification(true).useStatsFilter(false).useDictionaryFilter(false)
+        }.usePageChecksumVerification(true).withCodecFactory(new ReadCodecs()).useStatsFilter(false).useDictionaryFilter(false)
                 .useColumnIndexFilter(false).useBloomFilter(false).build();
     }
 

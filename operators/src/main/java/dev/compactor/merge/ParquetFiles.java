@@ -11,14 +11,15 @@ import java.io.IOException;
  * The one place that opens parquet-java's file reader. Everything goes through {@link PlainParquetConfiguration},
  * because the Hadoop-configuration paths of parquet-java need a Hadoop installation we do not have (STACK.md §2).
  * Page CRCs are verified wherever the writer recorded one, V1 and V2 pages alike, so a corrupt page is refused
- * the same way whichever path reads it.
+ * the same way whichever path reads it; codecs are {@link ReadCodecs}.
  */
 final class ParquetFiles {
 
     private ParquetFiles() {}
 
     static ParquetReadOptions readOptions() {
-        return ParquetReadOptions.builder(new PlainParquetConfiguration()).usePageChecksumVerification(true).build();
+        return ParquetReadOptions.builder(new PlainParquetConfiguration()).usePageChecksumVerification(true)
+                .withCodecFactory(new ReadCodecs()).build();
     }
 
     static ParquetFileReader open(InputFile in) throws IOException {
