@@ -37,6 +37,13 @@ class ReadBackTest {
     }
 
     @Test
+    void duckDbTellsHowLargeAFileIsDecoded() {
+        assertEquals(2_147_483_827L, DuckDbReadBack.uncompressedBytes(DATA.resolve("large_string_map.brotli.parquet"))
+                .orElseThrow(), "two 1 GB strings in a 4 KB file");
+        assertTrue(DuckDbReadBack.uncompressedBytes(BAD.resolve("PARQUET-1481.parquet")).isEmpty());
+    }
+
+    @Test
     void parquetJavaRendersBinaryAsHexAndRepeatedFieldsAsLists() {
         Path binary = DATA.resolve("binary.parquet");
         assertEquals("optional binary foo = 1", ParquetJavaReadBack.schema(binary).getFields().get(0).toString());
