@@ -33,7 +33,7 @@ public final class ParquetJavaReadBack {
         try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
             return reader.getFooter().getFileMetaData().getSchema();
         } catch (IOException e) {
-            throw new UncheckedIOException("parquet-java cannot read the footer of " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read the footer of " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -78,7 +78,7 @@ public final class ParquetJavaReadBack {
             }
             return out;
         } catch (IOException e) {
-            throw new UncheckedIOException("parquet-java cannot read " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -92,21 +92,20 @@ class ParquetTestingConformanceTest {
             Optional<String> refused = in.duckDbFailure.get();
             out.duckDb = refused.isEmpty() ? "yes" : "no";
             refused.ifPresent(m -> out.note("DuckDB refuses: " + m));
-            in.parquetJavaFailure().ifPresent(m -> out.note("parquet-java cannot read it: " + m));
+            in.parquetJavaFailure().ifPresent(m -> out.note("parquet-java refuses: " + m));
             if (refused.isPresent()) {
                 // nothing to compare with: record what the merge makes of it, and fail only on a hang or an error
-                return DynamicContainer.dynamicContainer(name, Stream.of(DynamicTest.dynamicTest("DuckDB refuses it",
-                        recorded(out, "fast unsorted", () -> whatTheMergeDoes(in)))));
+                return DynamicContainer.dynamicContainer(name,
+                        Stream.of(recorded(out, "fast, unsorted", () -> whatTheMergeDoes(in))));
             }
             Optional<String> sortColumn = in.sortColumn();
             out.note(sortColumn.map(c -> "sorted by " + c).orElse("no sortable top-level column, not sorted"));
             List<DynamicTest> tests = new ArrayList<>();
             for (Engine engine : Engine.values()) {
                 String variant = engine.name().toLowerCase();
-                tests.add(DynamicTest.dynamicTest(variant + ", unsorted",
-                        recorded(out, variant + " unsorted", () -> mergesExactly(in, engine, null))));
-                sortColumn.ifPresent(c -> tests.add(DynamicTest.dynamicTest(variant + ", sorted by " + c,
-                        recorded(out, variant + " sorted", () -> mergesExactly(in, engine, c)))));
+                tests.add(recorded(out, variant + ", unsorted", () -> mergesExactly(in, engine, null)));
+                sortColumn.ifPresent(c -> tests.add(recorded(out, variant + ", sorted",
+                        () -> mergesExactly(in, engine, c))));
             }
             return DynamicContainer.dynamicContainer(name, tests.stream());
         });
@@ -123,31 +122,32 @@ class ParquetTestingConformanceTest {
                         out.duckDb = refused.isEmpty() ? "yes" : "no";
                         refused.ifPresent(m -> out.note("DuckDB: " + m));
                     }),
-                    DynamicTest.dynamicTest("alone, fast",
-                            recorded(out, "fast unsorted", () -> refusedAlone(file, Engine.FAST))),
-                    DynamicTest.dynamicTest("beside a good file, fast",
-                            recorded(out, "fast sorted", () -> refusedBesideGood(file, Engine.FAST))),
-                    DynamicTest.dynamicTest("alone, reference",
-                            recorded(out, "reference unsorted", () -> refusedAlone(file, Engine.REFERENCE))),
-                    DynamicTest.dynamicTest("beside a good file, reference",
-                            recorded(out, "reference sorted", () -> refusedBesideGood(file, Engine.REFERENCE)))));
+                    recorded(out, "alone, fast", () -> refusedAlone(file, Engine.FAST)),
+                    recorded(out, "beside a good file, fast", () -> refusedBesideGood(file, Engine.FAST)),
+                    recorded(out, "alone, reference", () -> refusedAlone(file, Engine.REFERENCE)),
+                    recorded(out, "beside a good file, reference",
+                            () -> refusedBesideGood(file, Engine.REFERENCE))));
         });
     }
 
     /** Three copies of a file DuckDB reads merge into parts with the input's types and rows. */
     private static void mergesExactly(Input in, Engine engine, String sortColumn) throws IOException {
         Merge merge = merge(Collections.nCopies(COPIES, in.file), engine, sortColumn);
-        assertEquals(List.of(), merge.quarantineReasons(), "quarantined");
+        List<StagedWindow.Quarantined> refused = merge.staged.quarantined;
+        assertTrue(refused.isEmpty(), () -> "refused " + refused.size() + " of " + COPIES + " copies: "
+                + refused.get(0).reason);
         List<Path> parts = merge.parts();
         List<String> expected = times(COPIES, in.duckDbRows.get());
         if (parts.isEmpty()) {
             assertEquals(List.of(), expected, "no part was written");
             return;
         }
+        boolean anyOrder = sortColumn != null;
         for (Path part : parts) {
-            assertEquals(in.duckDbTypes.get(), DuckDbReadBack.columnTypes(part), "DuckDB column types");
+            assertSameLines("DuckDB column types", in.duckDbTypes.get(), DuckDbReadBack.columnTypes(part));
         }
-        assertSameRows(expected, DuckDbReadBack.rows(parts.toArray(Path[]::new)), sortColumn != null, "DuckDB");
+        assertSameLines("DuckDB rows", ordered(expected, anyOrder),
+                ordered(DuckDbReadBack.rows(parts.toArray(Path[]::new)), anyOrder));
 
         if (in.parquetJavaFailure().isPresent()) {
             return;
@@ -155,11 +155,12 @@ class ParquetTestingConformanceTest {
         MessageType schema = in.schema.get();
         for (Path part : parts) {
             MessageType written = ParquetJavaReadBack.schema(part);
-            assertEquals(schema.toString(), written.toString(), "parquet-java schema");
-            assertEquals(schema, written, "parquet-java schema (field ids, column orders)");
+            assertSameLines("parquet-java schema", schema.toString().lines().toList(),
+                    written.toString().lines().toList());
+            assertEquals(schema, written, "parquet-java schema (column orders)");
         }
-        assertSameRows(times(COPIES, in.parquetJavaRows.get()), ParquetJavaReadBack.rows(parts.toArray(Path[]::new)),
-                sortColumn != null, "parquet-java");
+        assertSameLines("parquet-java rows", ordered(times(COPIES, in.parquetJavaRows.get()), anyOrder),
+                ordered(ParquetJavaReadBack.rows(parts.toArray(Path[]::new)), anyOrder));
         if (sortColumn != null) {
             assertInOrder(schema.getType(sortColumn).asPrimitiveType(),
                     ParquetJavaReadBack.values(sortColumn, parts.toArray(Path[]::new)));
@@ -222,10 +223,13 @@ class ParquetTestingConformanceTest {
         return "refused: " + reason;
     }
 
-    /** Non-empty and free of exception class names and JVM text, which mean nothing to the user reading it. */
+    /**
+     * Non-empty and free of exception and class names and JVM text, which mean nothing to the user reading it
+     * ("org.apache." is how parquet-java's class names show, as in "can not read class org.apache.parquet...").
+     */
     private static boolean isPlainWords(String reason) {
         return reason != null && !reason.isBlank()
-                && Stream.of("Exception", "NullPointer", "java.").noneMatch(reason::contains);
+                && Stream.of("Exception", "NullPointer", "java.", "org.apache.").noneMatch(reason::contains);
     }
 
     /** Merges the inputs as one window of fresh copies, within {@link #MERGE_TIMEOUT}. */
@@ -257,25 +261,22 @@ class ParquetTestingConformanceTest {
         List<Path> parts() {
             return staged.parts.stream().map(p -> store.pathOf(p.stagingKey)).toList();
         }
-
-        List<String> quarantineReasons() {
-            return staged.quarantined.stream().map(q -> q.key + ": " + q.reason).toList();
-        }
     }
 
-    /** Equal lists, or equal multisets when sorted; a failure names the first difference, not both lists. */
-    private static void assertSameRows(List<String> expected, List<String> actual, boolean anyOrder, String reader) {
-        if (anyOrder) {
-            expected = expected.stream().sorted().toList();
-            actual = actual.stream().sorted().toList();
-        }
+    /** Rows in a canonical order when the merge may reorder them, so that equal multisets compare equal. */
+    private static List<String> ordered(List<String> rows, boolean anyOrder) {
+        return anyOrder ? rows.stream().sorted().toList() : rows;
+    }
+
+    /** Equal lists; a failure names the first difference rather than printing both lists. */
+    private static void assertSameLines(String what, List<String> expected, List<String> actual) {
         for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
             if (!expected.get(i).equals(actual.get(i))) {
-                fail(reader + " rows" + (anyOrder ? " (sorted for comparison)" : "") + " differ at " + i + " of "
-                        + expected.size() + ": expected " + expected.get(i) + " but was " + actual.get(i));
+                fail(what + ", line " + (i + 1) + " of " + expected.size() + ": expected " + expected.get(i).trim()
+                        + " but was " + actual.get(i).trim());
             }
         }
-        assertEquals(expected.size(), actual.size(), reader + " row count");
+        assertEquals(expected.size(), actual.size(), what + ": count");
     }
 
     /**
@@ -291,9 +292,12 @@ class ParquetTestingConformanceTest {
                 .findFirst();
     }
 
-    /** Runs a check and records its outcome in one cell of the file's row: its own text, ok, or the failure. */
-    private static Executable recorded(Outcome out, String cell, CheckedSupplier check) {
-        return () -> {
+    /**
+     * A test named after its cell in the file's row, which records its outcome there: the check's own text, ok, or
+     * the failure.
+     */
+    private static DynamicTest recorded(Outcome out, String cell, CheckedSupplier check) {
+        return DynamicTest.dynamicTest(cell, () -> {
             try {
                 out.cells.put(cell, check.get());
             } catch (Throwable t) {
@@ -301,10 +305,10 @@ class ParquetTestingConformanceTest {
                         + t.getMessage());
                 throw t;
             }
-        };
+        });
     }
 
-    private static Executable recorded(Outcome out, String cell, Executable check) {
+    private static DynamicTest recorded(Outcome out, String cell, Executable check) {
         return recorded(out, cell, () -> {
             check.execute();
             return "ok";
@@ -370,7 +374,7 @@ class ParquetTestingConformanceTest {
     /** One row of the outcome table. */
     private static final class Outcome {
         volatile String duckDb = "";
-        /** Cells by variant: "fast unsorted", "fast sorted", "reference unsorted", "reference sorted". */
+        /** Cells by the name of the test that filled them in, such as "fast, sorted" or "alone, reference". */
         final Map<String, String> cells = new ConcurrentSkipListMap<>();
         private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
 
@@ -396,8 +400,8 @@ class ParquetTestingConformanceTest {
                 .append("|---|---|---|---|---|---|\n");
         OUTCOMES.forEach((name, o) -> {
             if (name.startsWith("data/")) {
-                md.append(row(name, o.duckDb, o.cell("fast unsorted"), o.cell("fast sorted"),
-                        reference(o.cell("reference unsorted"), o.cell("reference sorted")),
+                md.append(row(name, o.duckDb, o.cell("fast, unsorted"), o.cell("fast, sorted"),
+                        reference(o.cell("reference, unsorted"), o.cell("reference, sorted")),
                         String.join("; ", o.notes)));
             }
         });
@@ -407,8 +411,9 @@ class ParquetTestingConformanceTest {
                 .append("|---|---|---|---|---|---|---|\n");
         OUTCOMES.forEach((name, o) -> {
             if (name.startsWith("bad_data/")) {
-                md.append(row(name, o.duckDb, o.cell("fast unsorted"), o.cell("fast sorted"),
-                        o.cell("reference unsorted"), o.cell("reference sorted"), String.join("; ", o.notes)));
+                md.append(row(name, o.duckDb, o.cell("alone, fast"), o.cell("beside a good file, fast"),
+                        o.cell("alone, reference"), o.cell("beside a good file, reference"),
+                        String.join("; ", o.notes)));
             }
         });
         Path out = ROOT.getParent().getParent().resolve("conformance/parquet-testing.md");
