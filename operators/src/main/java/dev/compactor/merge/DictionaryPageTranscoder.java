@@ -104,6 +104,9 @@ final class DictionaryPageTranscoder {
         }
     }
 
+    /** True once a page of dictionary ids was written, so the chunk must have a dictionary page. */
+    private boolean wroteIdPages;
+
     /** Bytes waiting: the dictionary and the pending page. */
     long pendingBytes() {
         return entries.size() + 4L * pendingCount + overflow.pendingBytes();
@@ -113,7 +116,8 @@ final class DictionaryPageTranscoder {
     void finish(PageWriter writer) throws IOException {
         flushIds(writer);
         overflow.flush(writer);
-        if (entryCount() > 0) {
+        // a page of ids needs its dictionary even when every value was null: readers refuse a chunk without it
+        if (entryCount() > 0 || wroteIdPages) {
             writer.writeDictionaryPage(new DictionaryPage(BytesInput.from(entries.toByteArray()), entryCount(),
                     Encoding.PLAIN_DICTIONARY));
         }
@@ -174,6 +178,7 @@ final class DictionaryPageTranscoder {
             BytesInput values = BytesInput.concat(BytesInput.from(new byte[] {(byte) bitWidth}),
                     BytesInput.copy(encoder.toBytes()));
             pending.writeTo(writer, values, Encoding.PLAIN_DICTIONARY);
+            wroteIdPages = true;
         }
         for (int i = 0; i < pendingCount; i++) {
             if (pendingIds[i] < inPageStats.length) {

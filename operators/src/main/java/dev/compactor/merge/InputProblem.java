@@ -15,6 +15,8 @@ final class InputProblem {
     /** A fully qualified class name, optionally followed by ": ", as exception messages embed them. */
     private static final Pattern CLASS_NAME = Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?::\\s*)?");
 
+    private static final Pattern READ_POSITION = Pattern.compile("^Can not read value at \\d+ in block -?\\d+ in file");
+
     private InputProblem() {}
 
     /** A defect found in a file, described in plain words by whoever found it. */
@@ -40,6 +42,12 @@ final class InputProblem {
                     + "in its metadata)";
         }
         String detail = detailOf(e);
+        if (detail.contains("CRC")) {
+            return "a page does not match the CRC checksum its writer recorded: the file is corrupt";
+        }
+        if (detail.contains("values in column chunk at")) {
+            return "a column chunk holds another number of values than its metadata says: " + detail;
+        }
         if (e instanceof ParquetDecodingException) {
             return "a page cannot be decoded" + (detail.isEmpty() ? "" : ": " + detail);
         }
@@ -61,6 +69,10 @@ final class InputProblem {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String m = t.getMessage();
             if (m == null || m.isBlank() || m.equals("null")) {
+                continue;
+            }
+            if (READ_POSITION.matcher(m).find()) {
+                // parquet-java's wrapper saying where it was; the cause says what went wrong
                 continue;
             }
             m = CLASS_NAME.matcher(m).replaceAll("").trim();

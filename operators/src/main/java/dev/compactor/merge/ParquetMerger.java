@@ -88,6 +88,14 @@ public final class ParquetMerger {
             if (!window.accepted().isEmpty()) {
                 try {
                     stage(task, window, staged, engine);
+                } catch (RuntimeException e) {
+                    if (engine != MergeSettings.Engine.FAST) {
+                        throw e;
+                    }
+                    // a fast path's own failure on a shape it does not handle: the reference engine merges it
+                    LOG.warn("the fast engine failed on {}; merging it with the reference engine", task, e);
+                    engine = MergeSettings.Engine.REFERENCE;
+                    continue;
                 } catch (UnreadableInputException e) {
                     if (engine == MergeSettings.Engine.FAST && !(e.getCause() instanceof NoSuchFileException)) {
                         // The fast engine's own limits must never cost an input: the reference engine decides.

@@ -198,6 +198,11 @@ final class RowGroupFileWriter implements AutoCloseable {
         }
         if (openRows > 0) {
             file.startBlock(openRows);
+            if (records != null) {
+                // parquet-java's record writer holds back the nulls of empty and missing groups until flushed: a
+                // column of only those would otherwise have no values, and its page none ("writing empty page")
+                records.flush();
+            }
             store.flush();
             pages.flushToFileWriter(file);
             file.endBlock();
@@ -207,6 +212,7 @@ final class RowGroupFileWriter implements AutoCloseable {
         pages.close();
         store = null;
         pages = null;
+        records = null;
         openRows = 0;
         bufferedBytes = 0;
     }

@@ -10,6 +10,7 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.util.regex.Pattern;
 
 /**
  * The rows of one source file as parquet-java's record API reads them ({@link GroupRecords}), with the mapping of
@@ -17,6 +18,9 @@ import java.nio.file.NoSuchFileException;
  * {@link UnreadableInputException}, so the merge can tell a bad input from a failing output.
  */
 final class SourceRows implements Closeable {
+
+    private static final Pattern CHUNK_COUNT_MISMATCH =
+            Pattern.compile("^Expected \\d+ values in column chunk at .* but got \\d+ values instead");
 
     private final InputFooter input;
     private final ParquetReader<Group> reader;
@@ -49,6 +53,10 @@ final class SourceRows implements Closeable {
     static boolean isFormatError(Throwable e) {
         if (e instanceof RuntimeException || e instanceof EOFException || e instanceof NoSuchFileException
                 || e instanceof OutOfMemoryError) {
+            return true;
+        }
+        if (e.getMessage() != null && CHUNK_COUNT_MISMATCH.matcher(e.getMessage()).find()) {
+            // parquet-java's check that a chunk's pages hold the values its metadata promises
             return true;
         }
         for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
