@@ -40,7 +40,6 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -139,8 +138,9 @@ class ParquetTestingConformanceTest {
     private static String mergesExactly(Input in, Engine engine, String sortColumn) throws IOException {
         Merge merge = merge(Collections.nCopies(COPIES, in.file), engine, sortColumn);
         List<StagedWindow.Quarantined> refused = merge.staged.quarantined;
-        assertTrue(refused.isEmpty(), () -> "refused " + refused.size() + " of " + COPIES + " copies: "
-                + refused.get(0).reason);
+        if (!refused.isEmpty()) {
+            fail("refused " + refused.size() + " of " + COPIES + " copies: " + refused.get(0).reason);
+        }
         List<Path> parts = merge.parts();
         List<String> expected = times(COPIES, in.duckDbRows.get());
         if (parts.isEmpty()) {
@@ -221,7 +221,10 @@ class ParquetTestingConformanceTest {
     private static String refusedBesideGood(Path bad, Engine engine) throws IOException {
         Merge merge = merge(List.of(ROOT.resolve(GOOD), bad), engine, null);
         List<String> merged = merge.staged.inputs.stream().map(i -> i.key).toList();
-        assertTrue(merged.contains(merge.keys.get(0)), "the good file is merged: inputs " + merged);
+        if (!merged.contains(merge.keys.get(0))) {
+            fail("the good file was not merged: " + merge.staged.quarantined.stream()
+                    .map(q -> q.key + ": " + q.reason).toList());
+        }
         Optional<String> reason = refusal(merge, merge.keys.get(1), bad);
         long rows = DuckDbReadBack.rows(ROOT.resolve(GOOD)).size()
                 + (reason.isPresent() ? 0 : DuckDbReadBack.rows(bad).size());
@@ -239,9 +242,9 @@ class ParquetTestingConformanceTest {
                 .map(q -> q.reason).findFirst();
         if (reason.isEmpty()) {
             Optional<String> duckDb = DuckDbReadBack.readFailure(bad);
-            assertTrue(duckDb.isEmpty(), "merged a file DuckDB refuses (" + duckDb.orElse("") + "): " + merge.staged);
-        } else {
-            assertTrue(isPlainWords(reason.get()), "reason in plain words, was: " + reason.get());
+            duckDb.ifPresent(m -> fail("merged a file DuckDB refuses (" + m + ")"));
+        } else if (!isPlainWords(reason.get())) {
+            fail("the reason is not in plain words: " + reason.get());
         }
         return reason;
     }
