@@ -192,7 +192,7 @@ final class ExternalSort implements Closeable {
             try {
                 out.write(row.group(), row.fields());
             } catch (RuntimeException e) {
-                // a row its input's content keeps from being written is that input's failure
+                // encoding a row into memory fails only on its content: its input's failure
                 if (row.source() == null) {
                     throw e;
                 }

@@ -103,6 +103,15 @@ record InputFooter(String key, long size, MessageType parquetSchema, List<Schema
             if (!raw.isSetSchema() || raw.getSchema().isEmpty()) {
                 throw new InputProblem.BadInput("its footer has no schema");
             }
+            for (SchemaElement e : raw.getSchema()) {
+                // a union member this parquet-format does not know is dropped when parsed: writing the column
+                // back would drop its annotation, so the file is refused rather than silently converted
+                if (e.isSetLogicalType() && e.getLogicalType().getSetField() == null) {
+                    throw new InputProblem.BadInput("column '" + e.getName() + "' has a logical type this merge does "
+                            + "not know (newer than its Parquet library, such as GEOMETRY or GEOGRAPHY); merging "
+                            + "would drop the annotation");
+                }
+            }
             return raw;
         }
     }

@@ -43,7 +43,7 @@ final class InputProblem {
         }
         String detail = detailOf(e);
         if (detail.contains("CRC")) {
-            return "a page does not match the CRC checksum its writer recorded: the file is corrupt";
+            return "the file is corrupt: a page does not match the CRC checksum its writer recorded (" + detail + ")";
         }
         if (detail.contains("values in column chunk at")) {
             return "a column chunk holds another number of values than its metadata says: " + detail;

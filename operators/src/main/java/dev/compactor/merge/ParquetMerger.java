@@ -33,8 +33,11 @@ import java.util.stream.Collectors;
  * <p>The output carries the inputs' own schema ({@link WindowSchema}): every reader sees the same columns and types
  * in it as in the inputs. Rows are written by the engine the settings name ({@link MergeEngine}): the fast one
  * copies and re-encodes columns and hands the windows it does not handle to the reference engine, built on
- * parquet-java's record API alone. If the fast engine fails on an input, the window is merged again by the
- * reference engine before that input is judged bad: a limit of the fast path never costs a file.
+ * parquet-java's record API alone. A failure of the fast engine that no input is blamed for (a shape it does not
+ * handle), or that it blames on an input for anything but corruption, has the window merged again by the
+ * reference engine, which then decides: a limit of the fast path never costs a file. Corruption the fast engine
+ * finds (a bad CRC, a page that starts inside a row) quarantines the input at once: parquet-java's record reader
+ * reads some such files without complaint, and differently from other readers.
  *
  * <p>It writes only the staging parts of the task's attempt. Output bytes depend only on the task's files and
  * the settings, never on the attempt or the time, so a retry and a late first attempt stage identical parts.
@@ -97,12 +100,14 @@ public final class ParquetMerger {
                     engine = MergeSettings.Engine.REFERENCE;
                     continue;
                 } catch (UnreadableInputException e) {
-                    if (engine == MergeSettings.Engine.FAST && !(e.getCause() instanceof NoSuchFileException)) {
-                        // The fast engine's own limits must never cost an input: the reference engine decides.
+                    if (engine == MergeSettings.Engine.FAST && !e.isCorruption()
+                            && !(e.getCause() instanceof NoSuchFileException)) {
+                        // the fast engine checks more than it must (page headers, encoding statistics): the
+                        // reference engine decides whether the input is bad
                         LOG.warn("the fast engine failed on {} ({}); merging {} with the reference engine",
                                 e.input().key(), e.reason(), task);
-                        engine = MergeSettings.Engine.REFERENCE;
                         fastReasons.put(e.input().key(), e.reason());
+                        engine = MergeSettings.Engine.REFERENCE;
                         continue;
                     }
                     engine = settings.engine();

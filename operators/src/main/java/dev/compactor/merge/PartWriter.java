@@ -117,12 +117,23 @@ final class PartWriter implements ColumnRowSink {
         afterRow();
     }
 
-    /** Writes a row read by {@link GroupRecords}, its fields mapped by {@link GroupRecords#fieldsOf}. */
-    void write(Group row, int[] fieldsOf) throws IOException {
+    /**
+     * Writes a row read by {@link GroupRecords}, its fields mapped by {@link GroupRecords#fieldsOf}. A row its
+     * content keeps from being encoded is the failure of its input ({@code source}, null for a row of a sort run);
+     * opening and flushing the part stay the output's.
+     */
+    void write(Group row, int[] fieldsOf, InputFooter source) throws IOException {
         if (current == null) {
             open();
         }
-        current.write(row, fieldsOf);
+        try {
+            current.write(row, fieldsOf);
+        } catch (RuntimeException e) {
+            if (source == null) {
+                throw e;
+            }
+            throw new UnreadableInputException(source, e);
+        }
         afterRow();
     }
 

@@ -1,5 +1,9 @@
 package dev.compactor.merge;
 
+import com.aayushatharva.brotli4j.Brotli4jLoader;
+import com.aayushatharva.brotli4j.decoder.Decoder;
+import com.aayushatharva.brotli4j.decoder.DecoderJNI;
+import com.aayushatharva.brotli4j.decoder.DirectDecompress;
 import io.airlift.compress.lz4.Lz4Decompressor;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.conf.PlainParquetConfiguration;
@@ -13,7 +17,9 @@ import java.nio.ByteBuffer;
  * parquet-java's codecs for reading, with LZ4 read in both framings writers used. The Parquet spec's LZ4 (now
  * deprecated for LZ4_RAW) was written by parquet-mr with Hadoop's block framing and by older Arrow writers as one
  * bare LZ4 block; parquet-java reads only the first. Like Arrow's reader, a page is read as Hadoop frames when its
- * bytes are exactly a sequence of them, and as one bare block otherwise.
+ * bytes are exactly a sequence of them, and as one bare block otherwise. BROTLI, which parquet-java reads only
+ * through a Hadoop codec nobody publishes, is decoded by brotli4j where its native library loads (Linux x86-64 and
+ * ARM64 are on the classpath); elsewhere BROTLI files are refused by name.
  */
 final class ReadCodecs extends CodecFactory {
 
@@ -26,7 +32,43 @@ final class ReadCodecs extends CodecFactory {
         if (codec == CompressionCodecName.LZ4) {
             return new EitherFramingLz4();
         }
+        if (codec == CompressionCodecName.BROTLI && Brotli4jLoader.isAvailable()) {
+            return new BrotliPages();
+        }
         return super.createDecompressor(codec);
+    }
+
+    private static final class BrotliPages extends BytesDecompressor {
+
+        @Override
+        public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
+            return BytesInput.from(decompress(bytes.toByteArray(), uncompressedSize));
+        }
+
+        @Override
+        public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize)
+                throws IOException {
+            byte[] in = new byte[compressedSize];
+            input.duplicate().get(in);
+            output.put(decompress(in, uncompressedSize));
+        }
+
+        @Override
+        public void release() {
+        }
+
+        private static byte[] decompress(byte[] in, int uncompressedSize) throws IOException {
+            DirectDecompress result = Decoder.decompress(in);
+            if (result.getResultStatus() != DecoderJNI.Status.DONE) {
+                throw new IOException("a BROTLI page does not decompress (" + result.getResultStatus() + ")");
+            }
+            byte[] out = result.getDecompressedData();
+            if (out.length != uncompressedSize) {
+                throw new IOException("a BROTLI page decompresses to " + out.length + " bytes, its header says "
+                        + uncompressedSize);
+            }
+            return out;
+        }
     }
 
     private static final class EitherFramingLz4 extends BytesDecompressor {

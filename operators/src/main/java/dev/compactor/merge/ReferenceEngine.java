@@ -74,15 +74,7 @@ final class ReferenceEngine implements MergeEngine {
         }
     }
 
-    /** A row its input's content keeps from being written is that input's failure; the store's stay the store's. */
     private static void write(PartWriter parts, RowOrder.Row row) throws IOException {
-        try {
-            parts.write(row.group(), row.fields());
-        } catch (RuntimeException e) {
-            if (row.source() == null) {
-                throw e;
-            }
-            throw new UnreadableInputException(row.source(), e);
-        }
+        parts.write(row.group(), row.fields(), row.source());
     }
 }

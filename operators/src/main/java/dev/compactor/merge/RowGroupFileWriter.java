@@ -84,7 +84,7 @@ final class RowGroupFileWriter implements AutoCloseable {
         // writer version used), the dictionary choices below would be whatever properties were built last in the
         // JVM, another window's merge included.
         ParquetProperties.Builder props = ParquetProperties.builder()
-                .withValuesWriterFactory(new DefaultV1ValuesWriterFactory())
+                .withValuesWriterFactory(new ExactFloatValuesWriters(new DefaultV1ValuesWriterFactory()))
                 .withPageSize(pageBytes)
                 .withDictionaryPageSize(Math.max(pageBytes, ParquetProperties.DEFAULT_DICTIONARY_PAGE_SIZE / 4))
                 .withAllocator(new HeapByteBufferAllocator());

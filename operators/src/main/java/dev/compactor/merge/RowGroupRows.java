@@ -10,6 +10,7 @@ import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnPath;
+import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -160,7 +161,13 @@ final class RowGroupRows implements AutoCloseable {
         } else if (!repeated[c]) {
             copyValue(c, r, writer);
         } else {
-            // A repeated column holds several values per row; the next row starts at repetition level 0.
+            // A repeated column holds several values per row; the next row starts at repetition level 0. A row
+            // that starts elsewhere means the input's pages do not start on rows: its levels are corrupt.
+            if (r.getCurrentRepetitionLevel() != 0) {
+                throw new ParquetDecodingException("a row of column " + String.join(".", mapping.source(c).getPath())
+                        + " starts at repetition level " + r.getCurrentRepetitionLevel()
+                        + ": its pages do not start on record boundaries");
+            }
             do {
                 copyValue(c, r, writer);
             } while (valuesLeft[c] > 0 && r.getCurrentRepetitionLevel() != 0);

@@ -22,6 +22,20 @@ final class UnreadableInputException extends IOException {
         return input;
     }
 
+    /**
+     * True when the input's bytes are proven corrupt (a page that does not match its CRC, repetition levels that
+     * start a page inside a row), as opposed to a reader refusing what it does not expect.
+     */
+    boolean isCorruption() {
+        for (Throwable t = this; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("CRC") || m.contains("record boundaries"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Why, in plain words, without the file's name. */
     String reason() {
         return reason;
