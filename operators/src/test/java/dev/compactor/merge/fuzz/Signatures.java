@@ -1,0 +1,37 @@
+package dev.compactor.merge.fuzz;
+
+import java.util.List;
+
+/** Turns a difference into a signature that groups cases by the kind of difference, not by names or ids. */
+final class Signatures {
+
+    private Signatures() {}
+
+    /** Blanks the generated column names (and lists of them), field ids and sizes that vary from case to case. */
+    static String blank(String s) {
+        return s.replaceAll("\\b[cf]\\d+", "_")
+                .replaceAll("_(, _)+", "_, ...")
+                .replaceAll(" = \\d+", " = #")
+                .replaceAll("DECIMAL\\(\\d+,\\s*\\d+\\)", "DECIMAL(p,s)")
+                .replaceAll("fixed_len_byte_array\\(\\d+\\)", "fixed_len_byte_array(n)");
+    }
+
+    /**
+     * A message with every field spelled as parquet-java prints one ("required int32 c3 (DATE) = 7") reduced to
+     * "<field>": the same refusal for another column type is the same difference.
+     */
+    static String blankFields(String message) {
+        return blank(message).replaceAll("(required|optional|repeated) \\w+(\\(n\\))? \\w+( \\(.*?\\)+)?( = #)?", "<field>");
+    }
+
+    /** The index of the first element that differs, the shorter size when one list extends the other, or -1. */
+    static int firstDifference(List<?> a, List<?> b) {
+        int n = Math.min(a.size(), b.size());
+        for (int i = 0; i < n; i++) {
+            if (!a.get(i).equals(b.get(i))) {
+                return i;
+            }
+        }
+        return a.size() == b.size() ? -1 : n;
+    }
+}
