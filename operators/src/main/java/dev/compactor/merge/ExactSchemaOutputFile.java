@@ -1,5 +1,6 @@
 package dev.compactor.merge;
 
+import dev.compactor.store.WrappingOutputFile;
 import org.apache.parquet.format.FileMetaData;
 import org.apache.parquet.format.SchemaElement;
 import org.apache.parquet.format.Util;
@@ -24,44 +25,22 @@ import java.util.List;
  * <p>Only the schema changes: the elements describe the same tree of the same physical columns (checked), the
  * page indexes before the footer keep their offsets, and the footer's length is rewritten.
  */
-final class ExactSchemaOutputFile implements OutputFile {
+final class ExactSchemaOutputFile extends WrappingOutputFile {
 
     private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
 
-    private final OutputFile out;
     private final List<SchemaElement> elements;
     private TailHoldingStream stream;
 
     ExactSchemaOutputFile(OutputFile out, List<SchemaElement> elements) {
-        this.out = out;
+        super(out);
         this.elements = elements;
     }
 
     @Override
-    public PositionOutputStream create(long blockSizeHint) throws IOException {
-        stream = new TailHoldingStream(out.create(blockSizeHint));
+    protected PositionOutputStream wrap(PositionOutputStream out) {
+        stream = new TailHoldingStream(out);
         return stream;
-    }
-
-    @Override
-    public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
-        stream = new TailHoldingStream(out.createOrOverwrite(blockSizeHint));
-        return stream;
-    }
-
-    @Override
-    public boolean supportsBlockSize() {
-        return out.supportsBlockSize();
-    }
-
-    @Override
-    public long defaultBlockSize() {
-        return out.defaultBlockSize();
-    }
-
-    @Override
-    public String getPath() {
-        return out.getPath();
     }
 
     /** From now on (the last row group ended), bytes are held until close rewrites the footer in them. */
