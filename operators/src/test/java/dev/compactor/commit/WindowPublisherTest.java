@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -188,6 +189,21 @@ class WindowPublisherTest {
         Manifest manifest = ManifestCodec.fromJson(store.read(fixture.manifestKey(0)));
         assertEquals(List.of(new Manifest.QuarantinedEntry(bad, badBytes.length,
                 "not a Parquet file: magic bytes missing")), manifest.quarantined());
+    }
+
+    @Test
+    void aQuarantinedInputLinkedOutsideTheBucketIsNeitherCopiedNorFollowed(@TempDir Path outside) throws IOException {
+        StagedWindow window = fixture.stage(0, 0, fixture.writeSources(1), 1);
+        String bad = fixture.addUnreadableSource(window, "not a Parquet file: magic bytes missing");
+        Path secret = Files.writeString(outside.resolve("secret"), "outside the bucket");
+        Files.delete(bucket.resolve(bad));
+        Files.createSymbolicLink(bucket.resolve(bad), secret);
+
+        PublishOutcome outcome = publisher.publish(window);
+
+        assertEquals(0, outcome.filesQuarantined());
+        assertFalse(fixture.exists(fixture.layout.quarantineKey(bad)), "a file outside the bucket was copied in");
+        assertEquals("outside the bucket", Files.readString(secret));
     }
 
     @Test
