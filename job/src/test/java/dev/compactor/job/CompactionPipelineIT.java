@@ -1,6 +1,13 @@
 package dev.compactor.job;
 
+import dev.compactor.commit.Manifest;
+import dev.compactor.commit.ManifestCodec;
+import dev.compactor.commit.StagedWindowCodec;
+import dev.compactor.layout.BucketLayout;
+import dev.compactor.store.ForwardingObjectStore;
 import dev.compactor.store.LocalObjectStore;
+import dev.compactor.store.ObjectInfo;
+import dev.compactor.store.ObjectStore;
 import dev.compactor.store.ObjectStoreFactory;
 
 import org.apache.flink.configuration.Configuration;
@@ -20,11 +27,15 @@ import dev.compactor.events.Rejection;
 
 import org.apache.flink.streaming.api.functions.sink.SinkFunction;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.time.Duration;
 import java.time.Instant;
@@ -223,6 +234,68 @@ class CompactionPipelineIT {
         JobClientRun.until(second, () -> fixture.sources().isEmpty() && fixture.staging().isEmpty()
                 && fixture.manifests().size() >= NAMESPACES.length * 2, () -> describe(fixture));
         assertExactlyOnce(fixture);
+    }
+
+    /**
+     * The bucket, where a writer flushes one source key again right after the first merge read it: the write lands
+     * together with that attempt's {@code _STAGED.json} marker, so the rewrite is after the window froze and before
+     * its commit deletes the sources, whatever the timing of the job. Static because the MiniCluster runs in the
+     * test's JVM.
+     */
+    private static final class RewriteAfterFirstMerge extends ForwardingObjectStore {
+        static volatile BucketFixture fixture;
+        static final AtomicReference<String> REWRITTEN = new AtomicReference<>();
+        static final int ROWS = 25;
+
+        RewriteAfterFirstMerge(ObjectStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void write(String key, byte[] content) throws IOException {
+            super.write(key, content);
+            if (key.endsWith(BucketLayout.STAGED_MARKER)) {
+                String merged = StagedWindowCodec.fromJson(content).inputs.get(0).key;
+                if (REWRITTEN.compareAndSet(null, merged)) {
+                    fixture.rewriteSource(merged, ROWS);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSourceRewrittenAfterItsWindowFrozeIsCompactedOnceInTheNextGeneration() throws Exception {
+        BucketFixture fixture = writeTwoWindows();
+        RewriteAfterFirstMerge.fixture = fixture;
+        RewriteAfterFirstMerge.REWRITTEN.set(null);
+        String root = bucket.toString();
+        ObjectStoreFactory rewriting = () -> new RewriteAfterFirstMerge(new LocalObjectStore(Path.of(root)));
+        StreamExecutionEnvironment env = environment(false);
+        CompactorPipeline.build(env, jobConfig(), rewriting);
+        int windows = NAMESPACES.length * 2;
+        JobClientRun.until(env, () -> fixture.sources().isEmpty() && fixture.staging().isEmpty()
+                && fixture.manifests().size() >= windows, () -> describe(fixture));
+
+        String rewritten = RewriteAfterFirstMerge.REWRITTEN.get();
+        assertTrue(rewritten != null, "a merge staged a window");
+        // Both versions' rows exactly once: the first from the frozen generation, the second from the next one.
+        Map<String, Integer> committed = fixture.committedRows();
+        List<String> lost = fixture.written.keySet().stream().filter(row -> !committed.containsKey(row)).toList();
+        assertTrue(lost.isEmpty(), () -> lost.size() + " rows never committed, e.g. " + lost.get(0));
+        assertExactlyOnce(fixture);
+        List<Manifest> withKey = new ArrayList<>();
+        for (ObjectInfo m : fixture.manifests()) {
+            Manifest manifest = ManifestCodec.fromJson(fixture.store.read(m.key()));
+            if (manifest.inputs().stream().anyMatch(i -> i.key().equals(rewritten))) {
+                withKey.add(manifest);
+            }
+        }
+        assertEquals(windows + 1, fixture.manifests().size(), "one more generation, for the new version");
+        assertEquals(List.of(0, 1), withKey.stream().map(Manifest::generation).sorted().toList(),
+                "each version merged by its own generation of the window");
+        assertEquals(RewriteAfterFirstMerge.ROWS, withKey.stream().filter(m -> m.generation() == 1)
+                .flatMap(m -> m.inputs().stream()).filter(i -> i.key().equals(rewritten))
+                .mapToLong(Manifest.InputEntry::rows).sum());
     }
 
     private static Configuration noRestarts() {

@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -153,7 +154,9 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
             return List.of(new StagedWindow(task));
         }
         long started = System.nanoTime();
-        StagedWindow staged = merger.merge(withoutCommittedInputs(task));
+        CompactionTask current = withoutRewrittenInputs(withoutCommittedInputs(task));
+        StagedWindow staged = merger.merge(current);
+        Map<String, String> mergedVersions = requireUnchanged(current, staged);
         if (store.head(manifest).isPresent()) {
             // Another attempt committed while this one merged: its parts would never be published.
             for (StagedWindow.Part part : staged.parts) {
@@ -164,7 +167,7 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
             return List.of(new StagedWindow(task));
         }
         store.write(layout.stagedMarkerKey(task.namespace, task.windowStart, task.generation, task.attempt),
-                StagedWindowCodec.toJson(staged));
+                StagedWindowCodec.markerJson(staged, mergedVersions));
         long bytes = staged.inputs.stream().mapToLong(i -> i.size).sum();
         rows.inc(staged.totalRows());
         inputBytes.inc(bytes);
@@ -195,15 +198,15 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
 
     /**
      * The task without the inputs that a manifest of another generation of the same window already holds (same
-     * key and size). Those are deleted here: their rows are durable in that generation's outputs.
+     * key, size and eTag). Those are deleted here: their rows are durable in that generation's outputs.
      */
     private CompactionTask withoutCommittedInputs(CompactionTask task) throws IOException {
         String thisManifest = layout.manifestKey(task.namespace, task.windowStart, task.generation);
-        Map<String, Long> committed = new HashMap<>();
+        Map<String, Manifest.InputEntry> committed = new HashMap<>();
         for (ObjectInfo other : store.list(layout.manifestWindowPrefix(task.namespace, task.windowStart))) {
             if (!other.key().equals(thisManifest) && other.key().endsWith(".json")) {
                 Manifest m = ManifestCodec.fromJson(store.read(other.key()));
-                m.inputs().forEach(i -> committed.put(i.key(), i.size()));
+                m.inputs().forEach(i -> committed.put(i.key(), i));
                 // A crash before that commit's last step can leave its staging behind.
                 for (ObjectInfo leftover : store.list(
                         layout.stagingGenerationPrefix(task.namespace, task.windowStart, m.generation()))) {
@@ -216,9 +219,10 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
         }
         List<SourceFile> remaining = new ArrayList<>();
         for (SourceFile f : task.files) {
-            Long size = committed.get(f.key);
-            if (size != null && size == f.size) {
-                store.delete(f.key);
+            Manifest.InputEntry merged = committed.get(f.key);
+            // Only the version that manifest merged: a key written again since is a new file of this generation.
+            if (merged != null && merged.size() == f.size && (merged.eTag() == null || merged.eTag().equals(f.eTag))) {
+                store.deleteVersion(f.key, merged.size(), merged.eTag());
                 LOG.warn("{}: {} is already in a committed output of this window; deleted it instead of merging "
                         + "it again", task, f.key);
             } else {
@@ -227,6 +231,54 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
         }
         return new CompactionTask(task.namespace, task.windowStart, task.windowEnd, task.generation, task.attempt,
                 remaining);
+    }
+
+    /**
+     * The task without the inputs written again since the tracker froze the window: this generation merges the
+     * version it was given or nothing, and the tracker puts the new version in the next generation. An input whose
+     * eTag is unknown (state from before eTags were kept) is merged as it is now.
+     */
+    private CompactionTask withoutRewrittenInputs(CompactionTask task) throws IOException {
+        List<SourceFile> given = new ArrayList<>();
+        for (SourceFile f : task.files) {
+            Optional<ObjectInfo> now = store.head(f.key);
+            if (now.isPresent() && !now.get().isVersion(f.size, eTagOf(f))) {
+                LOG.warn("{}: {} was written again since its window froze (eTag {} -> {}); the next generation "
+                        + "merges it", task, f.key, f.eTag, now.get().eTag());
+            } else {
+                given.add(f); // absent ones stay: the merge records them as missing
+            }
+        }
+        return given.size() == task.files.size() ? task : new CompactionTask(task.namespace, task.windowStart,
+                task.windowEnd, task.generation, task.attempt, given);
+    }
+
+    /**
+     * The eTag of each merged input, after checking that none was written again while the merge read it (a mix of
+     * two versions, or rows the next generation also merges): that fails this try, and the next one leaves the input
+     * to the next generation.
+     */
+    private Map<String, String> requireUnchanged(CompactionTask task, StagedWindow staged) throws IOException {
+        Map<String, SourceFile> byKey = new HashMap<>();
+        task.files.forEach(f -> byKey.put(f.key, f));
+        Map<String, String> versions = new HashMap<>();
+        for (StagedWindow.Input input : staged.inputs) {
+            SourceFile f = byKey.get(input.key);
+            Optional<ObjectInfo> now = store.head(input.key);
+            if (now.isPresent() && !now.get().isVersion(input.size, eTagOf(f))) {
+                throw new IOException(input.key + " was written again while " + task + " merged it");
+            }
+            String eTag = eTagOf(f) != null ? f.eTag : now.map(ObjectInfo::eTag).orElse(null);
+            if (eTag != null) {
+                versions.put(input.key, eTag);
+            }
+        }
+        return versions;
+    }
+
+    /** The eTag the tracker froze, or null where it is not known. */
+    private static String eTagOf(SourceFile f) {
+        return f == null || f.eTag == null || f.eTag.isEmpty() ? null : f.eTag;
     }
 
     @Override

@@ -167,7 +167,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         long arrival = Math.max(e.fileTimeMillis, watermark);
         FileRecord known = files.get(e.key);
         if (known != null) {
-            replaceOrIgnore(e, known, arrival);
+            replaceOrIgnore(e, known, arrival, timers);
             return;
         }
         Long lastSeen = writers.get(e.writerId);
@@ -189,9 +189,12 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
 
     /**
      * At-least-once delivery repeats notifications: the same key and eTag is the same file. A different eTag is the
-     * key written again; it replaces the earlier entry while its generation still takes files.
+     * key written again; it replaces the earlier entry while its generation still takes files, and otherwise joins
+     * the window's next generation as a new file: the frozen generation merges and deletes only the version it was
+     * given (AsyncMerge, WindowPublisher), so each version's rows are committed once.
      */
-    private void replaceOrIgnore(BucketEvent e, FileRecord known, long arrival) throws Exception {
+    private void replaceOrIgnore(BucketEvent e, FileRecord known, long arrival, TimerService timers)
+            throws Exception {
         if (Objects.equals(known.eTag, e.eTag)) {
             duplicateFiles.inc();
             return;
@@ -199,9 +202,18 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         String windowKey = windowKey(known.windowStart, known.generation);
         WindowRecord window = windows.get(windowKey);
         if (window == null || !window.acceptsFiles()) {
-            LOG.warn("{}: source {} was rewritten (eTag {} -> {}) while its window is being compacted; the merge "
-                    + "reads its current content", e.namespace, e.key, known.eTag, e.eTag);
-            duplicateFiles.inc();
+            WindowRecord next = openGeneration(e.namespace, known.windowStart);
+            LOG.warn("{}: source {} was rewritten (eTag {} -> {}) after generation {} of its window froze; the new "
+                    + "version joins generation {}", e.namespace, e.key, known.eTag, e.eTag, known.generation,
+                    next.generation);
+            next.addFile(e.size, arrival);
+            String nextKey = windowKey(known.windowStart, next.generation);
+            windows.put(nextKey, next);
+            windowWriters.put(nextKey + "/" + known.writerId, Boolean.TRUE);
+            files.put(e.key, new FileRecord(known.windowStart, next.generation, e.size, e.eTag, known.writerId,
+                    known.seq, known.fileTimeMillis));
+            filesReplaced.inc();
+            registerCheckTimes(next, timers);
             return;
         }
         window.replaceFile(known.size, e.size, arrival);

@@ -252,6 +252,37 @@ class WindowTrackerTest {
     }
 
     @Test
+    void keyRewrittenAfterItsWindowFrozeJoinsTheNextGeneration() throws Exception {
+        fillWindowWithThreeWriters();
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+        CompactionTask g0 = tasks().get(0);
+        SourceFile merged = g0.files.get(1);
+
+        // The writer flushes the same key again while generation 0 merges: a new eTag is a new version, whose rows
+        // generation 0 never reads, so it must not be dropped as a duplicate.
+        BucketEvent v2 = BucketEvent.fileAdded(NS, merged.key, 150, "etag-v2", merged.writerId, 0, W0 + 2_000);
+        send(v2);
+        harness.processElement(new StreamRecord<>(BucketEvent.windowCommitted(NS, "m0", W0, 0)));
+        harness.processWatermark(new Watermark(W0 + WINDOW + 3 * MAX_WAIT));
+
+        List<CompactionTask> out = tasks();
+        assertEquals(2, out.size(), "the rewritten version is compacted, not ignored");
+        CompactionTask g1 = out.get(1);
+        assertEquals(W0, g1.windowStart);
+        assertEquals(1, g1.generation);
+        assertEquals(1, g1.files.size());
+        SourceFile again = g1.files.get(0);
+        assertEquals(merged.key, again.key);
+        assertEquals("etag-v2", again.eTag, "generation 1 takes the new version");
+        assertEquals(150, again.size);
+        assertEquals(merged.eTag, g0.files.get(1).eTag, "generation 0 keeps the version it was given");
+
+        send(v2); // a repeated notification of the new version is a duplicate, not a third generation
+        harness.processWatermark(new Watermark(W0 + WINDOW + 6 * MAX_WAIT));
+        assertEquals(2, tasks().size());
+    }
+
+    @Test
     void stuckWindowIsRetriedWithTheSameFilesAndGeneration() throws Exception {
         harness.setProcessingTime(1_000);
         fillWindowWithThreeWriters();
