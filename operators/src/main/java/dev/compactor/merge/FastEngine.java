@@ -1,5 +1,18 @@
 package dev.compactor.merge;
 
+import dev.compactor.merge.plan.ColumnMapping;
+import dev.compactor.merge.plan.InputFooter;
+import dev.compactor.merge.plan.WindowSchema;
+import dev.compactor.merge.read.InputPrefetch;
+import dev.compactor.merge.read.RowGroupRows;
+import dev.compactor.merge.read.SourceRowGroups;
+import dev.compactor.merge.reference.ReferenceEngine;
+import dev.compactor.merge.reference.RowOrder;
+import dev.compactor.merge.sort.SortColumn;
+import dev.compactor.merge.sort.SortedMerge;
+import dev.compactor.merge.sort.SpillDirectory;
+import dev.compactor.merge.sort.UnsortedInputException;
+import dev.compactor.merge.write.PartWriter;
 import dev.compactor.store.ObjectStore;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
@@ -22,7 +35,7 @@ import java.util.Optional;
  * column by column, a sort column it does not compare exactly as Parquet orders the type, and inputs that are not
  * each sorted (the external sort).
  */
-final class FastEngine implements MergeEngine {
+public final class FastEngine implements MergeEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(FastEngine.class);
 

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * exception's class name or a bare "null". parquet-java reports most defects of a file as generic exceptions, so
  * the kind of failure picks the sentence and the library's own message, cleaned of class names, adds detail.
  */
-final class InputProblem {
+public final class InputProblem {
 
     /** A fully qualified class name, optionally followed by ": ", as exception messages embed them. */
     private static final Pattern CLASS_NAME = Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?::\\s*)?");
@@ -20,17 +20,17 @@ final class InputProblem {
     private InputProblem() {}
 
     /** A defect found in a file, described in plain words by whoever found it. */
-    static final class BadInput extends RuntimeException {
-        BadInput(String reason) {
+    public static final class BadInput extends RuntimeException {
+        public BadInput(String reason) {
             super(reason);
         }
 
-        BadInput(String reason, Throwable cause) {
+        public BadInput(String reason, Throwable cause) {
             super(reason, cause);
         }
     }
 
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         if (e instanceof UnreadableInputException u) {
             return u.reason();
         }

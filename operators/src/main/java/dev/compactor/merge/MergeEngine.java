@@ -1,5 +1,11 @@
 package dev.compactor.merge;
 
+import dev.compactor.merge.plan.InputFooter;
+import dev.compactor.merge.plan.WindowSchema;
+import dev.compactor.merge.reference.ReferenceEngine;
+import dev.compactor.merge.sort.SpillDirectory;
+import dev.compactor.merge.write.PartWriter;
+
 import java.io.IOException;
 import java.util.List;
 
@@ -11,7 +17,7 @@ import java.util.List;
  * <p>A failure that one input's content causes is thrown as {@link UnreadableInputException} naming it; anything
  * else (the store, the output) as it is.
  */
-interface MergeEngine {
+public interface MergeEngine {
 
     void write(List<InputFooter> inputs, WindowSchema window, PartWriter parts, SpillDirectory spill) throws IOException;
 }

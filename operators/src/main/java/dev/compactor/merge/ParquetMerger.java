@@ -1,6 +1,15 @@
 package dev.compactor.merge;
 
 import dev.compactor.layout.BucketLayout;
+import dev.compactor.merge.plan.ColumnEncodings;
+import dev.compactor.merge.plan.InputFooter;
+import dev.compactor.merge.plan.WindowSchema;
+import dev.compactor.merge.reference.ReferenceEngine;
+import dev.compactor.merge.reference.SourceRows;
+import dev.compactor.merge.sort.SpillDirectory;
+import dev.compactor.merge.write.OutputCompressors;
+import dev.compactor.merge.write.PageWriteThread;
+import dev.compactor.merge.write.PartWriter;
 import dev.compactor.store.ObjectInfo;
 import dev.compactor.store.ObjectStore;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;

@@ -1,14 +1,16 @@
 package dev.compactor.merge;
 
+import dev.compactor.merge.plan.InputFooter;
+
 import java.io.IOException;
 
 /** A source file failed while its rows were being read: set it aside, the output is not at fault. */
-final class UnreadableInputException extends IOException {
+public final class UnreadableInputException extends IOException {
 
     private final InputFooter input;
     private final String reason;
 
-    UnreadableInputException(InputFooter input, Throwable cause) {
+    public UnreadableInputException(InputFooter input, Throwable cause) {
         this(input, InputProblem.describe(cause), cause);
     }
 
@@ -18,7 +20,7 @@ final class UnreadableInputException extends IOException {
         this.reason = reason;
     }
 
-    InputFooter input() {
+    public InputFooter input() {
         return input;
     }
 

@@ -20,7 +20,7 @@ import java.util.Comparator;
  * parquet-avro as the tests' writer of source files and independent reader of outputs: the merge itself no longer
  * reads or writes Avro, so this is one of the "other writers" it must take files from.
  */
-final class AvroFiles {
+public final class AvroFiles {
 
     private AvroFiles() {}
 
@@ -37,14 +37,14 @@ final class AvroFiles {
     }
 
     /** Reads every file into {@code readSchema}, filling absent fields with their defaults. */
-    static ParquetReader<GenericRecord> reader(InputFile in, Schema readSchema) throws IOException {
+    public static ParquetReader<GenericRecord> reader(InputFile in, Schema readSchema) throws IOException {
         PlainParquetConfiguration conf = new PlainParquetConfiguration();
         conf.set("parquet.avro.read.schema", readSchema.toString());
         return AvroParquetReader.<GenericRecord>builder(in, conf).withDataModel(GenericData.get()).build();
     }
 
     /** Rows by one top-level column, nulls first, then Avro's order of the column's type. */
-    static Comparator<GenericRecord> orderBy(Schema rowSchema, String column) {
+    public static Comparator<GenericRecord> orderBy(Schema rowSchema, String column) {
         Schema.Field field = rowSchema.getField(column);
         Schema value = field.schema();
         if (value.getType() == Schema.Type.UNION) {

@@ -1,6 +1,9 @@
 package dev.compactor.merge;
 
 import dev.compactor.layout.BucketLayout;
+import dev.compactor.merge.plan.ColumnMapping;
+import dev.compactor.merge.read.ParquetFiles;
+import dev.compactor.merge.write.PartWriter;
 import dev.compactor.store.LocalObjectStore;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;

@@ -1,6 +1,9 @@
 package dev.compactor.merge;
 
 import dev.compactor.layout.BucketLayout;
+import dev.compactor.merge.read.ParquetFiles;
+import dev.compactor.merge.reference.ExternalSort;
+import dev.compactor.merge.reference.RowOrder;
 import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectInfo;
 import org.apache.avro.Schema;
