@@ -1,6 +1,7 @@
 package dev.compactor.job.cli;
 
 import dev.compactor.job.CompactorOptions;
+import dev.compactor.merge.MergeSettings;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
@@ -175,6 +176,18 @@ class CompactorCliTest {
         assertTrue(help.matches("(?s).*--compaction\\.window-size\\s+1 h\\s+Length of a compaction window.*"), help);
         assertTrue(help.matches("(?s).*--compaction\\.merge-memory\\s+128 mb\\s+Bound on.*"), help);
         assertFalse(help.contains("&quot;") || help.contains("&#"), help);
+    }
+
+    @Test
+    void mergeSubcommandTakesTheEngineInEitherCase() {
+        CommandLine cli = CompactorCli.commandLine();
+        cli.parseArgs("merge", "--out", "o.parquet", "--engine", "reference", "a.parquet");
+        MergeCommand merge = cli.getSubcommands().get("merge").getCommand();
+        assertEquals(MergeSettings.Engine.REFERENCE, merge.settings().engine());
+        cli = CompactorCli.commandLine();
+        cli.parseArgs("merge", "--out", "o.parquet", "a.parquet");
+        assertEquals(MergeSettings.Engine.FAST, ((MergeCommand) cli.getSubcommands().get("merge").getCommand())
+                .settings().engine());
     }
 
     @Test
