@@ -1,5 +1,6 @@
 package dev.compactor.job.cli;
 
+import dev.compactor.job.BucketLocation;
 import dev.compactor.job.CompactorOptions;
 import dev.compactor.merge.MergeSettings;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -90,6 +91,23 @@ class CompactorCliTest {
         ParameterException typo = assertThrows(ParameterException.class,
                 () -> localConfiguration("--bucket", "s3://lake", "--s3.endpiont", "http://x"));
         assertTrue(typo.getMessage().contains("unknown option --s3.endpiont"), typo.getMessage());
+    }
+
+    /** The API writes commands where the job reads its events: an s3:// bucket, not a local directory so named. */
+    @Test
+    void apiWritesCommandsIntoAnS3BucketOrADirectory() {
+        CommandLine cli = CompactorCli.commandLine();
+        cli.parseArgs("api", "--jobmanager", "localhost:8081", "--bucket", "s3://lake/raw",
+                "--s3.endpoint", "http://127.0.0.1:4570", "--s3.path-style-access", "true");
+        Configuration conf = ((ApiCommand) cli.getSubcommands().get("api").getCommand()).configuration();
+        assertEquals("s3://lake/raw", conf.get(CompactorOptions.BUCKET));
+        assertEquals("raw/", BucketLocation.keyPrefix(conf));
+
+        cli = CompactorCli.commandLine();
+        cli.parseArgs("api", "--jobmanager", "localhost:8081", "--bucket", bucket.toString());
+        conf = ((ApiCommand) cli.getSubcommands().get("api").getCommand()).configuration();
+        assertEquals(bucket.toString(), conf.get(CompactorOptions.BUCKET));
+        assertEquals("", BucketLocation.keyPrefix(conf));
     }
 
     @Test
