@@ -45,7 +45,6 @@ import org.apache.flink.util.ExceptionUtils;
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -107,13 +106,11 @@ public final class CompactorPipeline {
         return fromObjectEvents(bucketWatch(env, conf, storeFactory), null, conf, storeFactory);
     }
 
-    /** Object events of a local bucket: the watcher lists the data, manifest, staging, control, quarantine prefixes. */
+    /** Object events of a local bucket: the watcher lists every prefix the job acts on. */
     static DataStream<ObjectEvent> bucketWatch(StreamExecutionEnvironment env, Configuration conf,
                                                ObjectStoreFactory storeFactory) {
         BucketLayout layout = new BucketLayout(conf.get(CompactorOptions.DATA_PREFIX));
-        BucketWatchSource source = new BucketWatchSource(storeFactory,
-                List.of(layout.dataPrefix(), BucketLayout.MANIFEST_PREFIX, BucketLayout.STAGING_PREFIX,
-                        BucketLayout.CONTROL_PREFIX, BucketLayout.QUARANTINE_PREFIX),
+        BucketWatchSource source = new BucketWatchSource(storeFactory, layout.eventPrefixes(),
                 conf.get(CompactorOptions.POLL_INTERVAL));
         return env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "bucket watch", TypeInformation.of(ObjectEvent.class))

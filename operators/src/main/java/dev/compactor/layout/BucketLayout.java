@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -53,6 +54,17 @@ public final class BucketLayout implements Serializable {
 
     public String dataPrefix() {
         return dataPrefix;
+    }
+
+    /**
+     * Every prefix whose object events the job acts on: writers' files, manifests, staged and failed markers,
+     * operators' control commands and quarantine reasons. Each event source must deliver all of them (the local
+     * watcher lists them, the notification bridge announces them, the production event rule must match them;
+     * README), or commands and quarantine counts silently never reach the tracker. The rest ({@code _rejected/},
+     * {@code _state/}) needs no action.
+     */
+    public List<String> eventPrefixes() {
+        return List.of(dataPrefix, MANIFEST_PREFIX, STAGING_PREFIX, CONTROL_PREFIX, QUARANTINE_PREFIX);
     }
 
     public String finalPartKey(String namespace, long windowStart, int generation, int part) {

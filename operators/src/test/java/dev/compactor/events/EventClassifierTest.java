@@ -179,6 +179,26 @@ class EventClassifierTest {
         assertTrue(classifier.classify(deleted(key)).isIgnored());
     }
 
+    /**
+     * Every object whose event the classifier acts on lies under a prefix every event source delivers: a kind missing
+     * from {@link BucketLayout#eventPrefixes()} would be classified, yet never reach a Kinesis-mode job (issue 23).
+     */
+    @Test
+    void everyKindOfObjectTheJobActsOnIsUnderAnEventPrefix() {
+        long window = 1_714_561_200_000L;
+        List<String> keys = List.of("data/app/users/1714564800-w1-3.parquet",
+                LAYOUT.manifestKey("app/users", window, 0), LAYOUT.stagedMarkerKey("app/users", window, 0, 0),
+                LAYOUT.failedMarkerKey("app/users", window, 0, 0),
+                ControlCommand.setPriority("1714561200002-00000000", 0).objectKey("app/users"),
+                ControlCommand.rollback("1714561200001-ffffffff", window).objectKey("app/users"),
+                LAYOUT.quarantineReasonKey("data/app/users/1714564800-w1-3.parquet"));
+        for (String key : keys) {
+            assertTrue(classifier.classify(created(key)).isAccepted(), key);
+            assertTrue(LAYOUT.eventPrefixes().stream().anyMatch(key::startsWith),
+                    () -> key + " is acted on but under none of " + LAYOUT.eventPrefixes());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"_control/users/1714561200000-0a1b2c3d.priority-7.json",
             "_control/users/1714561200000-0a1b2c3d.drop-table.json", "_control/users/reset.json",

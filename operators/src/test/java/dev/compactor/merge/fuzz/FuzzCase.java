@@ -72,7 +72,7 @@ final class FuzzCase {
             }
             inputs.add(new Input("w" + i, schemas.get(i), WriterSettings.random(random), rows));
         }
-        boolean legacy = random.nextInt(6) == 0;
+        boolean legacy = random.nextInt(4) == 0;
         String sortColumn = Math.floorMod(seed, 2) == 1 ? sortableColumn(schema, random) : null;
         return new FuzzCase(seed, List.copyOf(inputs), legacy, sortColumn, mergeSettings(random));
     }

@@ -1,6 +1,8 @@
 package dev.compactor.merge.fuzz;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,14 +17,15 @@ final class FuzzReport {
     /** One difference in one case. */
     record Finding(long seed, String signature, String detail) {}
 
-    private static final int DETAILED_GROUPS = 30;
+    private static final int DETAILED_GROUPS = 10;
 
     private final long base;
     private final int cases;
-    private final Map<String, List<Finding>> findings = new TreeMap<>();
+    private final Map<String, List<Finding>> findings = new HashMap<>();
     private final Map<String, Integer> duckDbSkips = new TreeMap<>();
     private int sortedCases;
-    private int duckDbChecked;
+    private int duckDbRead;
+    private int duckDbCompared;
 
     FuzzReport(long base, int cases) {
         this.base = base;
@@ -42,8 +45,14 @@ final class FuzzReport {
         sortedCases++;
     }
 
-    void duckDbChecked() {
-        duckDbChecked++;
+    /** DuckDB read a case's inputs. */
+    void duckDbRead() {
+        duckDbRead++;
+    }
+
+    /** DuckDB's reading of a merge's output was compared with its reading of the inputs. */
+    void duckDbCompared() {
+        duckDbCompared++;
     }
 
     void duckDbSkipped(String reason) {
@@ -56,22 +65,33 @@ final class FuzzReport {
 
     String summary(long millis) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format("merge fuzz: %d cases from seed %d in %.1f s (%d also sorted); DuckDB compared %d,"
-                        + " skipped %d", cases, base, millis / 1000.0, sortedCases, duckDbChecked,
-                duckDbSkips.values().stream().mapToInt(Integer::intValue).sum()));
+        s.append(String.format("merge fuzz: %d cases from seed %d in %.1f s (%d also sorted); DuckDB read the inputs"
+                        + " of %d cases, skipped %d, and compared %d merged outputs with them", cases, base,
+                millis / 1000.0, sortedCases, duckDbRead, duckDbSkips.values().stream().mapToInt(Integer::intValue).sum(),
+                duckDbCompared));
         duckDbSkips.forEach((reason, n) -> s.append("\n  DuckDB skipped ").append(n).append(": ").append(reason));
         long failing = findings.values().stream().flatMap(List::stream).mapToLong(Finding::seed).distinct().count();
         s.append(String.format("%n%d failing cases, %d kinds of difference", failing, findings.size()));
-        findings.forEach((signature, list) -> s.append(String.format("%n  %5d x %s  (first seed %d)", list.size(),
-                signature, list.get(0).seed())));
+        for (Map.Entry<String, List<Finding>> e : byCount()) {
+            s.append(String.format("%n  %5d x %s  (first seed %d)", e.getValue().size(), e.getKey(),
+                    e.getValue().get(0).seed()));
+        }
         return s.toString();
+    }
+
+    /** The most frequent kinds of difference first: they are what most cases run into. */
+    private List<Map.Entry<String, List<Finding>>> byCount() {
+        List<Map.Entry<String, List<Finding>>> kinds = new ArrayList<>(findings.entrySet());
+        kinds.sort(Comparator.comparing((Map.Entry<String, List<Finding>> e) -> -e.getValue().size())
+                .thenComparing(Map.Entry::getKey));
+        return kinds;
     }
 
     /** The summary, then the first case of each kind in full with the command that replays it. */
     String failureMessage(long millis) {
         StringBuilder s = new StringBuilder(summary(millis));
         int shown = 0;
-        for (Map.Entry<String, List<Finding>> e : findings.entrySet()) {
+        for (Map.Entry<String, List<Finding>> e : byCount()) {
             if (shown++ == DETAILED_GROUPS) {
                 s.append("\n\n(").append(findings.size() - DETAILED_GROUPS).append(" more kinds, see the summary)");
                 break;

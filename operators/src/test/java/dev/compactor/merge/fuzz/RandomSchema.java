@@ -4,7 +4,6 @@ import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.OriginalType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
@@ -16,9 +15,12 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Random Parquet schemas: every physical type with every logical annotation parquet-java writes, the annotations
- * that older writers spell only as converted types, field ids, structs, standard and legacy lists, maps, and
- * bare repeated fields, nested up to {@link #MAX_DEPTH} containers deep.
+ * Random Parquet schemas: every physical type with every logical annotation parquet-java writes, field ids,
+ * structs, standard and legacy lists, maps (also with the legacy MAP_KEY_VALUE entries), and bare repeated fields,
+ * nested up to {@link #MAX_DEPTH} containers deep.
+ *
+ * <p>parquet-java models a legacy converted type (TIMESTAMP_MILLIS, INT_64, UTF8, ...) as the logical type it
+ * stands for, so a schema cannot say "converted type only"; {@link LegacyFooter} makes files spelled that way.
  *
  * <p>Names are {@code c<n>} for top-level columns and {@code f<n>} below, so that a failure's signature can blank
  * them out and group cases by type alone.
@@ -28,13 +30,6 @@ final class RandomSchema {
     static final String MESSAGE_NAME = "fuzz";
     private static final int MAX_DEPTH = 3;
     private static final TimeUnit[] UNITS = TimeUnit.values();
-    /** Converted types as pre-2.4 writers (and DuckDB, Impala, hyparquet) annotate them; parquet-java maps each to its logical type. */
-    private static final OriginalType[] LEGACY_INT32 = {OriginalType.INT_8, OriginalType.INT_16, OriginalType.INT_32,
-            OriginalType.UINT_8, OriginalType.UINT_16, OriginalType.UINT_32, OriginalType.DATE, OriginalType.TIME_MILLIS};
-    private static final OriginalType[] LEGACY_INT64 = {OriginalType.INT_64, OriginalType.UINT_64,
-            OriginalType.TIME_MICROS, OriginalType.TIMESTAMP_MILLIS, OriginalType.TIMESTAMP_MICROS};
-    private static final OriginalType[] LEGACY_BINARY = {OriginalType.UTF8, OriginalType.ENUM, OriginalType.JSON,
-            OriginalType.BSON};
 
     private final Random random;
     private int fields;
@@ -65,11 +60,13 @@ final class RandomSchema {
 
     private Type field(int depth, Repetition repetition, String name) {
         if (depth <= MAX_DEPTH && random.nextInt(10) < 3) {
+            // the spec allows a LIST or MAP group only optional or required; repetition is inside it
+            Repetition outer = repetition == Repetition.REPEATED ? Repetition.OPTIONAL : repetition;
             return switch (random.nextInt(4)) {
                 case 0 -> struct(depth, repetition, name);
-                case 1 -> standardList(depth, repetition, name);
-                case 2 -> legacyList(depth, repetition, name);
-                default -> map(depth, repetition, name);
+                case 1 -> standardList(depth, outer, name);
+                case 2 -> legacyList(depth, outer, name);
+                default -> map(depth, outer, name);
             };
         }
         return withId(primitive(repetition), name);
@@ -134,7 +131,7 @@ final class RandomSchema {
     }
 
     private Types.PrimitiveBuilder<PrimitiveType> primitive(Repetition r) {
-        return switch (random.nextInt(23)) {
+        return switch (random.nextInt(20)) {
             case 0 -> Types.primitive(PrimitiveTypeName.BOOLEAN, r);
             case 1 -> Types.primitive(PrimitiveTypeName.INT32, r);
             case 2 -> Types.primitive(PrimitiveTypeName.INT64, r);
@@ -156,11 +153,8 @@ final class RandomSchema {
             case 17 -> integer(r);
             case 18 -> Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, r).length(12)
                     .as(LogicalTypeAnnotation.intervalType());
-            case 19 -> Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, r).length(2)
+            default -> Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, r).length(2)
                     .as(LogicalTypeAnnotation.float16Type());
-            case 20 -> legacy(PrimitiveTypeName.INT32, LEGACY_INT32, r);
-            case 21 -> legacy(PrimitiveTypeName.INT64, LEGACY_INT64, r);
-            default -> legacy(PrimitiveTypeName.BINARY, LEGACY_BINARY, r);
         };
     }
 
@@ -198,11 +192,6 @@ final class RandomSchema {
         int bits = 8 << random.nextInt(4);
         PrimitiveTypeName p = bits == 64 ? PrimitiveTypeName.INT64 : PrimitiveTypeName.INT32;
         return Types.primitive(p, r).as(LogicalTypeAnnotation.intType(bits, random.nextBoolean()));
-    }
-
-    @SuppressWarnings("deprecation") // the deprecated OriginalType is exactly the legacy spelling this case is about
-    private Types.PrimitiveBuilder<PrimitiveType> legacy(PrimitiveTypeName p, OriginalType[] choices, Repetition r) {
-        return Types.primitive(p, r).as(choices[random.nextInt(choices.length)]);
     }
 
     private Repetition anyRepetition() {

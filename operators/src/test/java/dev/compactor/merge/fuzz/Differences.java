@@ -1,11 +1,17 @@
 package dev.compactor.merge.fuzz;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 
-/** Turns a difference into a signature that groups cases by the kind of difference, not by names or ids. */
-final class Signatures {
+/**
+ * Finding where two readings differ, and naming the difference so that cases group by its kind rather than by
+ * generated names or ids.
+ */
+final class Differences {
 
-    private Signatures() {}
+    private Differences() {}
 
     /** Blanks the generated column names (and lists of them), field ids and sizes that vary from case to case. */
     static String blank(String s) {
@@ -33,5 +39,17 @@ final class Signatures {
             }
         }
         return a.size() == b.size() ? -1 : n;
+    }
+
+    /** The element at {@code i}, or "(none)" past either end. */
+    static String at(List<?> list, int i) {
+        return i >= 0 && i < list.size() ? Objects.toString(list.get(i)) : "(none)";
+    }
+
+    /** Rows in a fixed order of their text, to compare as multisets the rows of a sorted merge. */
+    static List<List<String>> sortedCopy(List<List<String>> rows) {
+        List<List<String>> copy = new ArrayList<>(rows);
+        copy.sort(Comparator.comparing(List::toString));
+        return copy;
     }
 }
