@@ -103,8 +103,9 @@ public final class CompactorOptions {
     public static final ConfigOption<Duration> PROCESSING_TIMEOUT = ConfigOptions.key("compaction.processing-timeout")
             .durationType()
             .defaultValue(Duration.ofMinutes(5))
-            .withDescription("A window processing for this long without progress returns to pending and is retried "
-                    + "with the same files and output names.");
+            .withDescription("A merge that reads and writes no byte for this long is cancelled and its window "
+                    + "retried with the same files and output names; a merge that keeps moving bytes runs as long as "
+                    + "it needs. A window staged but not committed this long after staging is retried too.");
 
     public static final ConfigOption<MemorySize> TARGET_FILE_SIZE = ConfigOptions.key("compaction.target-file-size")
             .memoryType()

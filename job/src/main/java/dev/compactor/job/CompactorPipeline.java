@@ -72,6 +72,11 @@ public final class CompactorPipeline {
 
     /** Tries of a merge attempt that fails with I/O errors before the attempt gives up (and the window backs off). */
     private static final int MERGE_IO_ATTEMPTS = 3;
+    /**
+     * In effect no async timeout: Flink's async operator with retries insists on one (it refuses 0), but a timeout
+     * would discard a merge that is slow but still moving bytes. AsyncMerge gives up a stalled merge itself.
+     */
+    private static final long NO_ASYNC_TIMEOUT_MS = Duration.ofDays(365).toMillis();
 
     private final DataStream<BucketEvent> events;
     private final DataStream<Rejection> rejections;
@@ -151,11 +156,15 @@ public final class CompactorPipeline {
                 .uid(UID_STATUS).name("status summary")
                 .setParallelism(1);
 
-        long timeoutMs = 2 * rules.windows().processingTimeoutMs();
         int capacity = conf.get(CompactorOptions.MAX_CONCURRENT_MERGES);
+        // No async timeout in effect: it counts from the dispatch and would discard a merge that is slow but still
+        // moving bytes, while the merge went on holding its thread. AsyncMerge gives up a merge that moved no byte
+        // for the processing timeout itself, cancelling it; WindowTracker catches an attempt whose markers never
+        // arrive.
         DataStream<StagedWindow> staged = AsyncDataStream.unorderedWaitWithRetry(tasks,
-                        new AsyncMerge(storeFactory, layout, mergeSettings, capacity, MERGE_IO_ATTEMPTS),
-                        timeoutMs, TimeUnit.MILLISECONDS, capacity, mergeRetries())
+                        new AsyncMerge(storeFactory, layout, mergeSettings, capacity, MERGE_IO_ATTEMPTS,
+                                rules.windows().processingTimeoutMs()),
+                        NO_ASYNC_TIMEOUT_MS, TimeUnit.MILLISECONDS, capacity, mergeRetries())
                 .returns(CompactorTypes.STAGED_WINDOW)
                 .uid(UID_MERGE).name("merge");
 

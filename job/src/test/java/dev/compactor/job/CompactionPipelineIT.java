@@ -17,6 +17,8 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.OutputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +30,7 @@ import dev.compactor.events.Rejection;
 import org.apache.flink.streaming.api.functions.sink.SinkFunction;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -296,6 +299,96 @@ class CompactionPipelineIT {
         assertEquals(RewriteAfterFirstMerge.ROWS, withKey.stream().filter(m -> m.generation() == 1)
                 .flatMap(m -> m.inputs().stream()).filter(i -> i.key().equals(rewritten))
                 .mapToLong(Manifest.InputEntry::rows).sum());
+    }
+
+    /**
+     * Every source read of a merge takes {@link #DELAY_MS}: a store that is slow but moves bytes. Records what the
+     * merges staged, and when, to show which attempts ran and how long the first merge took.
+     */
+    private static final class SlowSourceReads extends ForwardingObjectStore {
+        static final long DELAY_MS = 200;
+        static final Queue<String> STAGING_WRITES = new ConcurrentLinkedQueue<>();
+        static final AtomicReference<Long> FIRST_READ = new AtomicReference<>();
+        static final AtomicReference<Long> FIRST_STAGED = new AtomicReference<>();
+
+        SlowSourceReads(ObjectStore delegate) {
+            super(delegate);
+        }
+
+        private static void slowRead(String key) throws IOException {
+            if (key.startsWith(BucketLayout.defaults().dataPrefix()) && key.endsWith(".parquet")
+                    && !key.contains("/compacted-")) {
+                FIRST_READ.compareAndSet(null, System.nanoTime());
+                try {
+                    Thread.sleep(DELAY_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted in the slow store");
+                }
+            }
+        }
+
+        @Override
+        public InputFile inputFile(String key) throws IOException {
+            slowRead(key);
+            return super.inputFile(key);
+        }
+
+        @Override
+        public byte[] read(String key) throws IOException {
+            slowRead(key);
+            return super.read(key);
+        }
+
+        @Override
+        public OutputFile outputFile(String key) throws IOException {
+            if (key.startsWith(BucketLayout.STAGING_PREFIX)) {
+                STAGING_WRITES.add(key);
+            }
+            return super.outputFile(key);
+        }
+
+        @Override
+        public void write(String key, byte[] content) throws IOException {
+            if (key.startsWith(BucketLayout.STAGING_PREFIX)) {
+                STAGING_WRITES.add(key);
+                if (key.endsWith(BucketLayout.STAGED_MARKER)) {
+                    FIRST_STAGED.compareAndSet(null, System.nanoTime());
+                }
+            }
+            super.write(key, content);
+        }
+    }
+
+    /**
+     * Issue 23 item 3: with a store so slow that each window's merge takes more than three processing timeouts,
+     * every window commits once, from its first attempt. Before, the async timeout (twice the processing timeout
+     * from dispatch) discarded each merge and the tracker retried the window after one timeout, so no merge ever
+     * committed.
+     */
+    @Test
+    void mergesThatTakeThreeProcessingTimeoutsButMoveBytesCommitOnce() throws Exception {
+        BucketFixture fixture = writeTwoWindows();
+        SlowSourceReads.STAGING_WRITES.clear();
+        SlowSourceReads.FIRST_READ.set(null);
+        SlowSourceReads.FIRST_STAGED.set(null);
+        String root = bucket.toString();
+        ObjectStoreFactory slow = () -> new SlowSourceReads(new LocalObjectStore(Path.of(root)));
+        Configuration conf = jobConfig();
+        Duration timeout = Duration.ofSeconds(2);
+        conf.set(CompactorOptions.PROCESSING_TIMEOUT, timeout);
+        StreamExecutionEnvironment env = environment(false);
+        CompactorPipeline.build(env, conf, slow);
+        runUntilCompacted(env, fixture, NAMESPACES.length * 2);
+
+        assertExactlyOnce(fixture);
+        long firstMergeMs = (SlowSourceReads.FIRST_STAGED.get() - SlowSourceReads.FIRST_READ.get()) / 1_000_000;
+        assertTrue(firstMergeMs >= 3 * timeout.toMillis(), "the first merge took only " + firstMergeMs + " ms");
+        List<String> retries = SlowSourceReads.STAGING_WRITES.stream().filter(k -> !k.contains("-a0/")).toList();
+        assertEquals(List.of(), retries, "no window was tried a second time");
+        for (ObjectInfo m : fixture.manifests()) {
+            assertEquals(0, ManifestCodec.fromJson(fixture.store.read(m.key())).generation(), m.key());
+        }
     }
 
     private static Configuration noRestarts() {

@@ -149,6 +149,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             case FILE_ADDED -> addFile(event, ctx.timerService());
             case FILE_REMOVED -> removeFile(event);
             case WINDOW_STAGED -> markStaged(event, ctx.timerService());
+            case WINDOW_PROGRESS -> markProgress(event, ctx.timerService());
             case WINDOW_FAILED -> attemptFailed(event, ctx.timerService());
             case WINDOW_COMMITTED -> {
                 completeGeneration(event, ctx.timerService());
@@ -285,8 +286,21 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         long wallNow = timers.currentProcessingTime();
         if (apply(window, "staged marker " + e.key, () -> window.staged(wallNow))) {
             windows.put(windowKey, window);
-            timers.registerProcessingTimeTimer(wallNow + windowRules.processingTimeoutMs());
+            timers.registerProcessingTimeTimer(window.stuckAt(windowRules.processingTimeoutMs()));
             windowsStaged.inc();
+        }
+    }
+
+    /** The latest attempt's merge still moves bytes: its stuck deadline moves on. */
+    private void markProgress(BucketEvent e, TimerService timers) throws Exception {
+        String windowKey = windowKey(e.windowStart, e.generation);
+        WindowRecord window = windows.get(windowKey);
+        if (window == null || !window.isLatestAttempt(e.attempt)) {
+            return;
+        }
+        if (window.progressed(timers.currentProcessingTime())) {
+            windows.put(windowKey, window);
+            timers.registerProcessingTimeTimer(window.stuckAt(windowRules.processingTimeoutMs()));
         }
     }
 
@@ -372,7 +386,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         for (WindowRecord window : stuck) {
             windowsTimedOut.inc();
             failAttempt(window, "no progress within the processing timeout of "
-                    + windowRules.processingTimeoutMs() + " ms", timers);
+                    + windowRules.processingTimeoutMs() + " ms (twice that for a running merge's markers)", timers);
         }
     }
 
@@ -428,7 +442,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             return false;
         }
         windows.put(windowKey, window);
-        timers.registerProcessingTimeTimer(wallNow + windowRules.processingTimeoutMs());
+        timers.registerProcessingTimeTimer(window.stuckAt(windowRules.processingTimeoutMs()));
         windowsDispatched.inc();
         CompactionTask task = new CompactionTask(window.namespace, window.windowStart, window.windowEnd,
                 window.generation, attempt, frozen);
@@ -555,7 +569,8 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             List<String> windowWriterList = List.copyOf(writersByWindow.getOrDefault(windowKey(w.windowStart,
                     w.generation), new TreeSet<>()));
             snapshots.add(new WindowSnapshot(w.windowStart, w.windowEnd, w.generation, w.state.runbookName(),
-                    w.fileCount, w.totalSize, windowWriterList, w.startedAt, w.stagedAt, w.attempts, w.lastError));
+                    w.fileCount, w.totalSize, windowWriterList, w.startedAt, w.stagedAt, w.progressAt, w.attempts,
+                    w.lastError));
         }
         List<String> known = new ArrayList<>();
         writers.keys().forEach(known::add);

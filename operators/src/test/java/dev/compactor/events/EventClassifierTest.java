@@ -157,6 +157,14 @@ class EventClassifierTest {
     }
 
     @Test
+    void progressMarkerIsAWindowProgressAndItsRemovalNeedsNoAction() {
+        String key = LAYOUT.progressMarkerKey("app/users", 1_714_561_200_000L, 2, 7);
+        assertEquals(BucketEvent.windowProgress("app/users", key, 1_714_561_200_000L, 2, 7),
+                classifier.classify(created(key)).event());
+        assertTrue(classifier.classify(deleted(key)).isIgnored(), "the commit clears staging");
+    }
+
+    @Test
     void controlObjectsAreCommandsWithEverythingInTheirName() {
         for (ControlCommand command : List.of(ControlCommand.of("1714561200000-0a1b2c3d", ControlCommand.Kind.RESET),
                 ControlCommand.of("1714561200000-0a1b2c3d", ControlCommand.Kind.TRIGGER_CHECK),

@@ -150,7 +150,7 @@ class AsyncMergeVersionsTest {
 
     private void start(ObjectStore merging) throws Exception {
         MergeSettings settings = new MergeSettings(1L << 20, null, 8L << 20, "SNAPPY", spill.toString());
-        merge = new AsyncMerge(() -> merging, LAYOUT, settings, 1, 3);
+        merge = new AsyncMerge(() -> merging, LAYOUT, settings, 1, 3, 60_000);
         merge.setRuntimeContext(new MockStreamingRuntimeContext(false, 1, 0));
         merge.open(DefaultOpenContext.INSTANCE);
     }
