@@ -46,10 +46,14 @@ final class Differences {
         return i >= 0 && i < list.size() ? Objects.toString(list.get(i)) : "(none)";
     }
 
-    /** Rows in a fixed order of their text, to compare as multisets the rows of a sorted merge. */
+    /**
+     * Rows in a fixed order of their text, to compare as multisets the rows of a sorted merge. A SQL null is told
+     * apart from the text "null" (a JSON or string value): printed alike, they would tie, and rows that differ only
+     * there would keep their input order and look different between two orders of the same rows.
+     */
     static List<List<String>> sortedCopy(List<List<String>> rows) {
         List<List<String>> copy = new ArrayList<>(rows);
-        copy.sort(Comparator.comparing(List::toString));
+        copy.sort(Comparator.comparing(row -> row.stream().map(v -> v == null ? "\u0000NULL" : v).toList().toString()));
         return copy;
     }
 }
