@@ -9,7 +9,6 @@ import org.apache.parquet.format.Util;
 import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
@@ -20,10 +19,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What a source file's footer says, read before any row is: its schema, row groups and sizes. Reading it is
@@ -43,9 +40,6 @@ public record InputFooter(String key, long size, MessageType parquetSchema, List
     private static final int TAIL = 8;
     private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ENCRYPTED_MAGIC = "PARE".getBytes(StandardCharsets.US_ASCII);
-
-    /** The codecs parquet-java can decompress with the libraries on the classpath (not LZO, not BROTLI). */
-    private static final Set<CompressionCodecName> READABLE_CODECS = readableCodecs();
 
     public static InputFooter read(ObjectStore store, String key, long size) throws IOException {
         FileMetaData raw = readRaw(store.inputFile(key), size);
@@ -118,21 +112,6 @@ public record InputFooter(String key, long size, MessageType parquetSchema, List
         }
     }
 
-    private static Set<CompressionCodecName> readableCodecs() {
-        Set<CompressionCodecName> readable = EnumSet.noneOf(CompressionCodecName.class);
-        ReadCodecs codecs = new ReadCodecs();
-        for (CompressionCodecName codec : CompressionCodecName.values()) {
-            try {
-                codecs.getDecompressor(codec);
-                readable.add(codec);
-            } catch (RuntimeException e) {
-                // the codec's Hadoop class is missing: files using it are refused by name
-            }
-        }
-        codecs.release();
-        return Set.copyOf(readable);
-    }
-
     /** A column chunk must lie inside the file, or reading it would fail late or allocate what the file claims. */
     private static void checkInside(BlockMetaData block, int index, long size) {
         for (ColumnChunkMetaData chunk : block.getColumns()) {
@@ -142,7 +121,7 @@ public record InputFooter(String key, long size, MessageType parquetSchema, List
                 throw new InputProblem.BadInput("column " + chunk.getPath() + " is encrypted, which the merge does "
                         + "not support");
             }
-            if (!READABLE_CODECS.contains(chunk.getCodec())) {
+            if (!ReadCodecs.reads(chunk.getCodec())) {
                 throw new InputProblem.BadInput("column " + chunk.getPath() + " is compressed with " + chunk.getCodec()
                         + ", which the merge cannot decompress (parquet-java has no decoder for it here)");
             }

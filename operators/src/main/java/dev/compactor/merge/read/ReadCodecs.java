@@ -5,6 +5,9 @@ import com.aayushatharva.brotli4j.decoder.Decoder;
 import com.aayushatharva.brotli4j.decoder.DecoderJNI;
 import com.aayushatharva.brotli4j.decoder.DirectDecompress;
 import io.airlift.compress.lz4.Lz4Decompressor;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.util.ReflectionUtils;
+import org.apache.parquet.hadoop.BadConfigurationException;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.CodecFactory;
@@ -25,6 +28,39 @@ public final class ReadCodecs extends CodecFactory {
 
     public ReadCodecs() {
         super(new PlainParquetConfiguration(), 0);
+    }
+
+    /**
+     * Which codecs a file may use: everything parquet-java decodes with the libraries here, BROTLI where brotli4j's
+     * native library loads, never LZO (its Hadoop codec is GPL and not on the classpath). Decided without creating
+     * a codec, which would enter parquet-java's JVM-wide codec cache (below).
+     */
+    public static boolean reads(CompressionCodecName codec) {
+        return switch (codec) {
+            case UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4, LZ4_RAW -> true;
+            case BROTLI -> Brotli4jLoader.isAvailable();
+            default -> false;
+        };
+    }
+
+    /**
+     * A codec of this factory's own. parquet-java caches Hadoop codecs JVM-wide, each with the configuration (and
+     * through it the class loader) of the first factory that asked; one created in a Flink task would outlive the
+     * job's class loader, and every later reader in the JVM, ours or not, would fail on the closed loader after a
+     * restart. Codecs are cheap to create.
+     */
+    @Override
+    protected CompressionCodec getCodec(CompressionCodecName codec) {
+        String className = codec.getHadoopCompressionCodecClassName();
+        if (className == null) {
+            return null;
+        }
+        try {
+            Class<?> type = Class.forName(className, true, ReadCodecs.class.getClassLoader());
+            return (CompressionCodec) ReflectionUtils.newInstance(type, configuration);
+        } catch (ClassNotFoundException e) {
+            throw new BadConfigurationException("Class " + className + " was not found", e);
+        }
     }
 
     @Override
