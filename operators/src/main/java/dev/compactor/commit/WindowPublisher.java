@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ public final class WindowPublisher {
         int published = publishParts(window, id);
         Manifest manifest = Manifest.of(window, mergedVersions(window, id), clock.instant());
         int quarantined = quarantine(manifest, id);
-        store.write(manifestKey, ManifestCodec.toJson(manifest));
+        writeManifest(manifestKey, manifest, id);
         LOG.info("{}: committed {} outputs ({} rows) from {} inputs ({} rows), {} quarantined, {} missing; manifest {}",
                 id, manifest.outputs().size(), manifest.totalOutputRows(), manifest.inputs().size(),
                 manifest.totalInputRows(), manifest.quarantined().size(), manifest.missing().size(), manifestKey);
@@ -73,6 +74,37 @@ public final class WindowPublisher {
         int deleted = deleteSources(manifest, id);
         clearStaging(window, id);
         return new PublishOutcome(PublishOutcome.Status.COMMITTED, published, deleted, quarantined, "");
+    }
+
+    /**
+     * Writes the manifest create-only: the head above and this write are two steps, and another committer of the
+     * same generation (a replay racing this one, a second job on the bucket) may write between them. Its manifest
+     * is the commit then, and ours must not replace it. One that records the same commit (all but the time it was
+     * written; a store retry of our own put finds it too) is ours; any other is an error naming both, which leaves
+     * the sources alone: the retry finds the existing manifest and finishes the commit it records.
+     */
+    private void writeManifest(String manifestKey, Manifest manifest, String id) throws IOException {
+        if (store.writeIfAbsent(manifestKey, ManifestCodec.toJson(manifest))) {
+            return;
+        }
+        Manifest existing = ManifestCodec.fromJson(store.read(manifestKey));
+        if (sameCommit(existing, manifest)) {
+            LOG.info("{}: manifest {} was already written with the same content at {}", id, manifestKey,
+                    existing.committedAt());
+            return;
+        }
+        throw new FileAlreadyExistsException(manifestKey, null, id + ": another manifest was written for this "
+                + "generation while committing; existing: attempt " + existing.attempt() + " committed at "
+                + existing.committedAt() + " with " + existing.inputs().size() + " inputs and "
+                + existing.outputs().size() + " outputs; ours: attempt " + manifest.attempt() + " with "
+                + manifest.inputs().size() + " inputs and " + manifest.outputs().size()
+                + " outputs. Kept the existing one, deleted no source");
+    }
+
+    private static boolean sameCommit(Manifest a, Manifest b) {
+        return a.equals(new Manifest(b.formatVersion(), b.namespace(), b.windowStart(), b.windowEnd(),
+                b.windowStartUtc(), b.windowEndUtc(), b.generation(), b.attempt(), a.committedAt(),
+                b.totalInputRows(), b.totalOutputRows(), b.inputs(), b.outputs(), b.quarantined(), b.missing()));
     }
 
     /**

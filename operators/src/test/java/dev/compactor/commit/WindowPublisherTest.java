@@ -3,7 +3,10 @@ package dev.compactor.commit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.compactor.merge.StagedWindow;
+import dev.compactor.store.ForwardingObjectStore;
 import dev.compactor.store.LocalObjectStore;
+import dev.compactor.store.ObjectInfo;
+import dev.compactor.store.ObjectStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -284,5 +287,59 @@ class WindowPublisherTest {
     void rejectsAWindowWithoutNamespace() {
         StagedWindow window = new StagedWindow();
         assertThrows(IllegalArgumentException.class, () -> publisher.publish(window));
+    }
+    /**
+     * Writes {@code racing} as the manifest right after the publisher's own existence check found none, as a
+     * concurrent committer of the same generation would.
+     */
+    private WindowPublisher publisherRacedBy(java.util.function.Supplier<Manifest> racing) {
+        ObjectStore racy = new ForwardingObjectStore(store) {
+            private boolean raced;
+
+            @Override
+            public java.util.Optional<ObjectInfo> head(String key) throws IOException {
+                java.util.Optional<ObjectInfo> head = super.head(key);
+                if (!raced && key.equals(fixture.manifestKey(0))) {
+                    raced = true;
+                    store.write(key, ManifestCodec.toJson(racing.get()));
+                }
+                return head;
+            }
+        };
+        return new WindowPublisher(racy, fixture.layout, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void aManifestWrittenByAnotherAttemptMeanwhileIsNeverReplacedAndNoSourceIsDeleted() throws IOException {
+        List<StagedWindow.Input> inputs = fixture.writeSources(3);
+        StagedWindow ours = fixture.stage(0, 0, inputs, 2);
+        StagedWindow theirs = fixture.stage(0, 1, inputs, 1);
+        Manifest their = Manifest.of(theirs, Map.of(), NOW.minusSeconds(5));
+        byte[] theirManifest = ManifestCodec.toJson(their);
+
+        IOException e = assertThrows(IOException.class, () -> publisherRacedBy(() -> their).publish(ours));
+
+        assertTrue(e.getMessage().contains(fixture.manifestKey(0)), e.getMessage());
+        assertTrue(e.getMessage().contains("existing: attempt 1 committed at " + NOW.minusSeconds(5)), e.getMessage());
+        assertTrue(e.getMessage().contains("ours: attempt 0"), e.getMessage());
+        assertArrayEquals(theirManifest, store.read(fixture.manifestKey(0)), "the first manifest stays the commit");
+        for (StagedWindow.Input input : inputs) {
+            assertTrue(fixture.exists(input.key), input.key);
+        }
+    }
+
+    @Test
+    void aManifestOfTheSameCommitWrittenMeanwhileIsOurs() throws IOException {
+        List<StagedWindow.Input> inputs = fixture.writeSources(3);
+        StagedWindow window = fixture.stage(0, 0, inputs, 2);
+        String marker = fixture.layout.stagedMarkerKey(NAMESPACE, WINDOW_START, 0, 0);
+        Manifest same = Manifest.of(window, StagedWindowCodec.inputETagsOfMarker(store.read(marker)),
+                NOW.minusSeconds(5));
+
+        PublishOutcome outcome = publisherRacedBy(() -> same).publish(window);
+
+        assertEquals(PublishOutcome.Status.COMMITTED, outcome.status());
+        assertEquals(3, outcome.sourcesDeleted());
+        assertEquals(same, ManifestCodec.fromJson(store.read(fixture.manifestKey(0))));
     }
 }
