@@ -145,7 +145,7 @@ public final class WindowPublisher {
     private int quarantine(Manifest manifest, String id) throws IOException {
         int copied = 0;
         for (Manifest.QuarantinedEntry entry : manifest.quarantined()) {
-            String copyKey = layout.quarantineKey(entry.key());
+            String copyKey = layout.quarantineKey(entry.key(), entry.size());
             if (store.head(copyKey).isEmpty()) {
                 if (store.head(entry.key()).isEmpty()) {
                     LOG.warn("{}: quarantined input {} no longer exists and has no quarantined copy; "
@@ -154,11 +154,19 @@ public final class WindowPublisher {
                 }
                 // No server-side copy in ObjectStore; quarantined inputs are single writer flushes, small
                 // enough to hold in memory once.
-                store.write(copyKey, store.read(entry.key()));
+                byte[] content = store.read(entry.key());
+                if (content.length != entry.size()) {
+                    // Another version now: a new file for the next generation, not the one found unreadable. Without
+                    // a copy of the quarantined version, deleteSources keeps the key too.
+                    LOG.warn("{}: quarantined input {} ({} bytes) was written again ({} bytes) before its copy; "
+                            + "keeping the new version, nothing to copy", id, entry.key(), entry.size(), content.length);
+                    continue;
+                }
+                store.write(copyKey, content);
                 copied++;
                 LOG.warn("{}: quarantined {} as {}: {}", id, entry.key(), copyKey, entry.reason());
             }
-            String reasonKey = layout.quarantineReasonKey(entry.key());
+            String reasonKey = layout.quarantineReasonKey(entry.key(), entry.size());
             if (store.head(reasonKey).isEmpty()) {
                 QuarantineReason reason = new QuarantineReason(entry.key(), entry.reason(), manifest.namespace(),
                         manifest.windowStart(), manifest.generation(), clock.instant().toString());
@@ -198,7 +206,7 @@ public final class WindowPublisher {
         }
         for (Manifest.QuarantinedEntry entry : manifest.quarantined()) {
             // An unreadable input without a quarantined copy is kept, never silently dropped (invariant 4).
-            if (store.head(layout.quarantineKey(entry.key())).isPresent()
+            if (store.head(layout.quarantineKey(entry.key(), entry.size())).isPresent()
                     && store.deleteVersion(entry.key(), entry.size(), null)) {
                 deleted++;
             }

@@ -2,6 +2,7 @@ package dev.compactor.commit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.compactor.layout.BucketLayout;
 import dev.compactor.merge.StagedWindow;
 import dev.compactor.store.ForwardingObjectStore;
 import dev.compactor.store.LocalObjectStore;
@@ -179,7 +180,7 @@ class WindowPublisherTest {
         store.failNext("write", fixture.manifestKey(0));
 
         assertThrows(IOException.class, () -> publisher.publish(window));
-        assertArrayEquals(badBytes, store.read(fixture.layout.quarantineKey(bad)));
+        assertArrayEquals(badBytes, store.read(fixture.layout.quarantineKey(bad, badBytes.length)));
         assertTrue(fixture.exists(bad), "original kept while no manifest records the quarantine");
 
         PublishOutcome replay = publisher.publish(window);
@@ -188,13 +189,39 @@ class WindowPublisherTest {
         assertEquals(0, replay.filesQuarantined(), "the copy was made by the interrupted run");
         assertEquals(3, replay.sourcesDeleted());
         assertFalse(fixture.exists(bad));
-        assertArrayEquals(badBytes, store.read(fixture.layout.quarantineKey(bad)));
-        QuarantineReason reason = QuarantineReason.fromJson(store.read(fixture.layout.quarantineReasonKey(bad)));
+        assertArrayEquals(badBytes, store.read(fixture.layout.quarantineKey(bad, badBytes.length)));
+        QuarantineReason reason = QuarantineReason.fromJson(
+                store.read(fixture.layout.quarantineReasonKey(bad, badBytes.length)));
         assertEquals(new QuarantineReason(bad, "not a Parquet file: magic bytes missing", NAMESPACE, WINDOW_START, 0,
                 NOW.toString()), reason);
         Manifest manifest = ManifestCodec.fromJson(store.read(fixture.manifestKey(0)));
         assertEquals(List.of(new Manifest.QuarantinedEntry(bad, badBytes.length,
                 "not a Parquet file: magic bytes missing")), manifest.quarantined());
+    }
+
+    @Test
+    void aSecondCorruptVersionOfTheSameKeyGetsItsOwnQuarantinedCopy() throws IOException {
+        StagedWindow first = fixture.stage(0, 0, fixture.writeSources(1), 1);
+        String bad = fixture.addUnreadableSource(first, "not a Parquet file: magic bytes missing");
+        byte[] firstBytes = store.read(bad);
+        publisher.publish(first);
+        // The writer flushes the same key again after the commit, corrupt again: the next generation's input.
+        byte[] secondBytes = "still not parquet, and longer".getBytes();
+        store.write(bad, secondBytes);
+        StagedWindow second = fixture.stage(1, 0, fixture.writeSources(1), 1);
+        second.quarantined.add(new StagedWindow.Quarantined(bad, secondBytes.length, "not a Parquet file: footer"));
+
+        PublishOutcome outcome = publisher.publish(second);
+
+        assertEquals(1, outcome.filesQuarantined());
+        assertFalse(fixture.exists(bad));
+        List<String> copies = new java.util.ArrayList<>();
+        for (ObjectInfo object : store.list(BucketLayout.QUARANTINE_PREFIX)) {
+            if (!object.key().endsWith(BucketLayout.REASON_SUFFIX)) {
+                copies.add(new String(store.read(object.key())));
+            }
+        }
+        assertEquals(List.of(new String(firstBytes), new String(secondBytes)), copies, "one copy per version");
     }
 
     @Test
@@ -208,7 +235,7 @@ class WindowPublisherTest {
         PublishOutcome outcome = publisher.publish(window);
 
         assertEquals(0, outcome.filesQuarantined());
-        assertFalse(fixture.exists(fixture.layout.quarantineKey(bad)), "a file outside the bucket was copied in");
+        assertTrue(store.list(BucketLayout.QUARANTINE_PREFIX).isEmpty(), "a file outside the bucket was copied in");
         assertEquals("outside the bucket", Files.readString(secret));
     }
 
