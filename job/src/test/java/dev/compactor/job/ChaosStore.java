@@ -106,6 +106,15 @@ final class ChaosStore extends ForwardingObjectStore {
         delegate().write(key, content);
     }
 
+    /** The commit writes its manifest create-only. */
+    @Override
+    public boolean writeIfAbsent(String key, byte[] content) throws IOException {
+        if (key.startsWith(BucketLayout.MANIFEST_PREFIX)) {
+            maybeFail(Site.MANIFEST);
+        }
+        return delegate().writeIfAbsent(key, content);
+    }
+
     @Override
     public void move(String from, String to) throws IOException {
         if (to.startsWith("data/")) {

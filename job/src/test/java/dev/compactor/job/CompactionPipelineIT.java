@@ -189,7 +189,8 @@ class CompactionPipelineIT {
         fixture.store.write("data/users/garbage-name.parquet", new byte[] {1, 2, 3});
         fixture.store.write("data/users/" + second + "-bad-writer-7.parquet", new byte[] {1});
         String corrupt = BucketFixture.sourceKey("users", second, "w1", 999);
-        fixture.store.write(corrupt, "PAR1 this is not a parquet file PAR1".getBytes(StandardCharsets.UTF_8));
+        byte[] corruptBytes = "PAR1 this is not a parquet file PAR1".getBytes(StandardCharsets.UTF_8);
+        fixture.store.write(corrupt, corruptBytes);
         REJECTED.clear();
 
         StreamExecutionEnvironment env = environment(false);
@@ -204,8 +205,9 @@ class CompactionPipelineIT {
         assertTrue(REJECTED.contains("MALFORMED_NAME data/users/garbage-name.parquet"), REJECTED.toString());
         assertTrue(REJECTED.contains("MALFORMED_NAME data/users/" + second + "-bad-writer-7.parquet"),
                 REJECTED.toString());
-        String quarantined = corrupt.replaceFirst("^data/", "_quarantine/");
-        assertTrue(fixture.store.head(quarantined).isPresent(), "corrupt input quarantined under _quarantine/{ns}/");
+        String quarantined = corrupt.replaceFirst("^data/", "_quarantine/") + ".v" + corruptBytes.length;
+        assertTrue(fixture.store.head(quarantined).isPresent(),
+                "corrupt input quarantined under _quarantine/{ns}/{file name}.v{size}");
         String reason = new String(fixture.store.read(quarantined + ".reason.json"), StandardCharsets.UTF_8);
         assertTrue(reason.contains(corrupt), reason);
         assertTrue(fixture.store.head(corrupt).isEmpty(), "quarantined original removed after the manifest");

@@ -401,7 +401,8 @@ class S3KinesisPipelineIT {
         StagingFaults.failing = "users";
         writeWindow(0);
         String corrupt = BucketFixture.sourceKey("app/events", firstWindow + 33, "w1", 999);
-        writerStore.write(corrupt, "PAR1 this is not a parquet file PAR1".getBytes(StandardCharsets.UTF_8));
+        byte[] corruptBytes = "PAR1 this is not a parquet file PAR1".getBytes(StandardCharsets.UTF_8);
+        writerStore.write(corrupt, corruptBytes);
         String windowKey = String.valueOf(firstWindow * 1000);
         Configuration conf = jobConfig();
         conf.set(CompactorOptions.MAX_ATTEMPTS, 1);
@@ -440,7 +441,7 @@ class S3KinesisPipelineIT {
             job.cancel().get();
         }
         assertExactlyOnce(1);
-        assertTrue(fixture.store.head(BucketLayout.defaults().quarantineReasonKey(corrupt)).isPresent());
+        assertTrue(fixture.store.head(BucketLayout.defaults().quarantineReasonKey(corrupt, corruptBytes.length)).isPresent());
     }
 
     private interface StatusCondition {

@@ -73,7 +73,8 @@ class SchedulingPipelineIT {
         }
         fixture.writeSource(NS, a + 2, "stopper", 0, 30); // writes once, then stops
         String corrupt = BucketFixture.sourceKey(NS, b + 3, "w1", 9);
-        fixture.store.write(corrupt, "PAR1 not really PAR1".getBytes(StandardCharsets.UTF_8));
+        byte[] corruptBytes = "PAR1 not really PAR1".getBytes(StandardCharsets.UTF_8);
+        fixture.store.write(corrupt, corruptBytes);
         String doomed = fixture.writeSource(NS, c + 2, "w1", 7, 30);
         fixture.forget(doomed);
         ObjectInfo duplicated = fixture.store.head(BucketFixture.sourceKey(NS, b + 1, "w2", 1)).orElseThrow();
@@ -102,7 +103,7 @@ class SchedulingPipelineIT {
         }
 
         assertEquals(fixture.written, fixture.committedRows(), "every good row exactly once");
-        assertTrue(fixture.store.head(fixture.layout.quarantineKey(corrupt)).isPresent(), "corrupt file quarantined");
+        assertTrue(fixture.store.head(fixture.layout.quarantineKey(corrupt, corruptBytes.length)).isPresent(), "corrupt file quarantined");
         Map<String, Integer> manifestsByWindow = Map.of(
                 fixture.layout.manifestKey(NS, a * 1000, 0), 1, fixture.layout.manifestKey(NS, a * 1000, 1), 1,
                 fixture.layout.manifestKey(NS, b * 1000, 0), 1, fixture.layout.manifestKey(NS, c * 1000, 0), 1);

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ public final class WindowPublisher {
         int published = publishParts(window, id);
         Manifest manifest = Manifest.of(window, mergedVersions(window, id), clock.instant());
         int quarantined = quarantine(manifest, id);
-        store.write(manifestKey, ManifestCodec.toJson(manifest));
+        writeManifest(manifestKey, manifest, id);
         LOG.info("{}: committed {} outputs ({} rows) from {} inputs ({} rows), {} quarantined, {} missing; manifest {}",
                 id, manifest.outputs().size(), manifest.totalOutputRows(), manifest.inputs().size(),
                 manifest.totalInputRows(), manifest.quarantined().size(), manifest.missing().size(), manifestKey);
@@ -73,6 +74,37 @@ public final class WindowPublisher {
         int deleted = deleteSources(manifest, id);
         clearStaging(window, id);
         return new PublishOutcome(PublishOutcome.Status.COMMITTED, published, deleted, quarantined, "");
+    }
+
+    /**
+     * Writes the manifest create-only: the head above and this write are two steps, and another committer of the
+     * same generation (a replay racing this one, a second job on the bucket) may write between them. Its manifest
+     * is the commit then, and ours must not replace it. One that records the same commit (all but the time it was
+     * written; a store retry of our own put finds it too) is ours; any other is an error naming both, which leaves
+     * the sources alone: the retry finds the existing manifest and finishes the commit it records.
+     */
+    private void writeManifest(String manifestKey, Manifest manifest, String id) throws IOException {
+        if (store.writeIfAbsent(manifestKey, ManifestCodec.toJson(manifest))) {
+            return;
+        }
+        Manifest existing = ManifestCodec.fromJson(store.read(manifestKey));
+        if (sameCommit(existing, manifest)) {
+            LOG.info("{}: manifest {} was already written with the same content at {}", id, manifestKey,
+                    existing.committedAt());
+            return;
+        }
+        throw new FileAlreadyExistsException(manifestKey, null, id + ": another manifest was written for this "
+                + "generation while committing; existing: attempt " + existing.attempt() + " committed at "
+                + existing.committedAt() + " with " + existing.inputs().size() + " inputs and "
+                + existing.outputs().size() + " outputs; ours: attempt " + manifest.attempt() + " with "
+                + manifest.inputs().size() + " inputs and " + manifest.outputs().size()
+                + " outputs. Kept the existing one, deleted no source");
+    }
+
+    private static boolean sameCommit(Manifest a, Manifest b) {
+        return a.equals(new Manifest(b.formatVersion(), b.namespace(), b.windowStart(), b.windowEnd(),
+                b.windowStartUtc(), b.windowEndUtc(), b.generation(), b.attempt(), a.committedAt(),
+                b.totalInputRows(), b.totalOutputRows(), b.inputs(), b.outputs(), b.quarantined(), b.missing()));
     }
 
     /**
@@ -113,7 +145,7 @@ public final class WindowPublisher {
     private int quarantine(Manifest manifest, String id) throws IOException {
         int copied = 0;
         for (Manifest.QuarantinedEntry entry : manifest.quarantined()) {
-            String copyKey = layout.quarantineKey(entry.key());
+            String copyKey = layout.quarantineKey(entry.key(), entry.size());
             if (store.head(copyKey).isEmpty()) {
                 if (store.head(entry.key()).isEmpty()) {
                     LOG.warn("{}: quarantined input {} no longer exists and has no quarantined copy; "
@@ -122,11 +154,19 @@ public final class WindowPublisher {
                 }
                 // No server-side copy in ObjectStore; quarantined inputs are single writer flushes, small
                 // enough to hold in memory once.
-                store.write(copyKey, store.read(entry.key()));
+                byte[] content = store.read(entry.key());
+                if (content.length != entry.size()) {
+                    // Another version now: a new file for the next generation, not the one found unreadable. Without
+                    // a copy of the quarantined version, deleteSources keeps the key too.
+                    LOG.warn("{}: quarantined input {} ({} bytes) was written again ({} bytes) before its copy; "
+                            + "keeping the new version, nothing to copy", id, entry.key(), entry.size(), content.length);
+                    continue;
+                }
+                store.write(copyKey, content);
                 copied++;
                 LOG.warn("{}: quarantined {} as {}: {}", id, entry.key(), copyKey, entry.reason());
             }
-            String reasonKey = layout.quarantineReasonKey(entry.key());
+            String reasonKey = layout.quarantineReasonKey(entry.key(), entry.size());
             if (store.head(reasonKey).isEmpty()) {
                 QuarantineReason reason = new QuarantineReason(entry.key(), entry.reason(), manifest.namespace(),
                         manifest.windowStart(), manifest.generation(), clock.instant().toString());
@@ -166,7 +206,7 @@ public final class WindowPublisher {
         }
         for (Manifest.QuarantinedEntry entry : manifest.quarantined()) {
             // An unreadable input without a quarantined copy is kept, never silently dropped (invariant 4).
-            if (store.head(layout.quarantineKey(entry.key())).isPresent()
+            if (store.head(layout.quarantineKey(entry.key(), entry.size())).isPresent()
                     && store.deleteVersion(entry.key(), entry.size(), null)) {
                 deleted++;
             }

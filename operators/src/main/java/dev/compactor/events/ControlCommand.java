@@ -69,6 +69,23 @@ public record ControlCommand(String id, Kind kind, long windowStart, int priorit
         return new ControlCommand(id, Kind.SET_PRIORITY, 0, priority);
     }
 
+    /**
+     * When the command was issued (epoch ms), from its id; -1 for an id not made by {@link #newId}, which only
+     * hand-built commands have (object keys are checked against the id format).
+     */
+    public long issuedAt() {
+        int dash = id.indexOf('-');
+        if (dash != 13) {
+            return -1;
+        }
+        for (int i = 0; i < dash; i++) {
+            if (!Character.isDigit(id.charAt(i))) {
+                return -1;
+            }
+        }
+        return Long.parseLong(id.substring(0, dash));
+    }
+
     /** The object that carries this command for {@code namespace}; the namespace must be valid. */
     public String objectKey(String namespace) {
         return BucketLayout.CONTROL_PREFIX + checkNamespace(namespace) + "/" + fileName();

@@ -160,8 +160,8 @@ public final class EventClassifier implements Serializable {
                     + "' other than a new reason needs no action");
         }
         String namespace = KeyNameRules.validateNamespace(slash < 0 ? "" : path.substring(0, slash));
-        SourceFileName name = SourceFileName.parse(fileName.substring(0,
-                fileName.length() - BucketLayout.REASON_SUFFIX.length()));
+        SourceFileName name = SourceFileName.parse(BucketLayout.quarantinedFileName(fileName.substring(0,
+                fileName.length() - BucketLayout.REASON_SUFFIX.length())));
         return Classification.accepted(BucketEvent.fileQuarantined(namespace, e.key, name.epochSeconds() * 1000));
     }
 

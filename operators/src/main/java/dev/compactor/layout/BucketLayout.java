@@ -19,7 +19,7 @@ import java.util.Objects;
  * _staging/{ns}/{ws}-g{gen}-a{attempt}/_FAILED.json                                  the attempt gave up, with why
  * _staging/{ns}/{ws}-g{gen}-a{attempt}/_PROGRESS.json                                the attempt's merge moves bytes
  * _manifests/{ns}/{ws}-g{gen}.json                                                   commit record of a window generation
- * _quarantine/{ns}/{file name} (+ .reason.json)                                       unreadable inputs
+ * _quarantine/{ns}/{file name}.v{size} (+ .reason.json)                                unreadable inputs, per version
  * _rejected/YYYY/MM/DD/{epochMillis}-s{subtask}-a{attempt}-{n}.jsonl                  dead letters: rejected events
  * _control/{ns}/{id}.{verb}.json                                                     an operator's command (ControlCommand)
  * </pre>
@@ -38,6 +38,8 @@ public final class BucketLayout implements Serializable {
     /** Rewritten while a merge moves bytes: each write is an object event that keeps its window from timing out. */
     public static final String PROGRESS_MARKER = "_PROGRESS.json";
     public static final String REASON_SUFFIX = ".reason.json";
+    /** Between a quarantined file's name and its version (size in bytes). */
+    private static final String QUARANTINE_VERSION = ".v";
     public static final String COMPACTED_FILE_PREFIX = "compacted-";
 
     private final String dataPrefix;
@@ -128,13 +130,35 @@ public final class BucketLayout implements Serializable {
         return MANIFEST_PREFIX + namespace + "/" + windowStart + "-g";
     }
 
-    /** Where an unreadable source is set aside: its key with the data prefix replaced by the quarantine prefix. */
-    public String quarantineKey(String sourceKey) {
+    /**
+     * Where one version of an unreadable source is set aside: its key with the data prefix replaced by the quarantine
+     * prefix, then {@code .v{size}}. The version keeps a second corrupt version of the same key (a writer that
+     * rewrites it) from finding the first one's copy and being deleted without its own; the size is the version the
+     * staged window records for a quarantined input.
+     */
+    public String quarantineKey(String sourceKey, long size) {
         String relative = sourceKey.startsWith(dataPrefix) ? sourceKey.substring(dataPrefix.length()) : sourceKey;
-        return QUARANTINE_PREFIX + relative;
+        return QUARANTINE_PREFIX + relative + QUARANTINE_VERSION + size;
     }
 
-    public String quarantineReasonKey(String sourceKey) {
-        return quarantineKey(sourceKey) + REASON_SUFFIX;
+    public String quarantineReasonKey(String sourceKey, long size) {
+        return quarantineKey(sourceKey, size) + REASON_SUFFIX;
+    }
+
+    /**
+     * The source file name of a quarantine object's name without its {@link #REASON_SUFFIX}: the name minus its
+     * {@code .v{size}} version, or the name itself for a copy made before versions were added.
+     */
+    public static String quarantinedFileName(String quarantineName) {
+        int version = quarantineName.lastIndexOf(QUARANTINE_VERSION);
+        if (version < 0 || version + QUARANTINE_VERSION.length() == quarantineName.length()) {
+            return quarantineName;
+        }
+        for (int i = version + QUARANTINE_VERSION.length(); i < quarantineName.length(); i++) {
+            if (!Character.isDigit(quarantineName.charAt(i))) {
+                return quarantineName;
+            }
+        }
+        return quarantineName.substring(0, version);
     }
 }

@@ -62,6 +62,11 @@ public final class TrackerState {
         return new ValueStateDescriptor<>("last-command", Types.STRING);
     }
 
+    /** control command id → when it was issued (or applied, for an id without a time); see WindowTracker. */
+    public static MapStateDescriptor<String, Long> appliedCommands() {
+        return new MapStateDescriptor<>("applied-commands", Types.STRING, Types.LONG);
+    }
+
     /** quarantined source key → present, so a quarantine is counted once. */
     public static MapStateDescriptor<String, Boolean> quarantined() {
         return new MapStateDescriptor<>("quarantined", Types.STRING, Types.BOOLEAN);

@@ -31,6 +31,8 @@ import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -62,6 +64,8 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private static final Logger LOG = LoggerFactory.getLogger(WindowTracker.class);
 
     public static final String STATUS_QUERYABLE_NAME = "namespace-status";
+    /** How long applied control command ids are remembered: past a Kinesis stream's usual retention (1 to 7 days). */
+    static final Duration COMMAND_RETENTION = Duration.ofDays(8);
     public static final OutputTag<StatusUpdate> STATUS = new OutputTag<>("namespace-status") {};
 
     private final SchedulingRules rules;
@@ -84,6 +88,12 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private transient ValueState<Integer> priorityOverride;
     private transient ValueState<Long> lastCompaction;
     private transient ValueState<String> lastCommand;
+    /**
+     * Ids of the commands applied within {@link #COMMAND_RETENTION}, with their issue time: a command object seen
+     * again (the watcher listing {@code _control/} after a restore from a bootstrapped savepoint, a Kinesis replay)
+     * is not applied twice. Kept through a reset, which would otherwise replay itself.
+     */
+    private transient MapState<String, Long> appliedCommands;
     /** Keys of the reason objects of quarantined files, so a rewritten reason is not counted twice. */
     private transient MapState<String, Boolean> quarantined;
     private transient ValueState<Long> quarantinedCount;
@@ -120,6 +130,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         priorityOverride = getRuntimeContext().getState(TrackerState.priorityOverride());
         lastCompaction = getRuntimeContext().getState(TrackerState.lastCompaction());
         lastCommand = getRuntimeContext().getState(TrackerState.lastCommand());
+        appliedCommands = getRuntimeContext().getMapState(TrackerState.appliedCommands());
         quarantined = getRuntimeContext().getMapState(TrackerState.quarantined());
         quarantinedCount = getRuntimeContext().getState(TrackerState.quarantinedCount());
         status = getRuntimeContext().getState(TrackerState.status(STATUS_QUERYABLE_NAME));
@@ -478,6 +489,9 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     /** An operator's command: its effect is state like any other, so it is checkpointed and shows in the status. */
     private void applyCommand(BucketEvent e, TimerService timers, Collector<CompactionTask> out) throws Exception {
         ControlCommand command = e.toCommand();
+        if (!firstDelivery(command, timers.currentProcessingTime(), e.namespace)) {
+            return;
+        }
         LOG.info("{}: applying control command {} ({})", e.namespace, command.id(), command.kind());
         switch (command.kind()) {
             case TRIGGER_CHECK -> failStuckWindows(timers);
@@ -499,6 +513,40 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         if (command.kind() != ControlCommand.Kind.RESET) {
             dispatchReadyWindows(timers, out);
         }
+    }
+
+    /**
+     * Whether the command is seen for the first time, remembering it if so. Ids are remembered for
+     * {@link #COMMAND_RETENTION} after their issue time and then forgotten, which bounds the state; a command older
+     * than that is refused as stale, since whether it was applied can no longer be told (a fresh start listing an old
+     * {@code _control/} object must not reset or roll back anything). Commands are applied within seconds of being
+     * issued, so only a job down for the whole retention loses one; the operator issues it again.
+     */
+    private boolean firstDelivery(ControlCommand command, long now, String ns) throws Exception {
+        long oldest = now - COMMAND_RETENTION.toMillis();
+        long issuedAt = command.issuedAt() < 0 ? now : command.issuedAt();
+        if (appliedCommands.contains(command.id())) {
+            LOG.info("{}: control command {} ({}) was applied before; ignoring its replay", ns, command.id(),
+                    command.kind());
+            return false;
+        }
+        if (issuedAt < oldest) {
+            LOG.warn("{}: control command {} ({}) was issued at {}, more than {} ago; ignoring it as stale, issue it "
+                    + "again if it is still wanted", ns, command.id(), command.kind(), Instant.ofEpochMilli(issuedAt),
+                    COMMAND_RETENTION);
+            return false;
+        }
+        List<String> expired = new ArrayList<>();
+        for (Map.Entry<String, Long> applied : appliedCommands.entries()) {
+            if (applied.getValue() < oldest) {
+                expired.add(applied.getKey());
+            }
+        }
+        for (String id : expired) {
+            appliedCommands.remove(id);
+        }
+        appliedCommands.put(command.id(), issuedAt);
+        return true;
     }
 
     /** Every generation of the window that is processing, dispatched or failed goes back to pending. */

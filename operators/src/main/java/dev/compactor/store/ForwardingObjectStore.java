@@ -55,6 +55,11 @@ public abstract class ForwardingObjectStore implements ObjectStore {
     }
 
     @Override
+    public boolean writeIfAbsent(String key, byte[] content) throws IOException {
+        return delegate.writeIfAbsent(key, content);
+    }
+
+    @Override
     public void move(String from, String to) throws IOException {
         delegate.move(from, to);
     }

@@ -9,6 +9,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -170,21 +171,48 @@ public final class LocalObjectStore implements ObjectStore {
         Path target = pathOf(key);
         Path tmp = temporarySibling(target);
         try {
-            inRealDirectory(tmp, () -> {
-                try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    ByteBuffer buffer = ByteBuffer.wrap(content);
-                    while (buffer.hasRemaining()) {
-                        file.write(buffer);
-                    }
-                    durability.syncFile(file);
-                }
-                return tmp;
-            });
+            writeSynced(tmp, content);
             moveIntoPlace(tmp, target);
             syncDirectories(target);
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Links the complete temporary file under the key: link(2) fails when the name exists (a link included) and
+     * never replaces it, where a rename would replace silently.
+     */
+    @Override
+    public boolean writeIfAbsent(String key, byte[] content) throws IOException {
+        Path target = pathOf(key);
+        Path tmp = temporarySibling(target);
+        try {
+            writeSynced(tmp, content);
+            try {
+                Files.createLink(target, tmp);
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            }
+            syncDirectories(target);
+            return true;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Writes {@code file} anew with {@code content} and syncs it, in a directory free of links. */
+    private void writeSynced(Path file, byte[] content) throws IOException {
+        inRealDirectory(file, () -> {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                durability.syncFile(channel);
+            }
+            return file;
+        });
     }
 
     @Override

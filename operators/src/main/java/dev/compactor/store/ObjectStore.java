@@ -32,6 +32,14 @@ public interface ObjectStore extends AutoCloseable {
     void write(String key, byte[] content) throws IOException;
 
     /**
+     * Writes the whole object atomically only while no object exists under {@code key}, and says whether it did:
+     * false means an object was already there and nothing was written. The existence check and the write are one
+     * step (a conditional put, an exclusive create), so of two writers racing for a commit record exactly one wins
+     * and neither replaces the other's.
+     */
+    boolean writeIfAbsent(String key, byte[] content) throws IOException;
+
+    /**
      * Makes {@code from} visible as {@code to} and removes {@code from}: an atomic rename where the store
      * has one, else a copy followed by a delete. A local directory overwrites {@code to}; S3 never replaces an
      * existing {@code to}: one of the source's size is taken as an earlier, interrupted move (only {@code from} is

@@ -164,6 +164,28 @@ public final class S3ObjectStore implements ObjectStore {
         put(key, RequestBody.fromBytes(content));
     }
 
+    /**
+     * A PutObject with {@code If-None-Match: *}: S3 answers 412 when the key exists; any other failure (a 409 for
+     * a concurrent conditional put of the same key among them) is an IOException the caller retries. Unlike the conditional copy, there is no
+     * fallback for a store that answers 501: an unconditional put could replace another writer's commit record.
+     */
+    @Override
+    public boolean writeIfAbsent(String key, byte[] content) throws IOException {
+        Objects.requireNonNull(content, "content");
+        String full = fullKey(key);
+        try {
+            s3.putObject(r -> r.bucket(settings.bucket()).key(full).ifNoneMatch("*"), RequestBody.fromBytes(content));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == PRECONDITION_FAILED) {
+                return false;
+            }
+            throw failure("conditional put", full, e);
+        } catch (SdkException e) {
+            throw failure("conditional put", full, e);
+        }
+    }
+
     @Override
     public void move(String from, String to) throws IOException {
         ObjectInfo source = head(from).orElseThrow(() -> missing(from));

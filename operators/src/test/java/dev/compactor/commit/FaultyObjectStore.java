@@ -38,6 +38,13 @@ final class FaultyObjectStore extends ForwardingObjectStore {
         delegate().write(key, content);
     }
 
+    /** Counts as a "write": the manifest is written create-only. */
+    @Override
+    public boolean writeIfAbsent(String key, byte[] content) throws IOException {
+        maybeFail("write", key);
+        return delegate().writeIfAbsent(key, content);
+    }
+
     @Override
     public void move(String from, String to) throws IOException {
         maybeFail("move", from);

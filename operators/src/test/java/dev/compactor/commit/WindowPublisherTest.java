@@ -2,8 +2,12 @@ package dev.compactor.commit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.compactor.layout.BucketLayout;
 import dev.compactor.merge.StagedWindow;
+import dev.compactor.store.ForwardingObjectStore;
 import dev.compactor.store.LocalObjectStore;
+import dev.compactor.store.ObjectInfo;
+import dev.compactor.store.ObjectStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -176,7 +180,7 @@ class WindowPublisherTest {
         store.failNext("write", fixture.manifestKey(0));
 
         assertThrows(IOException.class, () -> publisher.publish(window));
-        assertArrayEquals(badBytes, store.read(fixture.layout.quarantineKey(bad)));
+        assertArrayEquals(badBytes, store.read(fixture.layout.quarantineKey(bad, badBytes.length)));
         assertTrue(fixture.exists(bad), "original kept while no manifest records the quarantine");
 
         PublishOutcome replay = publisher.publish(window);
@@ -185,13 +189,39 @@ class WindowPublisherTest {
         assertEquals(0, replay.filesQuarantined(), "the copy was made by the interrupted run");
         assertEquals(3, replay.sourcesDeleted());
         assertFalse(fixture.exists(bad));
-        assertArrayEquals(badBytes, store.read(fixture.layout.quarantineKey(bad)));
-        QuarantineReason reason = QuarantineReason.fromJson(store.read(fixture.layout.quarantineReasonKey(bad)));
+        assertArrayEquals(badBytes, store.read(fixture.layout.quarantineKey(bad, badBytes.length)));
+        QuarantineReason reason = QuarantineReason.fromJson(
+                store.read(fixture.layout.quarantineReasonKey(bad, badBytes.length)));
         assertEquals(new QuarantineReason(bad, "not a Parquet file: magic bytes missing", NAMESPACE, WINDOW_START, 0,
                 NOW.toString()), reason);
         Manifest manifest = ManifestCodec.fromJson(store.read(fixture.manifestKey(0)));
         assertEquals(List.of(new Manifest.QuarantinedEntry(bad, badBytes.length,
                 "not a Parquet file: magic bytes missing")), manifest.quarantined());
+    }
+
+    @Test
+    void aSecondCorruptVersionOfTheSameKeyGetsItsOwnQuarantinedCopy() throws IOException {
+        StagedWindow first = fixture.stage(0, 0, fixture.writeSources(1), 1);
+        String bad = fixture.addUnreadableSource(first, "not a Parquet file: magic bytes missing");
+        byte[] firstBytes = store.read(bad);
+        publisher.publish(first);
+        // The writer flushes the same key again after the commit, corrupt again: the next generation's input.
+        byte[] secondBytes = "still not parquet, and longer".getBytes();
+        store.write(bad, secondBytes);
+        StagedWindow second = fixture.stage(1, 0, fixture.writeSources(1), 1);
+        second.quarantined.add(new StagedWindow.Quarantined(bad, secondBytes.length, "not a Parquet file: footer"));
+
+        PublishOutcome outcome = publisher.publish(second);
+
+        assertEquals(1, outcome.filesQuarantined());
+        assertFalse(fixture.exists(bad));
+        List<String> copies = new java.util.ArrayList<>();
+        for (ObjectInfo object : store.list(BucketLayout.QUARANTINE_PREFIX)) {
+            if (!object.key().endsWith(BucketLayout.REASON_SUFFIX)) {
+                copies.add(new String(store.read(object.key())));
+            }
+        }
+        assertEquals(List.of(new String(firstBytes), new String(secondBytes)), copies, "one copy per version");
     }
 
     @Test
@@ -205,7 +235,7 @@ class WindowPublisherTest {
         PublishOutcome outcome = publisher.publish(window);
 
         assertEquals(0, outcome.filesQuarantined());
-        assertFalse(fixture.exists(fixture.layout.quarantineKey(bad)), "a file outside the bucket was copied in");
+        assertTrue(store.list(BucketLayout.QUARANTINE_PREFIX).isEmpty(), "a file outside the bucket was copied in");
         assertEquals("outside the bucket", Files.readString(secret));
     }
 
@@ -284,5 +314,59 @@ class WindowPublisherTest {
     void rejectsAWindowWithoutNamespace() {
         StagedWindow window = new StagedWindow();
         assertThrows(IllegalArgumentException.class, () -> publisher.publish(window));
+    }
+    /**
+     * Writes {@code racing} as the manifest right after the publisher's own existence check found none, as a
+     * concurrent committer of the same generation would.
+     */
+    private WindowPublisher publisherRacedBy(java.util.function.Supplier<Manifest> racing) {
+        ObjectStore racy = new ForwardingObjectStore(store) {
+            private boolean raced;
+
+            @Override
+            public java.util.Optional<ObjectInfo> head(String key) throws IOException {
+                java.util.Optional<ObjectInfo> head = super.head(key);
+                if (!raced && key.equals(fixture.manifestKey(0))) {
+                    raced = true;
+                    store.write(key, ManifestCodec.toJson(racing.get()));
+                }
+                return head;
+            }
+        };
+        return new WindowPublisher(racy, fixture.layout, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void aManifestWrittenByAnotherAttemptMeanwhileIsNeverReplacedAndNoSourceIsDeleted() throws IOException {
+        List<StagedWindow.Input> inputs = fixture.writeSources(3);
+        StagedWindow ours = fixture.stage(0, 0, inputs, 2);
+        StagedWindow theirs = fixture.stage(0, 1, inputs, 1);
+        Manifest their = Manifest.of(theirs, Map.of(), NOW.minusSeconds(5));
+        byte[] theirManifest = ManifestCodec.toJson(their);
+
+        IOException e = assertThrows(IOException.class, () -> publisherRacedBy(() -> their).publish(ours));
+
+        assertTrue(e.getMessage().contains(fixture.manifestKey(0)), e.getMessage());
+        assertTrue(e.getMessage().contains("existing: attempt 1 committed at " + NOW.minusSeconds(5)), e.getMessage());
+        assertTrue(e.getMessage().contains("ours: attempt 0"), e.getMessage());
+        assertArrayEquals(theirManifest, store.read(fixture.manifestKey(0)), "the first manifest stays the commit");
+        for (StagedWindow.Input input : inputs) {
+            assertTrue(fixture.exists(input.key), input.key);
+        }
+    }
+
+    @Test
+    void aManifestOfTheSameCommitWrittenMeanwhileIsOurs() throws IOException {
+        List<StagedWindow.Input> inputs = fixture.writeSources(3);
+        StagedWindow window = fixture.stage(0, 0, inputs, 2);
+        String marker = fixture.layout.stagedMarkerKey(NAMESPACE, WINDOW_START, 0, 0);
+        Manifest same = Manifest.of(window, StagedWindowCodec.inputETagsOfMarker(store.read(marker)),
+                NOW.minusSeconds(5));
+
+        PublishOutcome outcome = publisherRacedBy(() -> same).publish(window);
+
+        assertEquals(PublishOutcome.Status.COMMITTED, outcome.status());
+        assertEquals(3, outcome.sourcesDeleted());
+        assertEquals(same, ManifestCodec.fromJson(store.read(fixture.manifestKey(0))));
     }
 }

@@ -181,10 +181,14 @@ class EventClassifierTest {
 
     @Test
     void quarantineReasonIsAFileQuarantinedOfItsSourcesWindow() {
-        String key = LAYOUT.quarantineReasonKey("data/app/users/1714564800-w1-3.parquet");
+        String key = LAYOUT.quarantineReasonKey("data/app/users/1714564800-w1-3.parquet", 680);
         assertEquals(BucketEvent.fileQuarantined("app/users", key, 1_714_564_800_000L),
                 classifier.classify(created(key)).event());
         assertTrue(classifier.classify(deleted(key)).isIgnored());
+        // Reasons written before quarantine keys carried the version still count.
+        String unversioned = "_quarantine/app/users/1714564800-w1-3.parquet.reason.json";
+        assertEquals(BucketEvent.fileQuarantined("app/users", unversioned, 1_714_564_800_000L),
+                classifier.classify(created(unversioned)).event());
     }
 
     /**
@@ -199,7 +203,7 @@ class EventClassifierTest {
                 LAYOUT.failedMarkerKey("app/users", window, 0, 0),
                 ControlCommand.setPriority("1714561200002-00000000", 0).objectKey("app/users"),
                 ControlCommand.rollback("1714561200001-ffffffff", window).objectKey("app/users"),
-                LAYOUT.quarantineReasonKey("data/app/users/1714564800-w1-3.parquet"));
+                LAYOUT.quarantineReasonKey("data/app/users/1714564800-w1-3.parquet", 680));
         for (String key : keys) {
             assertTrue(classifier.classify(created(key)).isAccepted(), key);
             assertTrue(LAYOUT.eventPrefixes().stream().anyMatch(key::startsWith),

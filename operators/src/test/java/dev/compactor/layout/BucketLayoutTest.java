@@ -19,7 +19,9 @@ class BucketLayoutTest {
                 layout.finalPartKey("app/users", WINDOW, 2, 0));
         assertEquals("_manifests/app/users/" + WINDOW + "-g2.json", layout.manifestKey("app/users", WINDOW, 2));
         assertEquals("_staging/users/" + WINDOW + "-g0-a1/p3.parquet", layout.stagingPartKey("users", WINDOW, 0, 1, 3));
-        assertEquals("_quarantine/users/1-w-0.parquet", layout.quarantineKey("data/users/1-w-0.parquet"));
+        assertEquals("_quarantine/users/1-w-0.parquet.v680", layout.quarantineKey("data/users/1-w-0.parquet", 680));
+        assertEquals("1-w-0.parquet", BucketLayout.quarantinedFileName("1-w-0.parquet.v680"));
+        assertEquals("1-w-0.parquet", BucketLayout.quarantinedFileName("1-w-0.parquet"));
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.compactor.window.RetryPolicy;
 import dev.compactor.window.SchedulingRules;
 import dev.compactor.window.WindowRules;
 
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Control commands applied by WindowTracker, and the status snapshots it publishes after them. */
@@ -103,6 +105,41 @@ class ControlCommandsTest {
         // priority 0 waits 1 s after the window's end instead of the default priority's 10 s
         harness.processWatermark(new Watermark(W0 + WINDOW + 1_000));
         assertEquals(1, harness.extractOutputValues().size());
+    }
+
+    /**
+     * The watcher lists {@code _control/} again after a restore (from a checkpoint, or from a savepoint bootstrapped
+     * from the bucket), and Kinesis replays its records: every command object is delivered again, in order.
+     */
+    @Test
+    void aCommandDeliveredAgainAfterARestoreIsNotAppliedTwice() throws Exception {
+        ControlCommand priority = ControlCommand.setPriority(ControlCommand.newId(5_000), 0);
+        send(priority);
+        String reset = send(ControlCommand.of(ControlCommand.newId(6_000), ControlCommand.Kind.RESET));
+        OperatorSubtaskState snapshot = harness.snapshot(1, 2_000);
+        harness.close();
+        harness = WindowTrackerTest.newHarness(RULES);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.setProcessingTime(3_000);
+
+        send(priority);
+
+        NamespaceSnapshot status = latestStatus();
+        assertEquals(2, status.priority(), "the replayed priority command stays undone by the reset after it");
+        assertFalse(status.priorityOverridden());
+        assertEquals(reset, status.lastCommand());
+    }
+
+    @Test
+    void aCommandOlderThanTheRetentionIsIgnoredAsStale() throws Exception {
+        harness.setProcessingTime(5_000 + WindowTracker.COMMAND_RETENTION.toMillis() + 1);
+
+        send(ControlCommand.setPriority(ControlCommand.newId(5_000), 0));
+
+        NamespaceSnapshot status = latestStatus();
+        assertEquals(2, status.priority(), "a fresh start listing an old command object does not apply it");
+        assertFalse(status.priorityOverridden());
     }
 
     @Test

@@ -150,4 +150,15 @@ class LocalObjectStoreTest {
         durable.move("_staging/ns/0-g0-a0/p0.parquet", "data/ns/year=2024/compacted-0-g0-p0.parquet");
         assertEquals(List.of(Path.of("data/ns/year=2024"), Path.of("data/ns"), Path.of("data"), Path.of("")), dirs);
     }
+    @Test
+    void writeIfAbsentCreatesOnlyAndNeverReplaces() throws IOException {
+        byte[] first = "first".getBytes(StandardCharsets.UTF_8);
+
+        assertTrue(store.writeIfAbsent("_manifests/ns/0-g0.json", first));
+        assertFalse(store.writeIfAbsent("_manifests/ns/0-g0.json", "second".getBytes(StandardCharsets.UTF_8)));
+
+        assertArrayEquals(first, store.read("_manifests/ns/0-g0.json"));
+        assertEquals(List.of("_manifests/ns/0-g0.json"),
+                store.list("_manifests/").stream().map(ObjectInfo::key).toList(), "no temporary file is left");
+    }
 }

@@ -326,4 +326,20 @@ class S3ObjectStoreTest {
         assertTrue(e.getMessage().contains("s3://no-such-bucket/x/"), e.getMessage());
         wrongBucket.close();
     }
+    /**
+     * writeIfAbsent sends If-None-Match: * on its put, which AWS S3 and R2 answer with 412 when the key exists.
+     * S3Proxy (this test's endpoint) ignores the header on PutObject and replaces the object: against it only the
+     * publisher's head before the manifest write guards the manifest. If S3Proxy starts honouring it, the second
+     * put fails and the last assertions must change to expect the first content.
+     */
+    @Test
+    void writeIfAbsentPutsWithIfNoneMatchWhichS3ProxyIgnores() throws Exception {
+        assertTrue(store.writeIfAbsent("_manifests/ns/0-g0.json", "first".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(store.writeIfAbsent("_manifests/ns/0-g0.json", "second".getBytes(StandardCharsets.UTF_8)),
+                "S3Proxy ignored If-None-Match and replaced");
+
+        assertEquals(2, requests.stream().filter(r -> r.startsWith("PUT ") && r.endsWith("If-None-Match:*")).count(),
+                "both puts carry the condition: " + requests);
+        assertEquals("second", new String(store.read("_manifests/ns/0-g0.json"), StandardCharsets.UTF_8));
+    }
 }

@@ -81,6 +81,15 @@ public final class NotifyingObjectStore extends ForwardingObjectStore {
     }
 
     @Override
+    public boolean writeIfAbsent(String key, byte[] content) throws IOException {
+        boolean written = store.writeIfAbsent(key, content);
+        if (written) {
+            announceCreated(key);
+        }
+        return written;
+    }
+
+    @Override
     public void move(String from, String to) throws IOException {
         store.move(from, to);
         announceCreated(to);

@@ -111,8 +111,8 @@ class WriterSimulatorTest {
         byte[] any = "x".getBytes(StandardCharsets.UTF_8);
         store.write(layout.finalPartKey("users", 0, 0, 0), any);
         store.write(layout.manifestKey("users", 0, 0), any);
-        store.write(layout.quarantineKey("data/orders/1-writer1-9.parquet"), any);
-        store.write(layout.quarantineReasonKey("data/orders/1-writer1-9.parquet"), any);
+        store.write(layout.quarantineKey("data/orders/1-writer1-9.parquet", any.length), any);
+        store.write(layout.quarantineReasonKey("data/orders/1-writer1-9.parquet", any.length), any);
         store.write("data/users/notes.txt", any);
 
         assertEquals(new BucketCensus(4, 1, 1, 1), BucketCensus.take(store, layout));
