@@ -5,6 +5,7 @@ import com.aayushatharva.brotli4j.decoder.Decoder;
 import com.aayushatharva.brotli4j.decoder.DecoderJNI;
 import com.aayushatharva.brotli4j.decoder.DirectDecompress;
 import io.airlift.compress.lz4.Lz4Decompressor;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.util.ReflectionUtils;
 import org.apache.parquet.hadoop.BadConfigurationException;
@@ -25,6 +26,18 @@ import java.nio.ByteBuffer;
  * ARM64 are on the classpath); elsewhere BROTLI files are refused by name.
  */
 public final class ReadCodecs extends CodecFactory {
+
+    /**
+     * The configuration codecs read their settings from (all defaults): without default resources, so reading it
+     * never looks anything up through a class loader, and with ours, which lives as long as this code.
+     */
+    private static final Configuration HADOOP_CONFIGURATION = codecConfiguration();
+
+    private static Configuration codecConfiguration() {
+        Configuration conf = new Configuration(false);
+        conf.setClassLoader(ReadCodecs.class.getClassLoader());
+        return conf;
+    }
 
     public ReadCodecs() {
         super(new PlainParquetConfiguration(), 0);
@@ -57,7 +70,7 @@ public final class ReadCodecs extends CodecFactory {
         }
         try {
             Class<?> type = Class.forName(className, true, ReadCodecs.class.getClassLoader());
-            return (CompressionCodec) ReflectionUtils.newInstance(type, configuration);
+            return (CompressionCodec) ReflectionUtils.newInstance(type, HADOOP_CONFIGURATION);
         } catch (ClassNotFoundException e) {
             throw new BadConfigurationException("Class " + className + " was not found", e);
         }
