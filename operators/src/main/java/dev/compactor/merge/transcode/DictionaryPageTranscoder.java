@@ -109,9 +109,6 @@ public final class DictionaryPageTranscoder {
         }
     }
 
-    /** True once a page of dictionary ids was written, so the chunk must have a dictionary page. */
-    private boolean wroteIdPages;
-
     /** Bytes waiting: the dictionary and the pending page. */
     public long pendingBytes() {
         return entries.size() + 4L * pendingCount + overflow.pendingBytes();
@@ -121,8 +118,7 @@ public final class DictionaryPageTranscoder {
     public void finish(PageWriter writer) throws IOException {
         flushIds(writer);
         overflow.flush(writer);
-        // a page of ids needs its dictionary even when every value was null: readers refuse a chunk without it
-        if (entryCount() > 0 || wroteIdPages) {
+        if (entryCount() > 0) {
             writer.writeDictionaryPage(new DictionaryPage(BytesInput.from(entries.toByteArray()), entryCount(),
                     Encoding.PLAIN_DICTIONARY));
         }
@@ -174,6 +170,12 @@ public final class DictionaryPageTranscoder {
         if (pending.isEmpty()) {
             return;
         }
+        if (pendingCount == 0) {
+            // a page of only nulls has no ids: written PLAIN, it needs no dictionary, and a chunk of only such
+            // pages has none (an empty dictionary page is not valid data for every codec: SNAPPY of nothing)
+            pending.writeTo(writer, BytesInput.empty(), Encoding.PLAIN);
+            return;
+        }
         int bitWidth = BytesUtils.getWidthFromMaxInt(pendingMaxId);
         try (RunLengthBitPackingHybridEncoder encoder = new RunLengthBitPackingHybridEncoder(bitWidth, 64 << 10,
                 1 << 20, new HeapByteBufferAllocator())) {
@@ -183,7 +185,6 @@ public final class DictionaryPageTranscoder {
             BytesInput values = BytesInput.concat(BytesInput.from(new byte[] {(byte) bitWidth}),
                     BytesInput.copy(encoder.toBytes()));
             pending.writeTo(writer, values, Encoding.PLAIN_DICTIONARY);
-            wroteIdPages = true;
         }
         for (int i = 0; i < pendingCount; i++) {
             if (pendingIds[i] < inPageStats.length) {
