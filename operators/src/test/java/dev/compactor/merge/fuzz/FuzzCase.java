@@ -23,8 +23,8 @@ import java.util.Random;
  */
 final class FuzzCase {
 
-    static final String NAMESPACE = "ns1";
-    static final long WINDOW_START = 1_700_000_000_000L - 1_700_000_000_000L % 3_600_000L;
+    private static final String NAMESPACE = "ns1";
+    private static final long WINDOW_START = 1_700_000_000_000L - 1_700_000_000_000L % 3_600_000L;
 
     /** One input file before it is written. */
     record Input(String writer, MessageType schema, WriterSettings settings, List<Group> rows) {}
