@@ -103,8 +103,9 @@ public final class CompactorOptions {
     public static final ConfigOption<Duration> PROCESSING_TIMEOUT = ConfigOptions.key("compaction.processing-timeout")
             .durationType()
             .defaultValue(Duration.ofMinutes(5))
-            .withDescription("A window processing for this long without progress returns to pending and is retried "
-                    + "with the same files and output names.");
+            .withDescription("A merge that reads and writes no byte for this long is cancelled and its window "
+                    + "retried with the same files and output names; a merge that keeps moving bytes runs as long as "
+                    + "it needs. A window staged but not committed this long after staging is retried too.");
 
     public static final ConfigOption<MemorySize> TARGET_FILE_SIZE = ConfigOptions.key("compaction.target-file-size")
             .memoryType()
@@ -166,6 +167,13 @@ public final class CompactorOptions {
             .withDescription("Threads one merge encodes with: 2 compresses output pages on a second thread while "
                     + "the merge thread decodes and copies rows; 1 keeps a merge on one thread, for task managers "
                     + "whose concurrent merges already use every core.");
+
+    public static final ConfigOption<MergeSettings.Engine> MERGE_ENGINE = ConfigOptions.key("compaction.merge-engine")
+            .enumType(MergeSettings.Engine.class)
+            .defaultValue(MergeSettings.Engine.FAST)
+            .withDescription("Which engine merges a window. FAST copies row groups as bytes and re-encodes columns; a "
+                    + "window or input it does not handle goes to REFERENCE, which reads and writes rows only "
+                    + "through parquet-java's record API (slower; the oracle FAST is tested against).");
 
     public static final ConfigOption<Integer> MAX_CONCURRENT_MERGES = ConfigOptions.key("compaction.max-concurrent-merges")
             .intType()
@@ -313,7 +321,7 @@ public final class CompactorOptions {
                 RETRY_BACKOFF, SHARDED_NAMESPACES,
                 PROCESSING_TIMEOUT, TARGET_FILE_SIZE, SORT_COLUMN, MERGE_MEMORY, COMPRESSION, COMPRESSION_LEVEL,
                 ROW_GROUP_SIZE,
-                COPY_ROW_GROUP_SIZE, ROW_GROUP_ROWS, COPY_ROW_GROUP_ROWS, MAX_CONCURRENT_MERGES,
+                COPY_ROW_GROUP_SIZE, ROW_GROUP_ROWS, COPY_ROW_GROUP_ROWS, MERGE_THREADS, MERGE_ENGINE, MAX_CONCURRENT_MERGES,
                 POLL_INTERVAL, MAX_OUT_OF_ORDERNESS, EVENTS_SOURCE, KINESIS_STREAM_ARN, KINESIS_REGION,
                 KINESIS_ENDPOINT, KINESIS_INITIAL_POSITION, KINESIS_ACCESS_KEY, KINESIS_SECRET_KEY, S3_ENDPOINT,
                 S3_REGION, S3_PATH_STYLE_ACCESS, S3_ACCESS_KEY, S3_SECRET_KEY, STATE_DIR, RESUME, API_PORT, API_TOKEN,

@@ -45,7 +45,6 @@ import org.apache.flink.util.ExceptionUtils;
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -73,6 +72,11 @@ public final class CompactorPipeline {
 
     /** Tries of a merge attempt that fails with I/O errors before the attempt gives up (and the window backs off). */
     private static final int MERGE_IO_ATTEMPTS = 3;
+    /**
+     * In effect no async timeout: Flink's async operator with retries insists on one (it refuses 0), but a timeout
+     * would discard a merge that is slow but still moving bytes. AsyncMerge gives up a stalled merge itself.
+     */
+    private static final long NO_ASYNC_TIMEOUT_MS = Duration.ofDays(365).toMillis();
 
     private final DataStream<BucketEvent> events;
     private final DataStream<Rejection> rejections;
@@ -107,13 +111,11 @@ public final class CompactorPipeline {
         return fromObjectEvents(bucketWatch(env, conf, storeFactory), null, conf, storeFactory);
     }
 
-    /** Object events of a local bucket: the watcher lists the data, manifest, staging, control, quarantine prefixes. */
+    /** Object events of a local bucket: the watcher lists every prefix the job acts on. */
     static DataStream<ObjectEvent> bucketWatch(StreamExecutionEnvironment env, Configuration conf,
                                                ObjectStoreFactory storeFactory) {
         BucketLayout layout = new BucketLayout(conf.get(CompactorOptions.DATA_PREFIX));
-        BucketWatchSource source = new BucketWatchSource(storeFactory,
-                List.of(layout.dataPrefix(), BucketLayout.MANIFEST_PREFIX, BucketLayout.STAGING_PREFIX,
-                        BucketLayout.CONTROL_PREFIX, BucketLayout.QUARANTINE_PREFIX),
+        BucketWatchSource source = new BucketWatchSource(storeFactory, layout.eventPrefixes(),
                 conf.get(CompactorOptions.POLL_INTERVAL));
         return env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "bucket watch", TypeInformation.of(ObjectEvent.class))
@@ -154,11 +156,15 @@ public final class CompactorPipeline {
                 .uid(UID_STATUS).name("status summary")
                 .setParallelism(1);
 
-        long timeoutMs = 2 * rules.windows().processingTimeoutMs();
         int capacity = conf.get(CompactorOptions.MAX_CONCURRENT_MERGES);
+        // No async timeout in effect: it counts from the dispatch and would discard a merge that is slow but still
+        // moving bytes, while the merge went on holding its thread. AsyncMerge gives up a merge that moved no byte
+        // for the processing timeout itself, cancelling it; WindowTracker catches an attempt whose markers never
+        // arrive.
         DataStream<StagedWindow> staged = AsyncDataStream.unorderedWaitWithRetry(tasks,
-                        new AsyncMerge(storeFactory, layout, mergeSettings, capacity, MERGE_IO_ATTEMPTS),
-                        timeoutMs, TimeUnit.MILLISECONDS, capacity, mergeRetries())
+                        new AsyncMerge(storeFactory, layout, mergeSettings, capacity, MERGE_IO_ATTEMPTS,
+                                rules.windows().processingTimeoutMs()),
+                        NO_ASYNC_TIMEOUT_MS, TimeUnit.MILLISECONDS, capacity, mergeRetries())
                 .returns(CompactorTypes.STAGED_WINDOW)
                 .uid(UID_MERGE).name("merge");
 
@@ -231,7 +237,8 @@ public final class CompactorPipeline {
                 conf.getOptional(CompactorOptions.COPY_ROW_GROUP_ROWS)
                         .orElse(MergeSettings.defaultCopyThreshold(rowGroupRows)),
                 conf.get(CompactorOptions.MERGE_THREADS),
-                conf.get(CompactorOptions.COMPRESSION_LEVEL));
+                conf.get(CompactorOptions.COMPRESSION_LEVEL),
+                conf.get(CompactorOptions.MERGE_ENGINE));
     }
 
     /** The bucket option as a store: S3 for s3://bucket/prefix, else a local directory (path or file:// URI). */

@@ -6,26 +6,34 @@ import dev.compactor.merge.MergeSettings;
 import dev.compactor.merge.ParquetMerger;
 import dev.compactor.merge.SourceFile;
 import dev.compactor.merge.StagedWindow;
+import dev.compactor.store.ForwardingObjectStore;
 import dev.compactor.store.LocalObjectStore;
+import dev.compactor.store.ObjectInfo;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.InputFile;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * Merges local Parquet files into one output (or several, when they exceed the target size) with the job's own
- * {@link ParquetMerger}, without Flink. The merger works on a bucket, so the inputs are linked into a private
- * scratch bucket next to the output; the parts it stages there are renamed to the output's name, and the scratch
- * bucket is removed. Inputs keep the order given.
+ * {@link ParquetMerger}, without Flink. The merger works on a bucket, so it gets a private scratch bucket next to
+ * the output in which each input answers under a source key ({@link GivenInputs}; not a symbolic link, which the
+ * bucket refuses to follow); the parts it stages there are renamed to the output's name, and the scratch bucket is
+ * removed. Inputs keep the order given.
  */
 public final class LocalFileMerge {
 
@@ -55,6 +63,7 @@ public final class LocalFileMerge {
         Path scratch = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".merge-");
         try {
             LocalObjectStore bucket = new LocalObjectStore(scratch);
+            Map<String, Path> given = new HashMap<>();
             List<SourceFile> files = new ArrayList<>();
             long bytesIn = 0;
             for (int i = 0; i < inputs.size(); i++) {
@@ -63,16 +72,14 @@ public final class LocalFileMerge {
                     throw new IOException("input " + inputs.get(i) + " is not a file");
                 }
                 String key = "data/" + NAMESPACE + "/" + i + "-cli-" + i + ".parquet";
-                Path link = bucket.pathOf(key);
-                Files.createDirectories(link.getParent());
-                Files.createSymbolicLink(link, input);
+                given.put(key, input);
                 long size = Files.size(input);
                 bytesIn += size;
                 // file time = argument position, so file order is the order given
                 files.add(new SourceFile(key, size, "", "cli", i, i));
             }
             CompactionTask task = new CompactionTask(NAMESPACE, WINDOW_START, WINDOW_START + 1, 0, 0, files);
-            StagedWindow staged = new ParquetMerger(bucket, BucketLayout.defaults(), settings).merge(task);
+            StagedWindow staged = new ParquetMerger(new GivenInputs(bucket, given), BucketLayout.defaults(), settings).merge(task);
             requireEverythingMerged(staged, inputs);
             return publish(staged, bucket, target, bytesIn);
         } finally {
@@ -112,6 +119,38 @@ public final class LocalFileMerge {
             bytesOut += part.sizeBytes;
         }
         return new Summary(staged.totalRows(), bytesIn, bytesOut, rowGroups, List.copyOf(outputs));
+    }
+
+    /** The scratch bucket, in which the merge's source keys read the files given on the command line. */
+    private static final class GivenInputs extends ForwardingObjectStore {
+        private final Map<String, Path> inputs;
+
+        GivenInputs(LocalObjectStore scratch, Map<String, Path> inputs) {
+            super(scratch);
+            this.inputs = inputs;
+        }
+
+        @Override
+        public Optional<ObjectInfo> head(String key) throws IOException {
+            Path input = inputs.get(key);
+            if (input == null) {
+                return super.head(key);
+            }
+            BasicFileAttributes attrs = Files.readAttributes(input, BasicFileAttributes.class);
+            return Optional.of(new ObjectInfo(key, attrs.size(), attrs.lastModifiedTime().toMillis(), ""));
+        }
+
+        @Override
+        public InputFile inputFile(String key) throws IOException {
+            Path input = inputs.get(key);
+            return input == null ? super.inputFile(key) : LocalObjectStore.fileInput(input);
+        }
+
+        @Override
+        public byte[] read(String key) throws IOException {
+            Path input = inputs.get(key);
+            return input == null ? super.read(key) : Files.readAllBytes(input);
+        }
     }
 
     /** out.parquet → out-0.parquet, out-1.parquet, … */

@@ -49,6 +49,22 @@ final class BucketFixture {
 
     /** Writes one source file of {@code rows} rows and remembers its rows. */
     String writeSource(String namespace, long epochSeconds, String writer, long seq, int rows) throws IOException {
+        return writeSource(namespace, epochSeconds, writer, seq, rows, 0);
+    }
+
+    /**
+     * Writes the source key of {@link #writeSource} again, as a writer flushing the same name twice, with
+     * {@code rows} rows that differ from the first version's (their values are shifted), and remembers them: the
+     * rows of both versions are expected once each.
+     */
+    String rewriteSource(String key, int rows) throws IOException {
+        String namespace = key.substring("data/".length(), key.lastIndexOf('/'));
+        String[] parts = key.substring(key.lastIndexOf('/') + 1).replace(".parquet", "").split("-");
+        return writeSource(namespace, Long.parseLong(parts[0]), parts[1], Long.parseLong(parts[2]), rows, 1_000);
+    }
+
+    private String writeSource(String namespace, long epochSeconds, String writer, long seq, int rows,
+                               double valueShift) throws IOException {
         String key = sourceKey(namespace, epochSeconds, writer, seq);
         try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(store.outputFile(key))
                 .withSchema(ROW).withConf(new PlainParquetConfiguration()).withDataModel(GenericData.get())
@@ -59,7 +75,7 @@ final class BucketFixture {
                 r.put("writer", writer);
                 r.put("seq", seq);
                 r.put("row_id", namespace + "/" + writer + "/" + seq + "/" + i);
-                r.put("value", i * 0.5);
+                r.put("value", valueShift + i * 0.5);
                 w.write(r);
                 written.merge(namespace + "|" + r, 1, Integer::sum);
             }

@@ -1,6 +1,13 @@
 package dev.compactor.job;
 
+import dev.compactor.commit.Manifest;
+import dev.compactor.commit.ManifestCodec;
+import dev.compactor.commit.StagedWindowCodec;
+import dev.compactor.layout.BucketLayout;
+import dev.compactor.store.ForwardingObjectStore;
 import dev.compactor.store.LocalObjectStore;
+import dev.compactor.store.ObjectInfo;
+import dev.compactor.store.ObjectStore;
 import dev.compactor.store.ObjectStoreFactory;
 
 import org.apache.flink.configuration.Configuration;
@@ -10,6 +17,8 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.OutputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,11 +29,16 @@ import dev.compactor.events.Rejection;
 
 import org.apache.flink.streaming.api.functions.sink.SinkFunction;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.time.Duration;
 import java.time.Instant;
@@ -223,6 +237,158 @@ class CompactionPipelineIT {
         JobClientRun.until(second, () -> fixture.sources().isEmpty() && fixture.staging().isEmpty()
                 && fixture.manifests().size() >= NAMESPACES.length * 2, () -> describe(fixture));
         assertExactlyOnce(fixture);
+    }
+
+    /**
+     * The bucket, where a writer flushes one source key again right after the first merge read it: the write lands
+     * together with that attempt's {@code _STAGED.json} marker, so the rewrite is after the window froze and before
+     * its commit deletes the sources, whatever the timing of the job. Static because the MiniCluster runs in the
+     * test's JVM.
+     */
+    private static final class RewriteAfterFirstMerge extends ForwardingObjectStore {
+        static volatile BucketFixture fixture;
+        static final AtomicReference<String> REWRITTEN = new AtomicReference<>();
+        static final int ROWS = 25;
+
+        RewriteAfterFirstMerge(ObjectStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void write(String key, byte[] content) throws IOException {
+            super.write(key, content);
+            if (key.endsWith(BucketLayout.STAGED_MARKER)) {
+                String merged = StagedWindowCodec.fromJson(content).inputs.get(0).key;
+                if (REWRITTEN.compareAndSet(null, merged)) {
+                    fixture.rewriteSource(merged, ROWS);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSourceRewrittenAfterItsWindowFrozeIsCompactedOnceInTheNextGeneration() throws Exception {
+        BucketFixture fixture = writeTwoWindows();
+        RewriteAfterFirstMerge.fixture = fixture;
+        RewriteAfterFirstMerge.REWRITTEN.set(null);
+        String root = bucket.toString();
+        ObjectStoreFactory rewriting = () -> new RewriteAfterFirstMerge(new LocalObjectStore(Path.of(root)));
+        StreamExecutionEnvironment env = environment(false);
+        CompactorPipeline.build(env, jobConfig(), rewriting);
+        int windows = NAMESPACES.length * 2;
+        JobClientRun.until(env, () -> fixture.sources().isEmpty() && fixture.staging().isEmpty()
+                && fixture.manifests().size() >= windows, () -> describe(fixture));
+
+        String rewritten = RewriteAfterFirstMerge.REWRITTEN.get();
+        assertTrue(rewritten != null, "a merge staged a window");
+        // Both versions' rows exactly once: the first from the frozen generation, the second from the next one.
+        Map<String, Integer> committed = fixture.committedRows();
+        List<String> lost = fixture.written.keySet().stream().filter(row -> !committed.containsKey(row)).toList();
+        assertTrue(lost.isEmpty(), () -> lost.size() + " rows never committed, e.g. " + lost.get(0));
+        assertExactlyOnce(fixture);
+        List<Manifest> withKey = new ArrayList<>();
+        for (ObjectInfo m : fixture.manifests()) {
+            Manifest manifest = ManifestCodec.fromJson(fixture.store.read(m.key()));
+            if (manifest.inputs().stream().anyMatch(i -> i.key().equals(rewritten))) {
+                withKey.add(manifest);
+            }
+        }
+        assertEquals(windows + 1, fixture.manifests().size(), "one more generation, for the new version");
+        assertEquals(List.of(0, 1), withKey.stream().map(Manifest::generation).sorted().toList(),
+                "each version merged by its own generation of the window");
+        assertEquals(RewriteAfterFirstMerge.ROWS, withKey.stream().filter(m -> m.generation() == 1)
+                .flatMap(m -> m.inputs().stream()).filter(i -> i.key().equals(rewritten))
+                .mapToLong(Manifest.InputEntry::rows).sum());
+    }
+
+    /**
+     * Every source read of a merge takes {@link #DELAY_MS}: a store that is slow but moves bytes. Records what the
+     * merges staged, and when, to show which attempts ran and how long the first merge took.
+     */
+    private static final class SlowSourceReads extends ForwardingObjectStore {
+        static final long DELAY_MS = 200;
+        static final Queue<String> STAGING_WRITES = new ConcurrentLinkedQueue<>();
+        static final AtomicReference<Long> FIRST_READ = new AtomicReference<>();
+        static final AtomicReference<Long> FIRST_STAGED = new AtomicReference<>();
+
+        SlowSourceReads(ObjectStore delegate) {
+            super(delegate);
+        }
+
+        private static void slowRead(String key) throws IOException {
+            if (key.startsWith(BucketLayout.defaults().dataPrefix()) && key.endsWith(".parquet")
+                    && !key.contains("/compacted-")) {
+                FIRST_READ.compareAndSet(null, System.nanoTime());
+                try {
+                    Thread.sleep(DELAY_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted in the slow store");
+                }
+            }
+        }
+
+        @Override
+        public InputFile inputFile(String key) throws IOException {
+            slowRead(key);
+            return super.inputFile(key);
+        }
+
+        @Override
+        public byte[] read(String key) throws IOException {
+            slowRead(key);
+            return super.read(key);
+        }
+
+        @Override
+        public OutputFile outputFile(String key) throws IOException {
+            if (key.startsWith(BucketLayout.STAGING_PREFIX)) {
+                STAGING_WRITES.add(key);
+            }
+            return super.outputFile(key);
+        }
+
+        @Override
+        public void write(String key, byte[] content) throws IOException {
+            if (key.startsWith(BucketLayout.STAGING_PREFIX)) {
+                STAGING_WRITES.add(key);
+                if (key.endsWith(BucketLayout.STAGED_MARKER)) {
+                    FIRST_STAGED.compareAndSet(null, System.nanoTime());
+                }
+            }
+            super.write(key, content);
+        }
+    }
+
+    /**
+     * Issue 23 item 3: with a store so slow that each window's merge takes more than three processing timeouts,
+     * every window commits once, from its first attempt. Before, the async timeout (twice the processing timeout
+     * from dispatch) discarded each merge and the tracker retried the window after one timeout, so no merge ever
+     * committed.
+     */
+    @Test
+    void mergesThatTakeThreeProcessingTimeoutsButMoveBytesCommitOnce() throws Exception {
+        BucketFixture fixture = writeTwoWindows();
+        SlowSourceReads.STAGING_WRITES.clear();
+        SlowSourceReads.FIRST_READ.set(null);
+        SlowSourceReads.FIRST_STAGED.set(null);
+        String root = bucket.toString();
+        ObjectStoreFactory slow = () -> new SlowSourceReads(new LocalObjectStore(Path.of(root)));
+        Configuration conf = jobConfig();
+        Duration timeout = Duration.ofSeconds(2);
+        conf.set(CompactorOptions.PROCESSING_TIMEOUT, timeout);
+        StreamExecutionEnvironment env = environment(false);
+        CompactorPipeline.build(env, conf, slow);
+        runUntilCompacted(env, fixture, NAMESPACES.length * 2);
+
+        assertExactlyOnce(fixture);
+        long firstMergeMs = (SlowSourceReads.FIRST_STAGED.get() - SlowSourceReads.FIRST_READ.get()) / 1_000_000;
+        assertTrue(firstMergeMs >= 3 * timeout.toMillis(), "the first merge took only " + firstMergeMs + " ms");
+        List<String> retries = SlowSourceReads.STAGING_WRITES.stream().filter(k -> !k.contains("-a0/")).toList();
+        assertEquals(List.of(), retries, "no window was tried a second time");
+        for (ObjectInfo m : fixture.manifests()) {
+            assertEquals(0, ManifestCodec.fromJson(fixture.store.read(m.key())).generation(), m.key());
+        }
     }
 
     private static Configuration noRestarts() {

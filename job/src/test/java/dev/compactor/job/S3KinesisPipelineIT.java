@@ -1,19 +1,29 @@
 package dev.compactor.job;
 
 import dev.compactor.events.Rejection;
+import dev.compactor.job.api.ControlCommandWriter;
+import dev.compactor.job.api.QueryableStatusSource;
+import dev.compactor.job.api.StatusApi;
 import dev.compactor.job.aws.KinesisLocal;
 import dev.compactor.job.aws.NotifyingObjectStore;
 import dev.compactor.job.bridge.S3EventNotification;
 import dev.compactor.layout.BucketLayout;
+import dev.compactor.status.HealthRule;
+import dev.compactor.status.HealthThresholds;
+import dev.compactor.store.ForwardingObjectStore;
 import dev.compactor.store.ObjectInfo;
+import dev.compactor.store.ObjectStore;
 import dev.compactor.store.ObjectStoreFactory;
 import dev.compactor.store.S3ProxyServer;
 import dev.compactor.store.S3Settings;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.QueryableStateOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -21,6 +31,7 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.SinkFunction;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.parquet.io.OutputFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,9 +40,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,16 +69,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The production path against real local servers: the bucket is S3 (S3Proxy in this JVM, under a key prefix) and
  * object notifications arrive on Kinesis (kinesis-local, a child process). As S3 → EventBridge → Kinesis would,
- * every object the writers or the job create or remove is announced on the stream ({@link NotifyingObjectStore}).
+ * every object the writers, the job or the status API create or remove under the event rule's prefixes is announced
+ * on the stream ({@link NotifyingObjectStore}).
  */
 class S3KinesisPipelineIT {
+
+    private static final int PROXY_PORT = freePort();
+    private static final String TOKEN = "test-token";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder()
+                    .setConfiguration(queryableState())
                     .setNumberTaskManagers(1)
                     .setNumberSlotsPerTaskManager(2)
                     .build());
+
+    /** The status API reads the job's status through the proxy; one TaskManager, so a fixed free port. */
+    private static Configuration queryableState() {
+        Configuration conf = new Configuration();
+        conf.set(QueryableStateOptions.ENABLE_QUERYABLE_STATE_PROXY_SERVER, true);
+        conf.set(QueryableStateOptions.PROXY_PORT_RANGE, String.valueOf(PROXY_PORT));
+        conf.set(QueryableStateOptions.SERVER_PORT_RANGE, String.valueOf(freePort()));
+        return conf;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private static final String[] NAMESPACES = {"users", "app/events"};
     private static final String[] WRITERS = {"w1", "w2", "w3"};
@@ -179,12 +220,16 @@ class S3KinesisPipelineIT {
     }
 
     private JobClient start(Optional<Path> restoreFrom) throws Exception {
+        return start(restoreFrom, jobConfig(), stores);
+    }
+
+    private JobClient start(Optional<Path> restoreFrom, Configuration conf, ObjectStoreFactory jobStores)
+            throws Exception {
         StreamExecutionEnvironment env = environment(restoreFrom);
-        Configuration conf = jobConfig();
         // A restored job must read on from its checkpointed shard positions: with LATEST, a job that ignored them
         // would never see the files announced before it started, and the test would time out.
         restoreFrom.ifPresent(p -> conf.set(CompactorOptions.KINESIS_INITIAL_POSITION, "LATEST"));
-        CompactorPipeline.build(env, conf, stores).rejections().addSink(new CollectRejections());
+        CompactorPipeline.build(env, conf, jobStores).rejections().addSink(new CollectRejections());
         return env.executeAsync("s3-kinesis-it");
     }
 
@@ -322,6 +367,117 @@ class S3KinesisPipelineIT {
         assertTrue(letters.stream().anyMatch(l -> l.contains("\"reason\":\"OUTSIDE_DATA_PREFIX\"")
                 && l.contains("elsewhere/data/users/x.parquet")), letters.toString());
         assertTrue(letters.stream().noneMatch(l -> l.contains("COMPACTED_OUTPUT")), "our own outputs are no errors");
+    }
+
+    /**
+     * The job's store, where the merge of one namespace's windows fails on its data while {@link #failing} names it
+     * (a non-I/O error: the attempt gives up at once and writes its _FAILED.json marker). Static because the
+     * MiniCluster runs in the test's JVM.
+     */
+    private static final class StagingFaults extends ForwardingObjectStore {
+        static volatile String failing;
+
+        StagingFaults(ObjectStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public OutputFile outputFile(String key) throws IOException {
+            String namespace = failing;
+            if (namespace != null && key.startsWith(BucketLayout.STAGING_PREFIX + namespace + "/")) {
+                throw new IllegalStateException("planted merge failure writing " + key);
+            }
+            return delegate().outputFile(key);
+        }
+    }
+
+    /**
+     * Every control command and quarantine count reaches a Kinesis-mode job (issue 23): the status API writes its
+     * commands into S3, where only the event rule announces them. A window whose merge failed for good is rolled
+     * back and commits; a priority change shows in the status; a corrupt input is counted as quarantined.
+     */
+    @Test
+    void controlCommandsThroughTheApiAndQuarantineCountsReachTheJobThroughTheStream() throws Exception {
+        StagingFaults.failing = "users";
+        writeWindow(0);
+        String corrupt = BucketFixture.sourceKey("app/events", firstWindow + 33, "w1", 999);
+        writerStore.write(corrupt, "PAR1 this is not a parquet file PAR1".getBytes(StandardCharsets.UTF_8));
+        String windowKey = String.valueOf(firstWindow * 1000);
+        Configuration conf = jobConfig();
+        conf.set(CompactorOptions.MAX_ATTEMPTS, 1);
+        ObjectStoreFactory notifying = stores;
+        JobClient job = start(Optional.empty(), conf, () -> new StagingFaults(notifying.open()));
+        StatusApi api = null;
+        try (QueryableStatusSource source = new QueryableStatusSource("localhost", PROXY_PORT, job::getJobID)) {
+            api = new StatusApi(source, new ControlCommandWriter(stores, Clock.systemUTC()),
+                    new HealthRule(HealthThresholds.runbookDefaults()), TOKEN, Clock.systemUTC());
+            String base = "http://localhost:" + api.start("localhost", 0);
+
+            JsonNode events = awaitStatus(job, base, "app/events", s -> s.path("quarantinedFiles").asInt() > 0);
+            assertEquals(1, events.get("quarantinedFiles").asInt(), "the corrupt input's reason object, once");
+            JsonNode users = awaitStatus(job, base, "users", s -> s.path("failedWindows").asInt() == 1);
+            assertEquals("failed", users.at("/windows/0/processingStatus/state").asText(), users.toString());
+            assertEquals(windowKey, users.at("/windows/0/key").asText());
+            assertEquals(2, users.get("priority").asInt());
+            StagingFaults.failing = null;
+
+            String priority = accepted(send(base, "/compaction/config?namespace=users", "{\"priority\":0}"));
+            users = awaitStatus(job, base, "users", s -> priority.equals(s.path("lastCommand").asText()));
+            assertEquals(0, users.get("priority").asInt(), "the priority change is applied");
+
+            String rollback = accepted(send(base, "/compaction/internal/rollback-processing",
+                    "{\"windowKey\":\"" + windowKey + "\",\"namespace\":\"users\"}"));
+            users = awaitStatus(job, base, "users", s -> rollback.equals(s.path("lastCommand").asText())
+                    && s.path("windows").isEmpty());
+            assertEquals(0, users.get("failedWindows").asInt(), "rolled back, merged again and committed");
+            assertEquals(0, users.get("priority").asInt());
+            await(job, () -> compacted(NAMESPACES.length), this::describe);
+        } finally {
+            StagingFaults.failing = null;
+            if (api != null) {
+                api.close();
+            }
+            job.cancel().get();
+        }
+        assertExactlyOnce(1);
+        assertTrue(fixture.store.head(BucketLayout.defaults().quarantineReasonKey(corrupt)).isPresent());
+    }
+
+    private interface StatusCondition {
+        boolean holds(JsonNode status);
+    }
+
+    private static JsonNode awaitStatus(JobClient job, String base, String namespace, StatusCondition condition)
+            throws Exception {
+        Instant deadline = Instant.now().plus(DEADLINE);
+        HttpClient http = HttpClient.newHttpClient();
+        String last = "";
+        while (Instant.now().isBefore(deadline)) {
+            assertFalse(job.getJobStatus().get().isTerminalState(), "job stopped: " + job.getJobStatus().get());
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                    URI.create(base + "/compaction/status?namespace=" + namespace)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            last = response.statusCode() + " " + response.body();
+            if (response.statusCode() == 200) {
+                JsonNode status = JSON.readTree(response.body());
+                if (condition.holds(status)) {
+                    return status;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(namespace + ": status never matched; last answer: " + last);
+    }
+
+    private static HttpResponse<String> send(String base, String path, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String accepted(HttpResponse<String> response) throws IOException {
+        assertEquals(202, response.statusCode(), response.body());
+        return JSON.readTree(response.body()).get("commandId").asText();
     }
 
     /** The lines of every dead-letter object under _rejected/. */

@@ -1,10 +1,12 @@
 package dev.compactor.commit;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.compactor.merge.StagedWindow;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -44,10 +46,13 @@ public record Manifest(
         missing = missing == null ? List.of() : List.copyOf(missing);
     }
 
-    /** The manifest that records {@code window} as committed at {@code committedAt}. */
-    public static Manifest of(StagedWindow window, Instant committedAt) {
+    /**
+     * The manifest that records {@code window} as committed at {@code committedAt}; {@code inputETags} names the
+     * version of each input that was merged (an input it lacks is recorded by its size only).
+     */
+    public static Manifest of(StagedWindow window, Map<String, String> inputETags, Instant committedAt) {
         List<InputEntry> inputs = window.inputs.stream()
-                .map(i -> new InputEntry(i.key, i.size, i.rowCount)).toList();
+                .map(i -> new InputEntry(i.key, i.size, i.rowCount, inputETags.get(i.key))).toList();
         List<OutputEntry> outputs = window.parts.stream()
                 .map(p -> new OutputEntry(p.finalKey, p.rowCount, p.sizeBytes, p.sha256)).toList();
         List<QuarantinedEntry> quarantined = window.quarantined.stream()
@@ -70,9 +75,13 @@ public record Manifest(
                 window.missing);
     }
 
-    /** A source file whose rows are in the outputs. */
-    @JsonPropertyOrder({"key", "size", "rows"})
-    public record InputEntry(String key, long size, long rows) {}
+    /**
+     * A source file whose rows are in the outputs. Size and eTag name the version that was merged: only that version
+     * is deleted, a key written again since stays. The eTag is null in manifests written before it was recorded.
+     */
+    @JsonPropertyOrder({"key", "size", "rows", "eTag"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record InputEntry(String key, long size, long rows, String eTag) {}
 
     /** A committed output part, under its final name. */
     @JsonPropertyOrder({"key", "rows", "size", "sha256"})

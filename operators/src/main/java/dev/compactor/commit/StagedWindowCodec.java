@@ -1,21 +1,47 @@
 package dev.compactor.commit;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.compactor.merge.StagedWindow;
 
 import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A StagedWindow as JSON: the content of the {@code _STAGED.json} marker and the body of the committable's
  * checkpoint form. JSON rather than Flink's POJO serializer so that fields can be added to StagedWindow
- * without breaking savepoints taken by an older build.
+ * without breaking savepoints taken by an older build. The marker adds {@value #INPUT_ETAGS}: the eTag of each
+ * input version the attempt merged, which the commit records in the manifest and deletes only.
  */
 public final class StagedWindowCodec {
+
+    static final String INPUT_ETAGS = "inputETags";
 
     private StagedWindowCodec() {}
 
     public static byte[] toJson(StagedWindow window) throws IOException {
         return CommitJson.MAPPER.writeValueAsBytes(window);
+    }
+
+    /** The {@code _STAGED.json} marker: the staged window and, under {@value #INPUT_ETAGS}, its inputs' eTags. */
+    public static byte[] markerJson(StagedWindow window, Map<String, String> inputETags) throws IOException {
+        ObjectNode marker = CommitJson.MAPPER.valueToTree(window);
+        marker.set(INPUT_ETAGS, CommitJson.MAPPER.valueToTree(new TreeMap<>(inputETags)));
+        return CommitJson.MAPPER.writeValueAsBytes(marker);
+    }
+
+    /** The inputs' eTags of a marker written by {@link #markerJson}; empty for a marker without them. */
+    public static Map<String, String> inputETagsOfMarker(byte[] marker) throws IOException {
+        try {
+            JsonNode eTags = CommitJson.MAPPER.readTree(marker).get(INPUT_ETAGS);
+            return eTags == null ? Map.of()
+                    : CommitJson.MAPPER.convertValue(eTags, new TypeReference<Map<String, String>>() {});
+        } catch (JacksonException | IllegalArgumentException e) {
+            throw new IOException("not a readable staged marker: " + e.getMessage(), e);
+        }
     }
 
     public static StagedWindow fromJson(byte[] json) throws IOException {

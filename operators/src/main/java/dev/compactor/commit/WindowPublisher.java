@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -62,7 +63,7 @@ public final class WindowPublisher {
         }
 
         int published = publishParts(window, id);
-        Manifest manifest = Manifest.of(window, clock.instant());
+        Manifest manifest = Manifest.of(window, mergedVersions(window, id), clock.instant());
         int quarantined = quarantine(manifest, id);
         store.write(manifestKey, ManifestCodec.toJson(manifest));
         LOG.info("{}: committed {} outputs ({} rows) from {} inputs ({} rows), {} quarantined, {} missing; manifest {}",
@@ -135,17 +136,38 @@ public final class WindowPublisher {
         return copied;
     }
 
-    /** Runs only once the manifest is durable (invariant 2). Returns how many objects it deleted. */
+    /**
+     * The eTag of each input version the attempt merged, from its {@code _STAGED.json} marker. Without the marker
+     * (removed by hand) the manifest records sizes only, and a rewrite of the same size would be deleted.
+     */
+    private Map<String, String> mergedVersions(StagedWindow window, String id) throws IOException {
+        String marker = layout.stagedMarkerKey(window.namespace, window.windowStart, window.generation, window.attempt);
+        if (store.head(marker).isEmpty()) {
+            LOG.warn("{}: staged marker {} is gone; the manifest records its inputs' sizes but not their eTags", id,
+                    marker);
+            return Map.of();
+        }
+        return StagedWindowCodec.inputETagsOfMarker(store.read(marker));
+    }
+
+    /**
+     * Runs only once the manifest is durable (invariant 2). Deletes only the version of each input that was merged:
+     * a key written again since stays, and its new version forms the window's next generation. Returns how many
+     * objects it deleted.
+     */
     private int deleteSources(Manifest manifest, String id) throws IOException {
         int deleted = 0;
         for (Manifest.InputEntry input : manifest.inputs()) {
-            if (store.delete(input.key())) {
+            if (store.deleteVersion(input.key(), input.size(), input.eTag())) {
                 deleted++;
+            } else if (store.head(input.key()).isPresent()) {
+                LOG.warn("{}: source {} was written again after its merge; keeping the new version", id, input.key());
             }
         }
         for (Manifest.QuarantinedEntry entry : manifest.quarantined()) {
             // An unreadable input without a quarantined copy is kept, never silently dropped (invariant 4).
-            if (store.head(layout.quarantineKey(entry.key())).isPresent() && store.delete(entry.key())) {
+            if (store.head(layout.quarantineKey(entry.key())).isPresent()
+                    && store.deleteVersion(entry.key(), entry.size(), null)) {
                 deleted++;
             }
         }

@@ -15,6 +15,8 @@ public class BucketEvent {
         FILE_REMOVED,
         /** Every part of a merge attempt is staged; it waits for a checkpoint to commit. */
         WINDOW_STAGED,
+        /** A merge attempt still reads or writes bytes: it is slow, not stuck. */
+        WINDOW_PROGRESS,
         /** The manifest of a window generation exists: its outputs are durable. */
         WINDOW_COMMITTED,
         /** A merge attempt gave up (its retries spent, or the window's data made it fail); the reason is in {@link #key}'s object. */
@@ -69,6 +71,15 @@ public class BucketEvent {
 
     public static BucketEvent windowStaged(String namespace, String key, long windowStart, int generation, int attempt) {
         BucketEvent e = of(Type.WINDOW_STAGED, namespace, key);
+        e.windowStart = windowStart;
+        e.generation = generation;
+        e.attempt = attempt;
+        return e;
+    }
+
+    public static BucketEvent windowProgress(String namespace, String key, long windowStart, int generation,
+                                             int attempt) {
+        BucketEvent e = of(Type.WINDOW_PROGRESS, namespace, key);
         e.windowStart = windowStart;
         e.generation = generation;
         e.attempt = attempt;

@@ -110,7 +110,8 @@ public final class EventClassifier implements Serializable {
     private Classification classifyStaging(ObjectEvent e, String path) throws InvalidNameException {
         String[] segments = path.split("/", -1);
         String fileName = segments[segments.length - 1];
-        boolean marker = fileName.equals(BucketLayout.STAGED_MARKER) || fileName.equals(BucketLayout.FAILED_MARKER);
+        boolean marker = fileName.equals(BucketLayout.STAGED_MARKER) || fileName.equals(BucketLayout.FAILED_MARKER)
+                || fileName.equals(BucketLayout.PROGRESS_MARKER);
         if (!marker || e.action == ObjectEvent.Action.DELETED) {
             return Classification.ignored("staging object '" + Printable.excerpt(e.key)
                     + "' is written and cleared by the merge and the commit; its event needs no action");
@@ -130,6 +131,10 @@ public final class EventClassifier implements Serializable {
         if (fileName.equals(BucketLayout.FAILED_MARKER)) {
             return Classification.accepted(BucketEvent.windowFailed(namespace, e.key, windowStart(m.group(1)),
                     generation(m.group(2)), attempt, "merge attempt " + attempt + " failed; reason in " + e.key));
+        }
+        if (fileName.equals(BucketLayout.PROGRESS_MARKER)) {
+            return Classification.accepted(BucketEvent.windowProgress(namespace, e.key, windowStart(m.group(1)),
+                    generation(m.group(2)), attempt));
         }
         return Classification.accepted(BucketEvent.windowStaged(namespace, e.key, windowStart(m.group(1)),
                 generation(m.group(2)), attempt));

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,6 +17,7 @@ import java.util.Objects;
  * _staging/{ns}/{ws}-g{gen}-a{attempt}/p{part}.parquet                               merged, not yet committed
  * _staging/{ns}/{ws}-g{gen}-a{attempt}/_STAGED.json                                  all parts of an attempt staged
  * _staging/{ns}/{ws}-g{gen}-a{attempt}/_FAILED.json                                  the attempt gave up, with why
+ * _staging/{ns}/{ws}-g{gen}-a{attempt}/_PROGRESS.json                                the attempt's merge moves bytes
  * _manifests/{ns}/{ws}-g{gen}.json                                                   commit record of a window generation
  * _quarantine/{ns}/{file name} (+ .reason.json)                                       unreadable inputs
  * _rejected/YYYY/MM/DD/{epochMillis}-s{subtask}-a{attempt}-{n}.jsonl                  dead letters: rejected events
@@ -33,6 +35,8 @@ public final class BucketLayout implements Serializable {
     public static final String CONTROL_PREFIX = "_control/";
     public static final String STAGED_MARKER = "_STAGED.json";
     public static final String FAILED_MARKER = "_FAILED.json";
+    /** Rewritten while a merge moves bytes: each write is an object event that keeps its window from timing out. */
+    public static final String PROGRESS_MARKER = "_PROGRESS.json";
     public static final String REASON_SUFFIX = ".reason.json";
     public static final String COMPACTED_FILE_PREFIX = "compacted-";
 
@@ -53,6 +57,17 @@ public final class BucketLayout implements Serializable {
 
     public String dataPrefix() {
         return dataPrefix;
+    }
+
+    /**
+     * Every prefix whose object events the job acts on: writers' files, manifests, staged and failed markers,
+     * operators' control commands and quarantine reasons. Each event source must deliver all of them (the local
+     * watcher lists them, the notification bridge announces them, the production event rule must match them;
+     * README), or commands and quarantine counts silently never reach the tracker. The rest ({@code _rejected/},
+     * {@code _state/}) needs no action.
+     */
+    public List<String> eventPrefixes() {
+        return List.of(dataPrefix, MANIFEST_PREFIX, STAGING_PREFIX, CONTROL_PREFIX, QUARANTINE_PREFIX);
     }
 
     public String finalPartKey(String namespace, long windowStart, int generation, int part) {
@@ -98,6 +113,10 @@ public final class BucketLayout implements Serializable {
 
     public String failedMarkerKey(String namespace, long windowStart, int generation, int attempt) {
         return stagingDir(namespace, windowStart, generation, attempt) + FAILED_MARKER;
+    }
+
+    public String progressMarkerKey(String namespace, long windowStart, int generation, int attempt) {
+        return stagingDir(namespace, windowStart, generation, attempt) + PROGRESS_MARKER;
     }
 
     public String manifestKey(String namespace, long windowStart, int generation) {

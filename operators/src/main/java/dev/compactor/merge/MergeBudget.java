@@ -1,5 +1,8 @@
 package dev.compactor.merge;
 
+import dev.compactor.merge.plan.InputFooter;
+import dev.compactor.merge.write.HashingOutputFile;
+
 import java.util.List;
 
 /**
@@ -17,7 +20,7 @@ import java.util.List;
  * @param runRowGroupBytes    row-group size of spilled runs; small so that many runs can be open at once
  * @param fanIn               how many runs one external-sort merge pass reads at once
  */
-record MergeBudget(long outputRowGroupBytes, long pageQueueBytes, int hashChunkBytes, long readBytes,
+public record MergeBudget(long outputRowGroupBytes, long pageQueueBytes, int hashChunkBytes, long readBytes,
                    long runRowGroupBytes, int fanIn) {
 
     private static final long MIN_RUN_ROW_GROUP = 64L << 10;
@@ -56,7 +59,7 @@ record MergeBudget(long outputRowGroupBytes, long pageQueueBytes, int hashChunkB
      * Heap bytes of one row, estimated from the footers: the widest input's uncompressed bytes per row, scaled
      * for Java object overhead. Overestimating only costs extra runs; underestimating costs memory.
      */
-    static long rowHeapBytes(List<InputFooter> inputs, int fieldCount) {
+    public static long rowHeapBytes(List<InputFooter> inputs, int fieldCount) {
         long widest = 0;
         for (InputFooter in : inputs) {
             if (in.rowCount() > 0) {

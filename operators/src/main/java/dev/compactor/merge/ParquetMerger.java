@@ -1,18 +1,22 @@
 package dev.compactor.merge;
 
 import dev.compactor.layout.BucketLayout;
+import dev.compactor.merge.plan.ColumnEncodings;
+import dev.compactor.merge.plan.InputFooter;
+import dev.compactor.merge.plan.WindowSchema;
+import dev.compactor.merge.reference.ReferenceEngine;
+import dev.compactor.merge.reference.SourceRows;
+import dev.compactor.merge.sort.SpillDirectory;
+import dev.compactor.merge.write.OutputCompressors;
+import dev.compactor.merge.write.PageWriteThread;
+import dev.compactor.merge.write.PartWriter;
 import dev.compactor.store.ObjectInfo;
 import dev.compactor.store.ObjectStore;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.parquet.avro.AvroSchemaConverter;
-import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.InputFile;
 import org.apache.parquet.schema.MessageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,12 +39,14 @@ import java.util.stream.Collectors;
  * Merges the files of one window generation into staging parts near the target size, in file order or sorted
  * by the sort column, with memory bounded by the settings whatever the window's size.
  *
- * <p>Rows take the cheapest way that keeps them exact. In file order, a large row group of an input in exactly the
- * output's schema is copied as bytes; other row groups are decoded and re-encoded value by value, column by column
- * ({@link RowGroupRows}), and coalesced into row groups of the configured size. Sorted, inputs that are each in
- * sort order are streamed through a k-way merge ({@link SortedMerge}); otherwise the window goes through the
- * external sort. Only inputs whose Parquet layout differs from the output's (written by other tools) are read as
- * Avro records.
+ * <p>The output carries the inputs' own schema ({@link WindowSchema}): every reader sees the same columns and types
+ * in it as in the inputs. Rows are written by the engine the settings name ({@link MergeEngine}): the fast one
+ * copies and re-encodes columns and hands the windows it does not handle to the reference engine, built on
+ * parquet-java's record API alone. A failure of the fast engine that no input is blamed for (a shape it does not
+ * handle), or that it blames on an input for anything but corruption, has the window merged again by the
+ * reference engine, which then decides: a limit of the fast path never costs a file. Corruption the fast engine
+ * finds (a bad CRC, a page that starts inside a row) quarantines the input at once: parquet-java's record reader
+ * reads some such files without complaint, and differently from other readers.
  *
  * <p>It writes only the staging parts of the task's attempt. Output bytes depend only on the task's files and
  * the settings, never on the attempt or the time, so a retry and a late first attempt stage identical parts.
@@ -83,6 +89,9 @@ public final class ParquetMerger {
         Set<String> missing = new HashSet<>();
         Map<String, Long> sizes = new HashMap<>();
         List<InputFooter> readable = readFooters(task, unreadable, missing, sizes);
+        MergeSettings.Engine engine = settings.engine();
+        // what the fast engine found wrong with an input: its own words, more precise than parquet-java's
+        Map<String, String> fastReasons = new HashMap<>();
         while (true) {
             WindowSchema window = WindowSchema.of(readable);
             Map<String, String> quarantine = new HashMap<>(unreadable);
@@ -90,15 +99,34 @@ public final class ParquetMerger {
             StagedWindow staged = new StagedWindow(task);
             if (!window.accepted().isEmpty()) {
                 try {
-                    stage(task, window, staged);
+                    stage(task, window, staged, engine);
+                } catch (RuntimeException e) {
+                    if (engine != MergeSettings.Engine.FAST) {
+                        throw e;
+                    }
+                    // a fast path's own failure on a shape it does not handle: the reference engine merges it
+                    LOG.warn("the fast engine failed on {}; merging it with the reference engine", task, e);
+                    engine = MergeSettings.Engine.REFERENCE;
+                    continue;
                 } catch (UnreadableInputException e) {
+                    if (engine == MergeSettings.Engine.FAST && !e.isCorruption()
+                            && !(e.getCause() instanceof NoSuchFileException)) {
+                        // the fast engine checks more than it must (page headers, encoding statistics): the
+                        // reference engine decides whether the input is bad
+                        LOG.warn("the fast engine failed on {} ({}); merging {} with the reference engine",
+                                e.input().key(), e.reason(), task);
+                        fastReasons.put(e.input().key(), e.reason());
+                        engine = MergeSettings.Engine.REFERENCE;
+                        continue;
+                    }
+                    engine = settings.engine();
                     readable.remove(e.input());
                     if (e.getCause() instanceof NoSuchFileException) {
                         missing.add(e.input().key());
                     } else {
-                        unreadable.put(e.input().key(), reasonOf(e.getCause()));
+                        unreadable.put(e.input().key(), fastReasons.getOrDefault(e.input().key(), e.reason()));
                     }
-                    LOG.warn("{}: restarting the merge of {} without {}", e.getMessage(), task, e.input().key());
+                    LOG.warn("{}: quarantining it and restarting the merge of {} without it", e.getMessage(), task);
                     continue;
                 }
             }
@@ -112,19 +140,6 @@ public final class ParquetMerger {
             }
             return staged;
         }
-    }
-
-    /** The reason an operator reads: the exception's message, and its root cause's when that says more. */
-    static String reasonOf(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        if (root != e && root.getMessage() != null && !message.contains(root.getMessage())) {
-            message += " (caused by " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
-        }
-        return message;
     }
 
     private List<InputFooter> readFooters(CompactionTask task, Map<String, String> unreadable, Set<String> missing,
@@ -145,32 +160,31 @@ public final class ParquetMerger {
                 if (!SourceRows.isFormatError(e)) {
                     throw e instanceof IOException io ? io : new IOException(e);
                 }
-                unreadable.put(f.key, reasonOf(e));
+                unreadable.put(f.key, InputProblem.describe(e));
             }
         }
         return readable;
     }
 
     /** Writes the accepted inputs into parts; on any failure no part of this attempt is left behind. */
-    private void stage(CompactionTask task, WindowSchema window, StagedWindow staged) throws IOException {
-        Schema schema = window.schema();
-        Optional<RowOrder> order = settings.sortColumnIfSet().map(c -> RowOrder.by(schema, c));
-        MessageType parquetSchema = new AvroSchemaConverter(new PlainParquetConfiguration()).convert(schema);
+    private void stage(CompactionTask task, WindowSchema window, StagedWindow staged, MergeSettings.Engine engine)
+            throws IOException {
+        MessageType schema = window.schema();
         CodecFactory codecs = new CodecFactory(new PlainParquetConfiguration(), ParquetWriter.DEFAULT_PAGE_SIZE);
         OutputCompressors compressors = new OutputCompressors(codec, settings.compressionLevel());
         PageWriteThread pageWriteThread = budget.pageQueueBytes() > 0
                 ? new PageWriteThread(budget.pageQueueBytes(), compressors.newCompressor()) : null;
-        PartWriter parts = new PartWriter(store, layout, task, schema, parquetSchema, compressors.newCompressor(),
-                budget.outputRowGroupBytes(), settings.rowGroupRows(), settings.targetFileSizeBytes(),
-                ColumnEncodings.of(window.accepted(), parquetSchema), window.accepted().size(), pageWriteThread,
-                budget.hashChunkBytes());
+        PartWriter parts = new PartWriter(store, layout, task, schema, window.elements(), window.keyValues(),
+                compressors.newCompressor(), budget.outputRowGroupBytes(), settings.rowGroupRows(),
+                settings.targetFileSizeBytes(), ColumnEncodings.of(window.accepted(), schema), window.accepted().size(),
+                pageWriteThread, budget.hashChunkBytes());
         try (SpillDirectory spill = new SpillDirectory(spillRoot())) {
+            BytesInputCompressor runCompressor = codecs.getCompressor(CompressionCodecName.UNCOMPRESSED);
+            ReferenceEngine reference = new ReferenceEngine(store, settings, budget, runCompressor, spillRoot());
+            MergeEngine chosen = engine == MergeSettings.Engine.REFERENCE ? reference
+                    : new FastEngine(store, settings, budget, runCompressor, reference);
             List<InputFooter> inputs = window.accepted();
-            if (order.isEmpty()) {
-                writeInFileOrder(inputs, schema, parquetSchema, parts);
-            } else {
-                writeSorted(inputs, schema, parquetSchema, order.get(), parts, codecs, spill);
-            }
+            chosen.write(inputs, window, parts, spill);
             staged.parts.addAll(parts.finish());
             LOG.info("staged {} parts with {} row groups for {}", staged.parts.size(), parts.rowGroups(), task);
             for (InputFooter in : inputs) {
@@ -185,150 +199,6 @@ public final class ParquetMerger {
             }
             compressors.close();
             codecs.release();
-        }
-    }
-
-    /**
-     * The hybrid path: large row groups of inputs in the output's schema are copied as bytes, everything else
-     * is re-encoded into row groups of the configured size. Rows keep file order, so a copied row group ends the
-     * row group being encoded before it.
-     */
-    private void writeInFileOrder(List<InputFooter> inputs, Schema schema, MessageType parquetSchema, PartWriter parts)
-            throws IOException {
-        long[] copiedAndReencoded = new long[2];
-        List<InputPrefetch.Input> reads = new ArrayList<>();
-        for (InputFooter in : inputs) {
-            ColumnMapping mapping = ColumnMapping.between(in.parquetSchema(), parquetSchema).orElse(null);
-            boolean decodesFirst = mapping != null && !in.rowGroups().isEmpty()
-                    && !copies(mapping, in.rowGroups().get(0));
-            reads.add(new InputPrefetch.Input(in, mapping,
-                    decodesFirst ? InputPrefetch.FirstRowGroup.DECODED : InputPrefetch.FirstRowGroup.FETCHED));
-        }
-        try (InputPrefetch prefetch = new InputPrefetch(store, reads, budget.readBytes() / 2)) {
-            for (int i = 0; i < inputs.size(); i++) {
-                InputFooter in = inputs.get(i);
-                if (reads.get(i).mapping() == null) {
-                    writeThroughAvro(prefetch.open(i), in, schema, parts);
-                } else {
-                    try (SourceRowGroups groups = prefetch.openRowGroups(i)) {
-                        writeInFileOrder(groups, in, reads.get(i).mapping(), parts, copiedAndReencoded);
-                    }
-                }
-            }
-        }
-        LOG.info("merged {} inputs in file order: {} row groups copied as bytes, {} rows re-encoded",
-                inputs.size(), copiedAndReencoded[0], copiedAndReencoded[1]);
-    }
-
-    private void writeInFileOrder(SourceRowGroups groups, InputFooter in, ColumnMapping mapping, PartWriter parts,
-                                  long[] copiedAndReencoded) throws IOException {
-        while (groups.hasNext()) {
-            if (copies(mapping, groups.peek())) {
-                groups.copyNext(parts);
-                copiedAndReencoded[0]++;
-            } else {
-                try (RowGroupRows rows = groups.decodeNext()) {
-                    copiedAndReencoded[1] += parts.writesColumns() ? copyColumns(in, rows, parts)
-                            : copyRows(in, rows, parts);
-                }
-            }
-        }
-    }
-
-    /** True when a row group is copied as bytes: large, and in exactly the output's schema. */
-    private boolean copies(ColumnMapping mapping, BlockMetaData block) {
-        return mapping.identical() && settings.copies(block.getCompressedSize(), block.getRowCount());
-    }
-
-    private static long copyColumns(InputFooter in, RowGroupRows rows, PartWriter parts) throws IOException {
-        parts.appendColumns(rows, in);
-        return rows.rowCount();
-    }
-
-    private static long copyRows(InputFooter in, RowGroupRows rows, PartWriter parts) throws IOException {
-        long n = 0;
-        while (rows.hasRow()) {
-            // outside the try: a part that cannot be opened is the output's failure, not the input's
-            ColumnWriter[] writers = parts.columnWriters();
-            try {
-                rows.copyRow(writers);
-            } catch (RuntimeException e) {
-                throw new UnreadableInputException(in, e);
-            }
-            parts.endRow();
-            n++;
-        }
-        return n;
-    }
-
-    /** For an input whose Parquet layout differs from the output's: parquet-avro converts it row by row. */
-    private static void writeThroughAvro(InputFile file, InputFooter in, Schema schema, PartWriter parts)
-            throws IOException {
-        try (SourceRows rows = SourceRows.open(file, in, schema)) {
-            for (GenericRecord row = rows.next(); row != null; row = rows.next()) {
-                parts.write(row);
-            }
-        }
-    }
-
-    /**
-     * Streams a k-way merge when every input can be read column-wise and its statistics do not rule out being
-     * sorted; falls back to the external sort when that is not possible or an input turns out unsorted.
-     */
-    private void writeSorted(List<InputFooter> inputs, Schema schema, MessageType parquetSchema, RowOrder order,
-                             PartWriter parts, CodecFactory codecs, SpillDirectory spill) throws IOException {
-        String column = settings.sortColumn();
-        Optional<SortColumn> key = SortColumn.of(schema, parquetSchema, column);
-        List<SortedMerge.Source> sources = new ArrayList<>();
-        String why = key.isEmpty() ? "its type is compared through Avro" : null;
-        for (InputFooter in : inputs) {
-            if (why != null) {
-                break;
-            }
-            Optional<ColumnMapping> mapping = ColumnMapping.between(in.parquetSchema(), parquetSchema);
-            if (mapping.isEmpty()) {
-                why = in.key() + " cannot be read column by column";
-            } else if (!key.get().rowGroupsMayBeSorted(in.rowGroups())) {
-                why = in.key() + " has row groups out of order";
-            } else {
-                sources.add(SortedMerge.Source.of(in, mapping.get()));
-            }
-        }
-        if (why == null) {
-            SortedMerge merge = new SortedMerge(schema, parquetSchema, key.get(), store, budget.readBytes(),
-                    budget.readBytes() / 4,
-                    budget.runRowGroupBytes(), codecs.getCompressor(CompressionCodecName.UNCOMPRESSED), spill);
-            try {
-                merge.mergeInto(sources, parts);
-                LOG.info("merged {} sorted inputs by {}: {} runs spilled, {} passes, {}", sources.size(), column,
-                        merge.runsWritten(), merge.passes(),
-                        merge.batched() ? "rows in batches" : "rows copied value by value");
-                return;
-            } catch (UnsortedInputException e) {
-                why = e.getMessage();
-                parts.abort(e);
-            }
-        }
-        LOG.info("sorting {} inputs by {} through an external sort: {}", inputs.size(), column, why);
-        sortExternally(inputs, schema, order, parts);
-    }
-
-    private void sortExternally(List<InputFooter> inputs, Schema schema, RowOrder order, PartWriter parts)
-            throws IOException {
-        long rowBytes = MergeBudget.rowHeapBytes(inputs, schema.getFields().size());
-        int bufferRows = (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, budget.readBytes() / rowBytes));
-        try (ExternalSort sort = new ExternalSort(schema, order, bufferRows, budget.runRowGroupBytes(),
-                budget.fanIn(), spillRoot())) {
-            for (InputFooter in : inputs) {
-                try (SourceRows rows = SourceRows.open(store, in, schema)) {
-                    for (GenericRecord row = rows.next(); row != null; row = rows.next()) {
-                        sort.add(row);
-                    }
-                }
-            }
-            sort.drainTo(parts::write);
-            LOG.info("sorted {} inputs with {} rows per run: {} runs spilled, {} merge passes", inputs.size(),
-                    bufferRows, sort.spilledRuns(), sort.mergePasses());
         }
     }
 

@@ -12,6 +12,7 @@ import dev.compactor.merge.StagedWindow;
 import dev.compactor.store.ObjectInfo;
 import dev.compactor.store.ObjectStore;
 import dev.compactor.store.ObjectStoreFactory;
+import dev.compactor.store.ProgressStore;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -25,15 +26,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,7 +57,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code ioAttempts} tries have failed, and at once for any other exception (a problem of this window's data), the
  * attempt gives up: it writes its {@code _FAILED.json} marker, whose object event returns the window to pending
  * with a backoff (or marks it failed once its attempts are spent), and the job goes on. Only an {@link Error} fails
- * the job. A timeout does not fail the job either: WindowTracker's processing timeout retries the window.
+ * the job.
+ *
+ * <p>Long merges: a merge runs as long as it moves bytes. Each merge reads and writes through its own
+ * {@link ProgressStore}; a {@link MergeWatchdog} writes the attempt's {@code _PROGRESS.json} marker whenever bytes
+ * moved since its last round (its object event tells WindowTracker the attempt is alive, so the window is not
+ * retried under it), and gives the attempt up once no byte moved for the stall timeout (the processing timeout):
+ * it cancels the merge's store and interrupts its thread, so the merge unwinds and frees the thread, and the
+ * attempt writes its {@code _FAILED.json} marker like any other attempt that gave up. Flink's async timeout is
+ * therefore a year (see CompactorPipeline): it would discard a merge that is slow but moving.
  */
 @Internal
 public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> {
@@ -64,10 +77,12 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
     private final MergeSettings settings;
     private final int threads;
     private final int ioAttempts;
+    private final long stallTimeoutMs;
 
     private transient ObjectStore store;
-    private transient ParquetMerger merger;
     private transient ExecutorService executor;
+    private transient MergeWatchdog watchdog;
+    private transient ScheduledExecutorService watchdogThread;
     private transient Counter skipped;
     private transient Counter failures;
     private transient Counter timeouts;
@@ -79,8 +94,11 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
     /** Failed I/O tries per attempt so far, by attempt identity; shared by the merge threads. */
     private transient Map<String, Integer> ioFailures;
 
+    /**
+     * @param stallTimeoutMs a merge that read and wrote no byte for this long is given up (the processing timeout)
+     */
     public AsyncMerge(ObjectStoreFactory storeFactory, BucketLayout layout, MergeSettings settings, int threads,
-                      int ioAttempts) {
+                      int ioAttempts, long stallTimeoutMs) {
         this.storeFactory = Objects.requireNonNull(storeFactory, "storeFactory");
         this.layout = Objects.requireNonNull(layout, "layout");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -92,15 +110,24 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
             throw new IllegalArgumentException("merge I/O attempts must be at least 1, was " + ioAttempts);
         }
         this.ioAttempts = ioAttempts;
+        if (stallTimeoutMs <= 0) {
+            throw new IllegalArgumentException("merge stall timeout must be positive, was " + stallTimeoutMs + " ms");
+        }
+        this.stallTimeoutMs = stallTimeoutMs;
     }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
         store = storeFactory.open();
-        merger = new ParquetMerger(store, layout, settings);
         ioFailures = new ConcurrentHashMap<>();
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         executor = Executors.newFixedThreadPool(threads, namedThreads("merge-" + subtask + "-"));
+        watchdog = new MergeWatchdog(stallTimeoutMs, System::currentTimeMillis);
+        // Four rounds per timeout: a stalled merge is given up at most a quarter of the timeout late, and a moving
+        // one writes its progress marker well within each timeout.
+        long round = Math.max(1, stallTimeoutMs / 4);
+        watchdogThread = Executors.newSingleThreadScheduledExecutor(namedThreads("merge-watchdog-" + subtask + "-"));
+        watchdogThread.scheduleWithFixedDelay(this::checkMerges, round, round, TimeUnit.MILLISECONDS);
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         // Updated from the merge threads.
         skipped = metrics.counter(CompactorMetrics.MERGES_SKIPPED_ALREADY_COMMITTED, new ThreadSafeSimpleCounter());
@@ -118,33 +145,114 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
         namespaceMetrics.started.inc();
         executor.execute(() -> {
             String attempt = attemptId(task);
+            RunningMerge running = new RunningMerge(task);
             try {
-                result.complete(merge(task));
+                List<StagedWindow> staged = merge(task, running.store);
+                running.finish();
+                result.complete(staged);
                 ioFailures.remove(attempt);
             } catch (Error e) {
+                running.finish();
                 result.completeExceptionally(e);
-            } catch (IOException e) {
-                failures.inc();
-                int failed = ioFailures.merge(attempt, 1, Integer::sum);
-                if (failed < ioAttempts) {
-                    namespaceMetrics.retried.inc();
-                    LOG.warn("{}: merge failed on a store error, try {} of {}: {}", task, failed, ioAttempts,
-                            e.toString());
-                    result.completeExceptionally(e);
-                } else {
-                    ioFailures.remove(attempt);
-                    namespaceMetrics.failed.inc();
-                    giveUp(task, "store error after " + failed + " tries: " + e, e, result);
-                }
             } catch (Exception e) {
-                failures.inc();
-                namespaceMetrics.failed.inc();
-                giveUp(task, "merge failed on this window's data: " + e, e, result);
+                running.finish();
+                if (running.store.isCancelled()) {
+                    // Whatever the merge threw while it unwound: the watchdog gave this attempt up.
+                    timeouts.inc();
+                    namespaceMetrics.failed.inc();
+                    ioFailures.remove(attempt);
+                    giveUp(task, "no byte read or written for " + stallTimeoutMs + " ms (the processing timeout); "
+                            + "the merge was cancelled", e, result);
+                } else {
+                    onFailure(task, attempt, e, namespaceMetrics, result);
+                }
             }
         });
     }
 
-    private List<StagedWindow> merge(CompactionTask task) throws IOException {
+    private void onFailure(CompactionTask task, String attempt, Exception error,
+                           MergeMetrics.OfNamespace namespaceMetrics, ResultFuture<StagedWindow> result) {
+        if (error instanceof IOException e) {
+            failures.inc();
+            int failed = ioFailures.merge(attempt, 1, Integer::sum);
+            if (failed < ioAttempts) {
+                namespaceMetrics.retried.inc();
+                LOG.warn("{}: merge failed on a store error, try {} of {}: {}", task, failed, ioAttempts,
+                        e.toString());
+                result.completeExceptionally(e);
+            } else {
+                ioFailures.remove(attempt);
+                namespaceMetrics.failed.inc();
+                giveUp(task, "store error after " + failed + " tries: " + e, e, result);
+            }
+        } else {
+            failures.inc();
+            namespaceMetrics.failed.inc();
+            giveUp(task, "merge failed on this window's data: " + error, error, result);
+        }
+    }
+
+    private void checkMerges() {
+        try {
+            watchdog.check();
+        } catch (RuntimeException e) {
+            // An exception would end the scheduled rounds, and with them every later give-up.
+            LOG.error("merge watchdog round failed", e);
+        }
+    }
+
+    /**
+     * One merge on its pool thread, as the watchdog sees it. Its monitor orders the watchdog's calls against the
+     * end of the merge: no interrupt reaches the thread and no progress marker is written once the merge finished.
+     */
+    private final class RunningMerge implements MergeWatchdog.Listener {
+        final CompactionTask task;
+        final ProgressStore store;
+        private final Thread runner = Thread.currentThread();
+        private final MergeWatchdog.Watched watched;
+        private boolean finished;
+
+        RunningMerge(CompactionTask task) {
+            this.task = task;
+            this.store = new ProgressStore(AsyncMerge.this.store);
+            this.watched = watchdog.watch(store, this);
+        }
+
+        @Override
+        public synchronized void progressed(long bytesMoved) {
+            if (finished) {
+                return;
+            }
+            String key = layout.progressMarkerKey(task.namespace, task.windowStart, task.generation, task.attempt);
+            String json = "{\"bytesMoved\":" + bytesMoved + ",\"at\":\"" + Instant.now() + "\"}";
+            try {
+                AsyncMerge.this.store.write(key, json.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // The merge goes on; without markers WindowTracker retries it after twice the processing timeout.
+                LOG.warn("{}: could not write progress marker {}: {}", task, key, e.toString());
+            }
+        }
+
+        @Override
+        public synchronized void stalled(long silentMs) {
+            if (finished) {
+                return;
+            }
+            LOG.warn("{}: no byte read or written for {} ms; cancelling the merge", task, silentMs);
+            store.cancel();
+            runner.interrupt(); // a read blocked in the store may only wake up this way
+        }
+
+        /** Ends the watch; clears an interrupt of a cancellation so the failure marker can still be written. */
+        synchronized void finish() {
+            finished = true;
+            watched.close();
+            Thread.interrupted();
+        }
+    }
+
+    /** {@code store} is this merge's {@link ProgressStore}: every read and write of the attempt is counted. */
+    private List<StagedWindow> merge(CompactionTask task, ObjectStore store) throws IOException {
         String manifest = layout.manifestKey(task.namespace, task.windowStart, task.generation);
         if (store.head(manifest).isPresent()) {
             // Nothing to merge, but the commit still finishes the cleanup (sources, staging) from the manifest.
@@ -153,7 +261,9 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
             return List.of(new StagedWindow(task));
         }
         long started = System.nanoTime();
-        StagedWindow staged = merger.merge(withoutCommittedInputs(task));
+        CompactionTask current = withoutRewrittenInputs(withoutCommittedInputs(task, store), store);
+        StagedWindow staged = new ParquetMerger(store, layout, settings).merge(current);
+        Map<String, String> mergedVersions = requireUnchanged(current, staged, store);
         if (store.head(manifest).isPresent()) {
             // Another attempt committed while this one merged: its parts would never be published.
             for (StagedWindow.Part part : staged.parts) {
@@ -164,7 +274,7 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
             return List.of(new StagedWindow(task));
         }
         store.write(layout.stagedMarkerKey(task.namespace, task.windowStart, task.generation, task.attempt),
-                StagedWindowCodec.toJson(staged));
+                StagedWindowCodec.markerJson(staged, mergedVersions));
         long bytes = staged.inputs.stream().mapToLong(i -> i.size).sum();
         rows.inc(staged.totalRows());
         inputBytes.inc(bytes);
@@ -195,15 +305,15 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
 
     /**
      * The task without the inputs that a manifest of another generation of the same window already holds (same
-     * key and size). Those are deleted here: their rows are durable in that generation's outputs.
+     * key, size and eTag). Those are deleted here: their rows are durable in that generation's outputs.
      */
-    private CompactionTask withoutCommittedInputs(CompactionTask task) throws IOException {
+    private CompactionTask withoutCommittedInputs(CompactionTask task, ObjectStore store) throws IOException {
         String thisManifest = layout.manifestKey(task.namespace, task.windowStart, task.generation);
-        Map<String, Long> committed = new HashMap<>();
+        Map<String, Manifest.InputEntry> committed = new HashMap<>();
         for (ObjectInfo other : store.list(layout.manifestWindowPrefix(task.namespace, task.windowStart))) {
             if (!other.key().equals(thisManifest) && other.key().endsWith(".json")) {
                 Manifest m = ManifestCodec.fromJson(store.read(other.key()));
-                m.inputs().forEach(i -> committed.put(i.key(), i.size()));
+                m.inputs().forEach(i -> committed.put(i.key(), i));
                 // A crash before that commit's last step can leave its staging behind.
                 for (ObjectInfo leftover : store.list(
                         layout.stagingGenerationPrefix(task.namespace, task.windowStart, m.generation()))) {
@@ -216,9 +326,10 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
         }
         List<SourceFile> remaining = new ArrayList<>();
         for (SourceFile f : task.files) {
-            Long size = committed.get(f.key);
-            if (size != null && size == f.size) {
-                store.delete(f.key);
+            Manifest.InputEntry merged = committed.get(f.key);
+            // Only the version that manifest merged: a key written again since is a new file of this generation.
+            if (merged != null && merged.size() == f.size && (merged.eTag() == null || merged.eTag().equals(f.eTag))) {
+                store.deleteVersion(f.key, merged.size(), merged.eTag());
                 LOG.warn("{}: {} is already in a committed output of this window; deleted it instead of merging "
                         + "it again", task, f.key);
             } else {
@@ -229,15 +340,60 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
                 remaining);
     }
 
-    @Override
-    public void timeout(CompactionTask task, ResultFuture<StagedWindow> result) {
-        timeouts.inc();
-        LOG.warn("{}: merge timed out; the window's processing timeout will retry it", task);
-        result.complete(Collections.emptyList());
+    /**
+     * The task without the inputs written again since the tracker froze the window: this generation merges the
+     * version it was given or nothing, and the tracker puts the new version in the next generation. An input whose
+     * eTag is unknown (state from before eTags were kept) is merged as it is now.
+     */
+    private CompactionTask withoutRewrittenInputs(CompactionTask task, ObjectStore store) throws IOException {
+        List<SourceFile> given = new ArrayList<>();
+        for (SourceFile f : task.files) {
+            Optional<ObjectInfo> now = store.head(f.key);
+            if (now.isPresent() && !now.get().isVersion(f.size, eTagOf(f))) {
+                LOG.warn("{}: {} was written again since its window froze (eTag {} -> {}); the next generation "
+                        + "merges it", task, f.key, f.eTag, now.get().eTag());
+            } else {
+                given.add(f); // absent ones stay: the merge records them as missing
+            }
+        }
+        return given.size() == task.files.size() ? task : new CompactionTask(task.namespace, task.windowStart,
+                task.windowEnd, task.generation, task.attempt, given);
+    }
+
+    /**
+     * The eTag of each merged input, after checking that none was written again while the merge read it (a mix of
+     * two versions, or rows the next generation also merges): that fails this try, and the next one leaves the input
+     * to the next generation.
+     */
+    private Map<String, String> requireUnchanged(CompactionTask task, StagedWindow staged, ObjectStore store)
+            throws IOException {
+        Map<String, SourceFile> byKey = new HashMap<>();
+        task.files.forEach(f -> byKey.put(f.key, f));
+        Map<String, String> versions = new HashMap<>();
+        for (StagedWindow.Input input : staged.inputs) {
+            SourceFile f = byKey.get(input.key);
+            Optional<ObjectInfo> now = store.head(input.key);
+            if (now.isPresent() && !now.get().isVersion(input.size, eTagOf(f))) {
+                throw new IOException(input.key + " was written again while " + task + " merged it");
+            }
+            String eTag = eTagOf(f) != null ? f.eTag : now.map(ObjectInfo::eTag).orElse(null);
+            if (eTag != null) {
+                versions.put(input.key, eTag);
+            }
+        }
+        return versions;
+    }
+
+    /** The eTag the tracker froze, or null where it is not known. */
+    private static String eTagOf(SourceFile f) {
+        return f == null || f.eTag == null || f.eTag.isEmpty() ? null : f.eTag;
     }
 
     @Override
     public void close() throws Exception {
+        if (watchdogThread != null) {
+            watchdogThread.shutdownNow();
+        }
         if (executor != null) {
             executor.shutdownNow();
             // A merge still running after a restart in the same JVM could delete the restored attempt's parts.

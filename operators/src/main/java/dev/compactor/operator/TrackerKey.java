@@ -38,7 +38,7 @@ public final class TrackerKey implements KeySelector<BucketEvent, String> {
         }
         long windowStart = switch (e.type) {
             case FILE_ADDED, FILE_REMOVED, FILE_QUARANTINED -> rules.windowStartOf(e.fileTimeMillis);
-            case WINDOW_STAGED, WINDOW_FAILED, WINDOW_COMMITTED, CONTROL -> e.windowStart;
+            case WINDOW_STAGED, WINDOW_PROGRESS, WINDOW_FAILED, WINDOW_COMMITTED, CONTROL -> e.windowStart;
         };
         return e.namespace + "#" + windowStart;
     }

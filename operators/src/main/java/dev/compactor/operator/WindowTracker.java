@@ -149,6 +149,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             case FILE_ADDED -> addFile(event, ctx.timerService());
             case FILE_REMOVED -> removeFile(event);
             case WINDOW_STAGED -> markStaged(event, ctx.timerService());
+            case WINDOW_PROGRESS -> markProgress(event, ctx.timerService());
             case WINDOW_FAILED -> attemptFailed(event, ctx.timerService());
             case WINDOW_COMMITTED -> {
                 completeGeneration(event, ctx.timerService());
@@ -167,7 +168,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         long arrival = Math.max(e.fileTimeMillis, watermark);
         FileRecord known = files.get(e.key);
         if (known != null) {
-            replaceOrIgnore(e, known, arrival);
+            replaceOrIgnore(e, known, arrival, timers);
             return;
         }
         Long lastSeen = writers.get(e.writerId);
@@ -189,9 +190,12 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
 
     /**
      * At-least-once delivery repeats notifications: the same key and eTag is the same file. A different eTag is the
-     * key written again; it replaces the earlier entry while its generation still takes files.
+     * key written again; it replaces the earlier entry while its generation still takes files, and otherwise joins
+     * the window's next generation as a new file: the frozen generation merges and deletes only the version it was
+     * given (AsyncMerge, WindowPublisher), so each version's rows are committed once.
      */
-    private void replaceOrIgnore(BucketEvent e, FileRecord known, long arrival) throws Exception {
+    private void replaceOrIgnore(BucketEvent e, FileRecord known, long arrival, TimerService timers)
+            throws Exception {
         if (Objects.equals(known.eTag, e.eTag)) {
             duplicateFiles.inc();
             return;
@@ -199,9 +203,18 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         String windowKey = windowKey(known.windowStart, known.generation);
         WindowRecord window = windows.get(windowKey);
         if (window == null || !window.acceptsFiles()) {
-            LOG.warn("{}: source {} was rewritten (eTag {} -> {}) while its window is being compacted; the merge "
-                    + "reads its current content", e.namespace, e.key, known.eTag, e.eTag);
-            duplicateFiles.inc();
+            WindowRecord next = openGeneration(e.namespace, known.windowStart);
+            LOG.warn("{}: source {} was rewritten (eTag {} -> {}) after generation {} of its window froze; the new "
+                    + "version joins generation {}", e.namespace, e.key, known.eTag, e.eTag, known.generation,
+                    next.generation);
+            next.addFile(e.size, arrival);
+            String nextKey = windowKey(known.windowStart, next.generation);
+            windows.put(nextKey, next);
+            windowWriters.put(nextKey + "/" + known.writerId, Boolean.TRUE);
+            files.put(e.key, new FileRecord(known.windowStart, next.generation, e.size, e.eTag, known.writerId,
+                    known.seq, known.fileTimeMillis));
+            filesReplaced.inc();
+            registerCheckTimes(next, timers);
             return;
         }
         window.replaceFile(known.size, e.size, arrival);
@@ -273,8 +286,21 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         long wallNow = timers.currentProcessingTime();
         if (apply(window, "staged marker " + e.key, () -> window.staged(wallNow))) {
             windows.put(windowKey, window);
-            timers.registerProcessingTimeTimer(wallNow + windowRules.processingTimeoutMs());
+            timers.registerProcessingTimeTimer(window.stuckAt(windowRules.processingTimeoutMs()));
             windowsStaged.inc();
+        }
+    }
+
+    /** The latest attempt's merge still moves bytes: its stuck deadline moves on. */
+    private void markProgress(BucketEvent e, TimerService timers) throws Exception {
+        String windowKey = windowKey(e.windowStart, e.generation);
+        WindowRecord window = windows.get(windowKey);
+        if (window == null || !window.isLatestAttempt(e.attempt)) {
+            return;
+        }
+        if (window.progressed(timers.currentProcessingTime())) {
+            windows.put(windowKey, window);
+            timers.registerProcessingTimeTimer(window.stuckAt(windowRules.processingTimeoutMs()));
         }
     }
 
@@ -360,7 +386,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         for (WindowRecord window : stuck) {
             windowsTimedOut.inc();
             failAttempt(window, "no progress within the processing timeout of "
-                    + windowRules.processingTimeoutMs() + " ms", timers);
+                    + windowRules.processingTimeoutMs() + " ms (twice that for a running merge's markers)", timers);
         }
     }
 
@@ -416,7 +442,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             return false;
         }
         windows.put(windowKey, window);
-        timers.registerProcessingTimeTimer(wallNow + windowRules.processingTimeoutMs());
+        timers.registerProcessingTimeTimer(window.stuckAt(windowRules.processingTimeoutMs()));
         windowsDispatched.inc();
         CompactionTask task = new CompactionTask(window.namespace, window.windowStart, window.windowEnd,
                 window.generation, attempt, frozen);
@@ -543,7 +569,8 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             List<String> windowWriterList = List.copyOf(writersByWindow.getOrDefault(windowKey(w.windowStart,
                     w.generation), new TreeSet<>()));
             snapshots.add(new WindowSnapshot(w.windowStart, w.windowEnd, w.generation, w.state.runbookName(),
-                    w.fileCount, w.totalSize, windowWriterList, w.startedAt, w.stagedAt, w.attempts, w.lastError));
+                    w.fileCount, w.totalSize, windowWriterList, w.startedAt, w.stagedAt, w.progressAt, w.attempts,
+                    w.lastError));
         }
         List<String> known = new ArrayList<>();
         writers.keys().forEach(known::add);

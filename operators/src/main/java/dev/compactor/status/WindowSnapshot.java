@@ -8,9 +8,10 @@ import java.util.List;
  *
  * @param startedAt wall-clock time of the latest dispatch, 0 before the first
  * @param stagedAt  wall-clock time the latest attempt was staged, 0 before
+ * @param progressAt wall-clock time the latest attempt's merge was last seen moving bytes, 0 before
  */
 public record WindowSnapshot(long windowStart, long windowEnd, int generation, String state, int fileCount,
-                             long totalSize, List<String> writers, long startedAt, long stagedAt, int attempts,
+                             long totalSize, List<String> writers, long startedAt, long stagedAt, long progressAt, int attempts,
                              String lastError) {
 
     public WindowSnapshot {
@@ -21,10 +22,14 @@ public record WindowSnapshot(long windowStart, long windowEnd, int generation, S
         return !state.equals("failed");
     }
 
-    /** In processing or dispatched without progress for the timeout: the runbook's "stuck in processing". */
+    /**
+     * In processing or dispatched without progress for the timeout: the runbook's "stuck in processing". A merge
+     * that keeps moving bytes is not stuck, however long it runs. (WindowTracker retries a processing window only
+     * after twice the timeout: a merge that moves nothing gives itself up after one.)
+     */
     public boolean isStuck(long wallClockNow, long processingTimeoutMs) {
         return switch (state) {
-            case "processing" -> wallClockNow - startedAt >= processingTimeoutMs;
+            case "processing" -> wallClockNow - Math.max(startedAt, progressAt) >= processingTimeoutMs;
             case "dispatched" -> wallClockNow - stagedAt >= processingTimeoutMs;
             default -> false;
         };

@@ -11,14 +11,16 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Writes to a hidden temporary sibling, synced to disk behind the writes ({@link SyncBehindStream}), and renames it
- * over the target on close, after a final fsync.
+ * over the target on close, after a final fsync; then syncs the directories the rename changed.
  */
 final class AtomicLocalOutputFile implements OutputFile {
 
     private final Path target;
+    private final LocalObjectStore store;
 
-    AtomicLocalOutputFile(Path target) {
+    AtomicLocalOutputFile(Path target, LocalObjectStore store) {
         this.target = target;
+        this.store = store;
     }
 
     @Override
@@ -48,18 +50,16 @@ final class AtomicLocalOutputFile implements OutputFile {
 
     private PositionOutputStream open() throws IOException {
         Path tmp = LocalObjectStore.temporarySibling(target);
-        FileChannel channel = LocalObjectStore.inFreshDirectory(tmp,
+        FileChannel channel = store.inRealDirectory(tmp,
                 () -> FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
-        return new RenamingStream(tmp, target, new SyncBehindStream(channel));
+        return new RenamingStream(tmp, new SyncBehindStream(channel));
     }
 
-    private static final class RenamingStream extends TemporaryFileStream {
-        private final Path target;
+    private final class RenamingStream extends TemporaryFileStream {
         private final SyncBehindStream file;
 
-        RenamingStream(Path tmp, Path target, SyncBehindStream file) {
+        RenamingStream(Path tmp, SyncBehindStream file) {
             super(tmp, file);
-            this.target = target;
             this.file = file;
         }
 
@@ -68,6 +68,7 @@ final class AtomicLocalOutputFile implements OutputFile {
             file.sync();
             flushed.close();
             LocalObjectStore.moveIntoPlace(tmp, target);
+            store.syncDirectories(target);
         }
     }
 }

@@ -4,6 +4,10 @@ import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.OutputFile;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -11,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,13 +27,47 @@ import java.util.UUID;
  * A local directory used as the bucket. Keys map to paths under the root. Writes go to a hidden temporary file
  * in the target directory and are renamed into place, so they are atomic and a listing never shows them
  * (hidden names, starting with '.', are not objects).
+ *
+ * <p>No operation follows a symbolic link below the root ({@link LinkFreePaths}): a link is not an object, and
+ * nothing is read, listed, written or deleted through a linked directory. Every write is durable when it returns:
+ * the file is synced before its rename and every directory from its own up to the root after it, so a manifest
+ * that survives a power loss never lists an output that did not.
  */
 public final class LocalObjectStore implements ObjectStore {
 
+    /** How a write is made durable: the contents of a file, the entries of a directory. */
+    interface Durability {
+        void syncFile(FileChannel file) throws IOException;
+
+        void syncDirectory(Path dir) throws IOException;
+    }
+
+    private static final Durability FSYNC = new Durability() {
+        @Override
+        public void syncFile(FileChannel file) throws IOException {
+            file.force(true);
+        }
+
+        @Override
+        public void syncDirectory(Path dir) throws IOException {
+            try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+                channel.force(true);
+            }
+        }
+    };
+
     private final Path root;
+    private final LinkFreePaths paths;
+    private final Durability durability;
 
     public LocalObjectStore(Path root) {
+        this(root, FSYNC);
+    }
+
+    LocalObjectStore(Path root, Durability durability) {
         this.root = root.toAbsolutePath().normalize();
+        this.paths = new LinkFreePaths(this.root);
+        this.durability = durability;
     }
 
     public Path root() {
@@ -51,11 +90,16 @@ public final class LocalObjectStore implements ObjectStore {
     public List<ObjectInfo> list(String prefix) throws IOException {
         // Walk only the deepest directory the prefix names, then filter on the full key.
         int slash = prefix.lastIndexOf('/');
-        Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
-        if (!Files.isDirectory(start)) {
+        Path start = root.resolve(slash < 0 ? "" : prefix.substring(0, slash)).normalize();
+        if (!start.startsWith(root)) {
+            throw new IllegalArgumentException("prefix '" + prefix + "' points outside the bucket " + root);
+        }
+        if (!paths.isRealDirectory(start) || !Files.isDirectory(start)) {
             return List.of();
         }
         List<ObjectInfo> out = new ArrayList<>();
+        // Without FOLLOW_LINKS the walk reads attributes with lstat: a linked file is no regular file, a linked
+        // directory is not entered.
         Files.walkFileTree(start, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
@@ -87,22 +131,16 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public Optional<ObjectInfo> head(String key) throws IOException {
-        Path p = pathOf(key);
-        try {
-            BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class);
-            return attrs.isRegularFile() ? Optional.of(info(key, attrs)) : Optional.empty();
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
+        return paths.regularFile(pathOf(key)).map(attrs -> info(key, attrs));
     }
 
     @Override
     public InputFile inputFile(String key) throws IOException {
         Path p = pathOf(key);
-        if (!Files.isRegularFile(p)) {
+        if (paths.regularFile(p).isEmpty()) {
             throw new NoSuchFileException(key, null, "no such object in bucket " + root);
         }
-        return new ChannelInputFile(p);
+        return new ChannelInputFile(() -> paths.openRead(p), p.toString());
     }
 
     /**
@@ -110,29 +148,40 @@ public final class LocalObjectStore implements ObjectStore {
      * {@link #inputFile}; used for local scratch files such as sort runs.
      */
     public static InputFile fileInput(Path file) {
-        return new ChannelInputFile(file);
+        return new ChannelInputFile(() -> Files.newByteChannel(file, StandardOpenOption.READ), file.toString());
     }
 
     @Override
     public OutputFile outputFile(String key) throws IOException {
         Path target = pathOf(key);
-        Files.createDirectories(target.getParent());
-        return new AtomicLocalOutputFile(target);
+        inRealDirectory(target, () -> target);
+        return new AtomicLocalOutputFile(target, this);
     }
 
     @Override
     public byte[] read(String key) throws IOException {
-        return Files.readAllBytes(pathOf(key));
+        try (SeekableByteChannel channel = paths.openRead(pathOf(key))) {
+            return Channels.newInputStream(channel).readAllBytes();
+        }
     }
 
     @Override
     public void write(String key, byte[] content) throws IOException {
         Path target = pathOf(key);
-        Files.createDirectories(target.getParent());
         Path tmp = temporarySibling(target);
         try {
-            inFreshDirectory(tmp, () -> Files.write(tmp, content));
+            inRealDirectory(tmp, () -> {
+                try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    ByteBuffer buffer = ByteBuffer.wrap(content);
+                    while (buffer.hasRemaining()) {
+                        file.write(buffer);
+                    }
+                    durability.syncFile(file);
+                }
+                return tmp;
+            });
             moveIntoPlace(tmp, target);
+            syncDirectories(target);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -142,15 +191,28 @@ public final class LocalObjectStore implements ObjectStore {
     public void move(String from, String to) throws IOException {
         Path target = pathOf(to);
         Path source = pathOf(from);
-        inFreshDirectory(target, () -> {
+        if (paths.regularFile(source).isEmpty()) {
+            throw new NoSuchFileException(from, null, "no such object in bucket " + root);
+        }
+        inRealDirectory(target, () -> {
             moveIntoPlace(source, target);
             return target;
         });
+        // The source's directory is not synced: a source that reappears after a power loss is only a staging
+        // leftover, which the commit's replay clears.
+        syncDirectories(target);
     }
 
     @Override
     public boolean delete(String key) throws IOException {
         Path p = pathOf(key);
+        if (!paths.isRealDirectory(p.getParent())) {
+            return false;
+        }
+        BasicFileAttributes attrs = LinkFreePaths.lstat(p);
+        if (attrs == null || !attrs.isRegularFile()) {
+            return false; // a link is no object: never deleted here, let alone its target
+        }
         boolean deleted = Files.deleteIfExists(p);
         removeEmptyParents(p.getParent());
         return deleted;
@@ -162,18 +224,32 @@ public final class LocalObjectStore implements ObjectStore {
     }
 
     /**
-     * Runs an action that creates a file, recreating its directory if a concurrent delete removed it as empty in
-     * the meantime (deletes prune empty parents; merges of other windows write beside them).
+     * Runs an action that creates a file once its directory exists and has no link on its way from the root,
+     * recreating the directory if a concurrent delete removed it as empty in the meantime (deletes prune empty
+     * parents; merges of other windows write beside them).
      */
-    static <T> T inFreshDirectory(Path file, FileCreation<T> creation) throws IOException {
+    <T> T inRealDirectory(Path file, FileCreation<T> creation) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                Files.createDirectories(file.getParent());
+                paths.createRealDirectories(file.getParent());
                 return creation.run();
             } catch (NoSuchFileException e) {
                 if (attempt == 3) {
                     throw e;
                 }
+            }
+        }
+    }
+
+    /**
+     * Makes a file renamed into place durable: syncs its directory and every one above it up to the root, as any
+     * of them may have just been created.
+     */
+    void syncDirectories(Path file) throws IOException {
+        for (Path dir = file.getParent(); dir.startsWith(root); dir = dir.getParent()) {
+            durability.syncDirectory(dir);
+            if (dir.equals(root)) {
+                return;
             }
         }
     }

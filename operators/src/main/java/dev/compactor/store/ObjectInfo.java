@@ -10,4 +10,9 @@ public record ObjectInfo(String key, long size, long lastModifiedMillis, String 
             throw new IllegalArgumentException("object size must be >= 0, was " + size + " for " + key);
         }
     }
+
+    /** Whether this is the version of the key with that size and eTag; a null eTag compares the size only. */
+    public boolean isVersion(long size, String eTag) {
+        return this.size == size && (eTag == null || eTag.equals(this.eTag));
+    }
 }

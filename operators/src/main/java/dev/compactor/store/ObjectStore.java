@@ -42,6 +42,21 @@ public interface ObjectStore extends AutoCloseable {
     /** Deletes the object; returns false when it did not exist (so replays are harmless). */
     boolean delete(String key) throws IOException;
 
+    /**
+     * Deletes the object only while it is the version given by its size and eTag (a null eTag checks the size
+     * only, for records written before eTags were kept): a key written again since stays, as the new file it is.
+     * Returns false when the object is absent or another version. This compares a head with the version and then
+     * deletes, so a rewrite landing between the two is lost; a store that can make the delete itself conditional
+     * overrides it.
+     */
+    default boolean deleteVersion(String key, long size, String eTag) throws IOException {
+        Optional<ObjectInfo> current = head(key);
+        if (current.isEmpty() || !current.get().isVersion(size, eTag)) {
+            return false;
+        }
+        return delete(key);
+    }
+
     @Override
     default void close() throws IOException {}
 }

@@ -30,6 +30,8 @@ public class WindowRecord {
     public int failedAttempts;
     /** Wall-clock time of the latest dispatch, 0 before the first. */
     public long startedAt;
+    /** Wall-clock time the latest attempt's merge was last seen moving bytes (its progress marker), 0 before. */
+    public long progressAt;
     /** Wall-clock time the latest attempt's parts were all staged, 0 before. */
     public long stagedAt;
     /** Wall-clock time before which a failed window is not dispatched again (its backoff). */
@@ -86,6 +88,18 @@ public class WindowRecord {
         return attempt == attempts - 1;
     }
 
+    /**
+     * The latest attempt's merge moved bytes: it is slow, not stuck. False (and nothing changes) once the attempt
+     * left processing: a late marker says nothing about what came after it.
+     */
+    public boolean progressed(long wallClockNow) {
+        if (state != WindowState.PROCESSING) {
+            return false;
+        }
+        progressAt = Math.max(progressAt, wallClockNow);
+        return true;
+    }
+
     public void staged(long wallClockNow) throws InvalidTransitionException {
         require(state == WindowState.PROCESSING, "mark staged");
         state = WindowState.DISPATCHED;
@@ -118,15 +132,28 @@ public class WindowRecord {
         lastError = reason;
     }
 
-    /**
-     * No progress for the timeout: still merging, or staged but never committed (its committable was dropped
-     * because a staged part was lost, or the merge result was discarded after an async timeout).
-     */
+    /** No progress until {@link #stuckAt}: the attempt is retried (or the window failed). */
     public boolean isStuck(long wallClockNow, long processingTimeoutMs) {
+        return wallClockNow >= stuckAt(processingTimeoutMs);
+    }
+
+    /**
+     * Wall-clock time at which the in-flight attempt counts as stuck unless it shows progress first;
+     * {@link Long#MAX_VALUE} for a window that is not in flight.
+     *
+     * <p>Processing: the merge itself gives an attempt up once it moved no byte for the processing timeout, and
+     * says so with its failed marker; while it moves bytes its progress markers arrive well within each timeout.
+     * So the tracker waits twice the timeout after the dispatch or the last progress marker: it retries only an
+     * attempt whose markers never arrive (the merge's task lost, or its store refusing even the markers), not one
+     * whose merge still moves bytes: that merge would go on holding a pool thread while its retry waits for one. Dispatched: all parts are staged and
+     * only a checkpoint is awaited, so no manifest within the timeout means the committable was dropped (a staged
+     * part went missing).
+     */
+    public long stuckAt(long processingTimeoutMs) {
         return switch (state) {
-            case PROCESSING -> wallClockNow - startedAt >= processingTimeoutMs;
-            case DISPATCHED -> wallClockNow - stagedAt >= processingTimeoutMs;
-            case PENDING, FAILED -> false;
+            case PROCESSING -> Math.max(startedAt, progressAt) + 2 * processingTimeoutMs;
+            case DISPATCHED -> stagedAt + processingTimeoutMs;
+            case PENDING, FAILED -> Long.MAX_VALUE;
         };
     }
 

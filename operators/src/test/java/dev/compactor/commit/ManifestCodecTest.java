@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,7 +28,7 @@ class ManifestCodecTest {
                 "data/orders/year=2025/month=01/day=01/hour=10/compacted-1735725600000-g2-p0.parquet", 15, 1200, "ab12"));
         window.quarantined.add(new StagedWindow.Quarantined("data/orders/1735725602-w2-0.parquet", 7, "bad magic"));
         window.missing.add("data/orders/1735725603-w3-0.parquet");
-        return Manifest.of(window, Instant.parse("2025-01-01T11:05:00Z"));
+        return Manifest.of(window, Map.of(), Instant.parse("2025-01-01T11:05:00Z"));
     }
 
     @Test

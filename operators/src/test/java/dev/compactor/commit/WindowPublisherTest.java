@@ -1,5 +1,7 @@
 package dev.compactor.commit;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.compactor.merge.StagedWindow;
 import dev.compactor.store.LocalObjectStore;
 import org.junit.jupiter.api.BeforeEach;
@@ -7,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -74,7 +78,7 @@ class WindowPublisherTest {
         assertEquals(NOW.toString(), manifest.committedAt());
         assertEquals(4L * ROWS_PER_SOURCE, manifest.totalInputRows());
         assertEquals(4L * ROWS_PER_SOURCE, manifest.totalOutputRows());
-        assertEquals(inputs.stream().map(i -> new Manifest.InputEntry(i.key, i.size, i.rowCount)).toList(),
+        assertEquals(inputs.stream().map(i -> new Manifest.InputEntry(i.key, i.size, i.rowCount, null)).toList(),
                 manifest.inputs());
         assertEquals(window.parts.stream()
                         .map(p -> new Manifest.OutputEntry(p.finalKey, p.rowCount, p.sizeBytes, p.sha256)).toList(),
@@ -188,6 +192,48 @@ class WindowPublisherTest {
         Manifest manifest = ManifestCodec.fromJson(store.read(fixture.manifestKey(0)));
         assertEquals(List.of(new Manifest.QuarantinedEntry(bad, badBytes.length,
                 "not a Parquet file: magic bytes missing")), manifest.quarantined());
+    }
+
+    @Test
+    void aQuarantinedInputLinkedOutsideTheBucketIsNeitherCopiedNorFollowed(@TempDir Path outside) throws IOException {
+        StagedWindow window = fixture.stage(0, 0, fixture.writeSources(1), 1);
+        String bad = fixture.addUnreadableSource(window, "not a Parquet file: magic bytes missing");
+        Path secret = Files.writeString(outside.resolve("secret"), "outside the bucket");
+        Files.delete(bucket.resolve(bad));
+        Files.createSymbolicLink(bucket.resolve(bad), secret);
+
+        PublishOutcome outcome = publisher.publish(window);
+
+        assertEquals(0, outcome.filesQuarantined());
+        assertFalse(fixture.exists(fixture.layout.quarantineKey(bad)), "a file outside the bucket was copied in");
+        assertEquals("outside the bucket", Files.readString(secret));
+    }
+
+    @Test
+    void aSourceWrittenAgainAfterItsMergeStaysAsANewFile() throws IOException {
+        List<StagedWindow.Input> inputs = fixture.writeSources(3);
+        StagedWindow window = fixture.stage(0, 0, inputs, 1);
+        // the marker AsyncMerge writes: the staged window and the eTag of each input version it merged
+        ObjectNode marker = new ObjectMapper().valueToTree(window);
+        for (StagedWindow.Input input : inputs) {
+            marker.with("inputETags").put(input.key, store.head(input.key).orElseThrow().eTag());
+        }
+        store.write(fixture.layout.stagedMarkerKey(NAMESPACE, WINDOW_START, 0, 0), marker.toString().getBytes());
+        // The writer flushes the same key again: same size, new content, so only the eTag tells the versions apart.
+        String rewritten = inputs.get(1).key;
+        byte[] merged = store.read(rewritten);
+        byte[] again = merged.clone();
+        again[again.length / 2] ^= 1;
+        Files.write(bucket.resolve(rewritten), again);
+        Files.setLastModifiedTime(bucket.resolve(rewritten), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+
+        PublishOutcome outcome = publisher.publish(window);
+
+        assertEquals(PublishOutcome.Status.COMMITTED, outcome.status());
+        assertEquals(2, outcome.sourcesDeleted());
+        assertArrayEquals(again, store.read(rewritten), "the new version must stay for the next generation");
+        assertFalse(fixture.exists(inputs.get(0).key));
+        assertFalse(fixture.exists(inputs.get(2).key));
     }
 
     @Test

@@ -157,6 +157,14 @@ class EventClassifierTest {
     }
 
     @Test
+    void progressMarkerIsAWindowProgressAndItsRemovalNeedsNoAction() {
+        String key = LAYOUT.progressMarkerKey("app/users", 1_714_561_200_000L, 2, 7);
+        assertEquals(BucketEvent.windowProgress("app/users", key, 1_714_561_200_000L, 2, 7),
+                classifier.classify(created(key)).event());
+        assertTrue(classifier.classify(deleted(key)).isIgnored(), "the commit clears staging");
+    }
+
+    @Test
     void controlObjectsAreCommandsWithEverythingInTheirName() {
         for (ControlCommand command : List.of(ControlCommand.of("1714561200000-0a1b2c3d", ControlCommand.Kind.RESET),
                 ControlCommand.of("1714561200000-0a1b2c3d", ControlCommand.Kind.TRIGGER_CHECK),
@@ -177,6 +185,26 @@ class EventClassifierTest {
         assertEquals(BucketEvent.fileQuarantined("app/users", key, 1_714_564_800_000L),
                 classifier.classify(created(key)).event());
         assertTrue(classifier.classify(deleted(key)).isIgnored());
+    }
+
+    /**
+     * Every object whose event the classifier acts on lies under a prefix every event source delivers: a kind missing
+     * from {@link BucketLayout#eventPrefixes()} would be classified, yet never reach a Kinesis-mode job (issue 23).
+     */
+    @Test
+    void everyKindOfObjectTheJobActsOnIsUnderAnEventPrefix() {
+        long window = 1_714_561_200_000L;
+        List<String> keys = List.of("data/app/users/1714564800-w1-3.parquet",
+                LAYOUT.manifestKey("app/users", window, 0), LAYOUT.stagedMarkerKey("app/users", window, 0, 0),
+                LAYOUT.failedMarkerKey("app/users", window, 0, 0),
+                ControlCommand.setPriority("1714561200002-00000000", 0).objectKey("app/users"),
+                ControlCommand.rollback("1714561200001-ffffffff", window).objectKey("app/users"),
+                LAYOUT.quarantineReasonKey("data/app/users/1714564800-w1-3.parquet"));
+        for (String key : keys) {
+            assertTrue(classifier.classify(created(key)).isAccepted(), key);
+            assertTrue(LAYOUT.eventPrefixes().stream().anyMatch(key::startsWith),
+                    () -> key + " is acted on but under none of " + LAYOUT.eventPrefixes());
+        }
     }
 
     @ParameterizedTest

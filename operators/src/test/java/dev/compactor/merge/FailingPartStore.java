@@ -10,7 +10,7 @@ import org.apache.parquet.io.PositionOutputStream;
 import java.io.IOException;
 
 /** A real local bucket whose writes to one key fail, as a full disk or a lost connection would. */
-final class FailingPartStore extends ForwardingObjectStore {
+public final class FailingPartStore extends ForwardingObjectStore {
 
     private final String failingKey;
     private final boolean unchecked;
@@ -41,7 +41,7 @@ final class FailingPartStore extends ForwardingObjectStore {
     }
 
     /** An output whose stream fails once {@code bytes} bytes were written to it. */
-    static OutputFile failingAfter(OutputFile target, long bytes) {
+    public static OutputFile failingAfter(OutputFile target, long bytes) {
         return new WrappingOutputFile(target) {
             @Override
             protected PositionOutputStream wrap(PositionOutputStream out) {

@@ -1,5 +1,6 @@
 package dev.compactor.merge;
 
+import dev.compactor.merge.write.HashingOutputFile;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

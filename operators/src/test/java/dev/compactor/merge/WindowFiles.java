@@ -17,28 +17,28 @@ import java.util.List;
 import java.util.Random;
 
 /** Writes real source files into a test bucket and reads merged parts back. */
-final class WindowFiles {
+public final class WindowFiles {
 
-    static final String NS = "ns1";
-    static final long WINDOW_START = 1_700_000_000_000L - 1_700_000_000_000L % 3_600_000L;
+    public static final String NS = "ns1";
+    public static final long WINDOW_START = 1_700_000_000_000L - 1_700_000_000_000L % 3_600_000L;
 
-    static final Schema EVENT = SchemaBuilder.record("Event").namespace("test").fields()
+    public static final Schema EVENT = SchemaBuilder.record("Event").namespace("test").fields()
             .requiredLong("ts").requiredString("writer").requiredLong("seq").requiredDouble("value")
             .requiredString("payload").endRecord();
 
     /** EVENT with a nullable ts, for sorts that must place nulls first. */
-    static final Schema NULLABLE_TS_EVENT = SchemaBuilder.record("Event").namespace("test").fields()
+    public static final Schema NULLABLE_TS_EVENT = SchemaBuilder.record("Event").namespace("test").fields()
             .optionalLong("ts").requiredString("writer").requiredLong("seq").requiredString("payload").endRecord();
 
     private final LocalObjectStore store;
     private final List<SourceFile> files = new ArrayList<>();
 
-    WindowFiles(LocalObjectStore store) {
+    public WindowFiles(LocalObjectStore store) {
         this.store = store;
     }
 
     /** Adds a file of {@code rows} EVENT rows; ts = base + i * step. Returns the rows written. */
-    List<GenericRecord> addEvents(String writer, int rows, long tsBase, long tsStep) throws IOException {
+    public List<GenericRecord> addEvents(String writer, int rows, long tsBase, long tsStep) throws IOException {
         List<GenericRecord> out = events(writer, rows, tsBase, tsStep);
         add(writer, EVENT, out, 1L << 20);
         return out;
@@ -48,7 +48,7 @@ final class WindowFiles {
      * NULLABLE_TS_EVENT rows of one writer, not yet written anywhere: ts drawn below {@code keyRange} (a narrow
      * range gives many ties), null about once in {@code nullOneIn} rows.
      */
-    static List<GenericRecord> nullableTsEvents(String writer, int rows, Random random, int nullOneIn, int keyRange) {
+    public static List<GenericRecord> nullableTsEvents(String writer, int rows, Random random, int nullOneIn, int keyRange) {
         List<GenericRecord> out = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
             GenericRecord r = new GenericData.Record(NULLABLE_TS_EVENT);
@@ -62,11 +62,11 @@ final class WindowFiles {
     }
 
     /** EVENT rows of one writer, not yet written anywhere. */
-    List<GenericRecord> addEventsRowsOnly(String writer, int rows) {
+    public List<GenericRecord> addEventsRowsOnly(String writer, int rows) {
         return events(writer, rows, 0, 1);
     }
 
-    static List<GenericRecord> events(String writer, int rows, long tsBase, long tsStep) {
+    public static List<GenericRecord> events(String writer, int rows, long tsBase, long tsStep) {
         List<GenericRecord> out = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
             GenericRecord r = new GenericData.Record(EVENT);
@@ -81,11 +81,11 @@ final class WindowFiles {
     }
 
     /** Adds a file with the given rows; its key sorts after every file added before. */
-    String add(String writer, Schema schema, List<GenericRecord> rows, long rowGroupBytes) throws IOException {
+    public String add(String writer, Schema schema, List<GenericRecord> rows, long rowGroupBytes) throws IOException {
         int seq = files.size();
         long fileTime = WINDOW_START + 1000L * seq;
         String key = "data/" + NS + "/" + fileTime / 1000 + "-" + writer + "-" + seq + ".parquet";
-        try (ParquetWriter<GenericRecord> w = AvroParquet.writer(store.outputFile(key), schema,
+        try (ParquetWriter<GenericRecord> w = AvroFiles.writer(store.outputFile(key), schema,
                 CompressionCodecName.SNAPPY, rowGroupBytes)) {
             for (GenericRecord r : rows) {
                 w.write(r);
@@ -96,17 +96,17 @@ final class WindowFiles {
     }
 
     /** Registers an object that is already in the bucket (or is absent) as the next file of the window. */
-    String addExisting(String key, String writer, long fileTime) throws IOException {
+    public String addExisting(String key, String writer, long fileTime) throws IOException {
         long size = store.head(key).map(i -> i.size()).orElse(0L);
         files.add(new SourceFile(key, size, "etag-" + files.size(), writer, files.size(), fileTime));
         return key;
     }
 
-    CompactionTask task(int attempt) {
+    public CompactionTask task(int attempt) {
         return new CompactionTask(NS, WINDOW_START, WINDOW_START + 3_600_000L, 0, attempt, files);
     }
 
-    List<GenericRecord> readParts(StagedWindow staged) throws IOException {
+    public List<GenericRecord> readParts(StagedWindow staged) throws IOException {
         List<GenericRecord> rows = new ArrayList<>();
         for (StagedWindow.Part p : staged.parts) {
             rows.addAll(readObject(p.stagingKey));
@@ -114,7 +114,7 @@ final class WindowFiles {
         return rows;
     }
 
-    List<GenericRecord> readObject(String key) throws IOException {
+    public List<GenericRecord> readObject(String key) throws IOException {
         List<GenericRecord> rows = new ArrayList<>();
         try (ParquetReader<GenericRecord> r = AvroParquetReader.<GenericRecord>builder(store.inputFile(key),
                 new PlainParquetConfiguration()).withDataModel(GenericData.get()).build()) {
@@ -126,7 +126,7 @@ final class WindowFiles {
     }
 
     /** Rows as JSON text, so String and Utf8 values and differently named record schemas compare equal. */
-    static List<String> asText(List<GenericRecord> rows) {
+    public static List<String> asText(List<GenericRecord> rows) {
         return rows.stream().map(GenericRecord::toString).toList();
     }
 }

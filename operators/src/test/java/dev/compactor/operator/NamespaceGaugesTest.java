@@ -22,7 +22,7 @@ class NamespaceGaugesTest {
     }
 
     private static WindowSnapshot window(long start, String state, int files) {
-        return new WindowSnapshot(start, start + 1000, 0, state, files, 0, List.of(), 0, 0, 0, null);
+        return new WindowSnapshot(start, start + 1000, 0, state, files, 0, List.of(), 0, 0, 0, 0, null);
     }
 
     private static Object value(Map<String, Metric> metrics, String name) {

@@ -163,8 +163,8 @@ class WindowSchedulingTest {
         start(Map.of(), BackpressureRule.runbookDefaults(), 3);
         send(file("ns", "w1", 0, W0 + 1_000));
         watermark(W0 + WINDOW + MAX_WAIT);
-        harness.setProcessingTime(1_000 + TIMEOUT); // attempt 0 timed out
-        harness.setProcessingTime(1_000 + TIMEOUT + BACKOFF); // attempt 1 dispatched after the backoff
+        harness.setProcessingTime(1_000 + 2 * TIMEOUT); // attempt 0 timed out: no marker for twice the timeout
+        harness.setProcessingTime(1_000 + 2 * TIMEOUT + BACKOFF); // attempt 1 dispatched after the backoff
         assertEquals(2, tasks().size());
         // attempt 0 finishes after all and commits; attempt 1 will find the manifest and do nothing
         harness.processElement(new StreamRecord<>(BucketEvent.windowStaged("ns", "s0", W0, 0, 0)));

@@ -147,9 +147,9 @@ class WindowTrackerTest {
         harness.setProcessingTime(1_000);
         fillWindowWithThreeWriters();
         harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
-        harness.setProcessingTime(1_000 + TIMEOUT); // attempt 1 dispatched
+        harness.setProcessingTime(1_000 + 2 * TIMEOUT); // attempt 1 dispatched
         harness.processElement(new StreamRecord<>(BucketEvent.windowStaged(NS, "s0", W0, 0, 0)));
-        harness.setProcessingTime(1_000 + 2 * TIMEOUT);
+        harness.setProcessingTime(1_000 + 4 * TIMEOUT);
         List<CompactionTask> out = tasks();
         assertEquals(3, out.size(), "attempt 0's marker did not stop attempt 1 from timing out");
         assertEquals(2, out.get(2).attempt);
@@ -252,21 +252,96 @@ class WindowTrackerTest {
     }
 
     @Test
+    void keyRewrittenAfterItsWindowFrozeJoinsTheNextGeneration() throws Exception {
+        fillWindowWithThreeWriters();
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+        CompactionTask g0 = tasks().get(0);
+        SourceFile merged = g0.files.get(1);
+
+        // The writer flushes the same key again while generation 0 merges: a new eTag is a new version, whose rows
+        // generation 0 never reads, so it must not be dropped as a duplicate.
+        BucketEvent v2 = BucketEvent.fileAdded(NS, merged.key, 150, "etag-v2", merged.writerId, 0, W0 + 2_000);
+        send(v2);
+        harness.processElement(new StreamRecord<>(BucketEvent.windowCommitted(NS, "m0", W0, 0)));
+        harness.processWatermark(new Watermark(W0 + WINDOW + 3 * MAX_WAIT));
+
+        List<CompactionTask> out = tasks();
+        assertEquals(2, out.size(), "the rewritten version is compacted, not ignored");
+        CompactionTask g1 = out.get(1);
+        assertEquals(W0, g1.windowStart);
+        assertEquals(1, g1.generation);
+        assertEquals(1, g1.files.size());
+        SourceFile again = g1.files.get(0);
+        assertEquals(merged.key, again.key);
+        assertEquals("etag-v2", again.eTag, "generation 1 takes the new version");
+        assertEquals(150, again.size);
+        assertEquals(merged.eTag, g0.files.get(1).eTag, "generation 0 keeps the version it was given");
+
+        send(v2); // a repeated notification of the new version is a duplicate, not a third generation
+        harness.processWatermark(new Watermark(W0 + WINDOW + 6 * MAX_WAIT));
+        assertEquals(2, tasks().size());
+    }
+
+    @Test
     void stuckWindowIsRetriedWithTheSameFilesAndGeneration() throws Exception {
         harness.setProcessingTime(1_000);
         fillWindowWithThreeWriters();
         harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
         send(file("w1", 7, W0 + 30_000)); // joins the next generation, not the frozen one
 
-        harness.setProcessingTime(1_000 + TIMEOUT - 1);
+        // No marker of the merge (it would write _FAILED.json after one timeout without I/O) for twice the timeout.
+        harness.setProcessingTime(1_000 + 2 * TIMEOUT - 1);
         assertEquals(1, tasks().size());
-        harness.setProcessingTime(1_000 + TIMEOUT);
+        harness.setProcessingTime(1_000 + 2 * TIMEOUT);
         List<CompactionTask> out = tasks();
         assertEquals(2, out.size());
         assertEquals(out.get(0).generation, out.get(1).generation);
         assertEquals(keys(out.get(0)), keys(out.get(1)));
         assertEquals(0, out.get(0).attempt);
         assertEquals(1, out.get(1).attempt);
+    }
+
+    /** Issue 23 item 3: a merge that takes three processing timeouts but keeps moving bytes commits once. */
+    @Test
+    void mergeThatKeepsMakingProgressIsNotRetriedAndCommitsOnce() throws Exception {
+        harness.setProcessingTime(1_000);
+        fillWindowWithThreeWriters();
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+        assertEquals(1, tasks().size());
+        for (long t = 1_000 + TIMEOUT / 2; t <= 1_000 + 3 * TIMEOUT; t += TIMEOUT / 2) {
+            harness.setProcessingTime(t);
+            harness.processElement(new StreamRecord<>(BucketEvent.windowProgress(NS, "p0", W0, 0, 0)));
+        }
+        harness.setProcessingTime(1_000 + 3 * TIMEOUT + 10);
+        assertEquals(1, tasks().size(), "no retry while the first merge still runs");
+
+        harness.processElement(new StreamRecord<>(BucketEvent.windowStaged(NS, "s0", W0, 0, 0)));
+        harness.processElement(new StreamRecord<>(BucketEvent.windowCommitted(NS, "m0", W0, 0)));
+        harness.setProcessingTime(1_000 + 20 * TIMEOUT);
+        assertEquals(1, tasks().size(), "dispatched and committed once");
+        assertEquals(0, harness.numKeyedStateEntries() - writersEntries(), "the window's state is gone");
+    }
+
+    @Test
+    void mergeWhoseMarkersStopIsRetriedTwiceTheTimeoutAfterTheLastOne() throws Exception {
+        harness.setProcessingTime(1_000);
+        fillWindowWithThreeWriters();
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+        long lastProgress = 1_000 + TIMEOUT;
+        harness.setProcessingTime(lastProgress);
+        harness.processElement(new StreamRecord<>(BucketEvent.windowProgress(NS, "p0", W0, 0, 0)));
+
+        harness.setProcessingTime(lastProgress + 2 * TIMEOUT - 1);
+        assertEquals(1, tasks().size());
+        harness.setProcessingTime(lastProgress + 2 * TIMEOUT);
+        assertEquals(2, tasks().size(), "markers lost with the merge's task: retried, not stuck forever");
+        assertEquals(1, tasks().get(1).attempt);
+
+        // A late progress marker of attempt 0 does not keep attempt 1 alive.
+        harness.processElement(new StreamRecord<>(BucketEvent.windowProgress(NS, "p0", W0, 0, 0)));
+        harness.setProcessingTime(lastProgress + 4 * TIMEOUT);
+        assertEquals(3, tasks().size());
+        assertEquals(2, tasks().get(2).attempt);
     }
 
     @Test

@@ -22,8 +22,21 @@ class NamespaceStatusTest {
     }
 
     private static WindowSnapshot window(long start, String state, int files, long startedAt) {
-        return new WindowSnapshot(start, start + H, 0, state, files, files * 100L, List.of("w1"), startedAt, 0, 1,
-                null);
+        return window(start, state, files, startedAt, 0);
+    }
+
+    private static WindowSnapshot window(long start, String state, int files, long startedAt, long progressAt) {
+        return new WindowSnapshot(start, start + H, 0, state, files, files * 100L, List.of("w1"), startedAt, 0,
+                progressAt, 1, null);
+    }
+
+    @Test
+    void aMergeThatRunsLongButStillMovesBytesIsNotStuck() {
+        long now = T0 + 3 * H;
+        NamespaceSnapshot moving = shard("users", "none", window(T0, "processing", 4, now - 900_000, now - 10_000));
+        NamespaceStatus s = JobStatus.fromJson(Map.of(moving.trackerKey(), StatusJson.write(moving)))
+                .namespace("users", now, RULE).orElseThrow();
+        assertEquals(0, s.windowsStuckInProcessing(), "processing for three timeouts, progress 10 s ago");
     }
 
     @Test

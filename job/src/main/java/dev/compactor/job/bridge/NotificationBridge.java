@@ -16,8 +16,9 @@ import java.util.function.BiConsumer;
 /**
  * Announces the bucket's changes as S3 event notifications, found by diffing listings: what S3 → EventBridge →
  * Kinesis does in production, for stores that send no notifications (S3Proxy, MinIO without a queue, a laptop).
- * It watches the same prefixes the production rule covers: data, manifests and staging. The first poll announces
- * every existing object, as a backfill. Not thread-safe.
+ * It announces every prefix the job acts on ({@link BucketLayout#eventPrefixes()}), as the production rule must:
+ * without {@code _control/} and {@code _quarantine/}, control commands and quarantine counts never reach a
+ * Kinesis-mode job. The first poll announces every existing object, as a backfill. Not thread-safe.
  */
 public final class NotificationBridge {
 
@@ -41,8 +42,7 @@ public final class NotificationBridge {
         this.region = Objects.requireNonNull(region, "region");
         this.publish = Objects.requireNonNull(publish, "publish");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.diff = new BucketListingDiff(
-                List.of(layout.dataPrefix(), BucketLayout.MANIFEST_PREFIX, BucketLayout.STAGING_PREFIX), Map.of());
+        this.diff = new BucketListingDiff(layout.eventPrefixes(), Map.of());
     }
 
     /** Lists the bucket once and announces what changed since the last poll; returns how many notifications. */

@@ -1,5 +1,6 @@
 package dev.compactor.job.cli;
 
+import dev.compactor.job.BucketLocation;
 import dev.compactor.job.CompactorOptions;
 import dev.compactor.job.InvalidOptionException;
 import dev.compactor.job.LocalDirectory;
@@ -10,7 +11,6 @@ import dev.compactor.job.api.ApiSettings;
 import dev.compactor.job.api.RunningApi;
 import dev.compactor.job.api.RunningJobLookup;
 import dev.compactor.job.cluster.FlinkRestClient;
-import dev.compactor.store.LocalObjectStore;
 
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
@@ -21,7 +21,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -42,8 +41,9 @@ final class ApiCommand implements Callable<Integer> {
             description = "A task manager's queryable state proxy (default: the job manager's host, port 9069).")
     String queryableState;
 
-    @Option(names = "--bucket", required = true, paramLabel = "DIR",
-            description = "The job's bucket, where control commands are written under _control/.")
+    @Option(names = "--bucket", required = true, paramLabel = "DIR|URI",
+            description = "The job's bucket, where control commands are written under _control/: a directory, "
+                    + "or s3://bucket/prefix (with the job's s3.* options).")
     String bucket;
 
     @Option(names = "--job-name", defaultValue = LocalRunner.JOB_NAME,
@@ -60,7 +60,12 @@ final class ApiCommand implements Callable<Integer> {
         try {
             Configuration conf = OptionArguments.parse(options);
             OptionReader.checkAll(conf, CompactorOptions.all());
-            conf.set(CompactorOptions.BUCKET, LocalDirectory.resolve("--bucket", bucket).toString());
+            if (BucketLocation.isS3(bucket)) {
+                conf.set(CompactorOptions.BUCKET, bucket);
+                BucketLocation.s3Settings(conf); // a bad URI or s3.* option fails here, not at the first command
+            } else {
+                conf.set(CompactorOptions.BUCKET, LocalDirectory.resolve("--bucket", bucket).toString());
+            }
             return conf;
         } catch (InvalidOptionException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -75,12 +80,11 @@ final class ApiCommand implements Callable<Integer> {
         HostAndPort rest = HostAndPort.parse(jobManager, spec);
         HostAndPort proxy = queryableState == null ? new HostAndPort(rest.host(), 9069)
                 : HostAndPort.parse(queryableState, spec);
-        String root = conf.get(CompactorOptions.BUCKET);
         RunningJobLookup job = new RunningJobLookup(new FlinkRestClient("http://" + rest.host() + ":" + rest.port()),
                 jobName);
         PrintWriter out = spec.commandLine().getOut();
         try (RunningApi api = RunningApi.start(conf, proxy.host(), proxy.port(), job,
-                () -> new LocalObjectStore(Path.of(root)), token)) {
+                BucketLocation.storeFactory(conf), token)) {
             out.printf("Status API on port %d for job '%s' at %s%n", api.port(), jobName, jobManager);
             out.flush();
             new CountDownLatch(1).await();

@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
 @Command(name = "bridge",
         description = "Stand in for S3 -> EventBridge -> Kinesis where the store sends no notifications (a laptop): "
                 + "list the s3:// bucket every events.poll-interval and put an S3 event notification on the Kinesis "
-                + "stream for each object created or removed under data/, _manifests/ and _staging/. "
+                + "stream for each object created or removed under data/, _manifests/, _staging/, _control/ and "
+                + "_quarantine/. "
                 + "Optionally simulate writers into the bucket. Runs until Ctrl-C.")
 final class BridgeCommand implements Callable<Integer> {
 

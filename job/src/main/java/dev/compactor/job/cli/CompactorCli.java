@@ -59,6 +59,8 @@ public final class CompactorCli implements Runnable {
         }
         // option values may start with '@' (a payload, a tag); they are never argument files
         cli.setExpandAtFiles(false);
+        // --engine fast and --engine FAST alike, as Flink's own options read enum values
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler(CompactorCli::reportUsageError);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("error: " + e.getMessage());

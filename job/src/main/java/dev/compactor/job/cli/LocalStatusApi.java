@@ -1,16 +1,15 @@
 package dev.compactor.job.cli;
 
+import dev.compactor.job.BucketLocation;
 import dev.compactor.job.CompactorOptions;
 import dev.compactor.job.api.ApiSettings;
 import dev.compactor.job.api.RunningApi;
-import dev.compactor.store.LocalObjectStore;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.QueryableStateOptions;
 import org.apache.flink.core.execution.JobClient;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 
 /** Starts the status API next to a local job, with a generated token when the user configured none. */
 final class LocalStatusApi {
@@ -20,11 +19,11 @@ final class LocalStatusApi {
     /** When the API cannot start (its port is taken, say) the job is cancelled: a local run is both or neither. */
     static RunningApi start(Configuration conf, JobClient job, PrintWriter out) throws Exception {
         String token = ApiSettings.token(conf).orElseGet(RunningApi::generateToken);
-        String bucket = conf.get(CompactorOptions.BUCKET);
         RunningApi api;
         try {
+            // Commands go into the job's own bucket, S3 included: the job learns of them only from there.
             api = RunningApi.start(conf, "localhost", firstProxyPort(conf), job::getJobID,
-                    () -> new LocalObjectStore(Path.of(bucket)), token);
+                    BucketLocation.storeFactory(conf), token);
         } catch (Exception e) {
             job.cancel().get();
             throw new IllegalStateException("the status API cannot start on " + CompactorOptions.API_PORT.key() + " "

@@ -61,6 +61,11 @@ final class MergeCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--engine", paramLabel = "E", defaultValue = "FAST",
+            description = "FAST (copies and re-encodes columns; hands what it cannot do to REFERENCE) or REFERENCE "
+                    + "(rows through parquet-java's record API only) (default: ${DEFAULT-VALUE}).")
+    MergeSettings.Engine engine;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -73,7 +78,7 @@ final class MergeCommand implements Callable<Integer> {
             return new MergeSettings(bytes("--target-file-size", targetFileSize), sortColumn,
                     bytes("--merge-memory", mergeMemory), compression, "", rowGroup,
                     MergeSettings.defaultCopyThreshold(rowGroup), rowGroupRows,
-                    MergeSettings.defaultCopyThreshold(rowGroupRows), threads, compressionLevel);
+                    MergeSettings.defaultCopyThreshold(rowGroupRows), threads, compressionLevel, engine);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

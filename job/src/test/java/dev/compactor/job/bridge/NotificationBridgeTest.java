@@ -31,9 +31,11 @@ class NotificationBridgeTest {
                 Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
         store.write("data/ns/1-w 1-1.parquet", new byte[7]);
         store.write("_manifests/ns/0-g0.json", new byte[2]);
+        store.write("_control/ns/1714561200000-0a1b2c3d.priority-0.json", new byte[3]);
+        store.write("_quarantine/ns/1-w-2.parquet.reason.json", new byte[4]);
         store.write("_rejected/x.jsonl", new byte[1]);
 
-        assertEquals(2, bridge.poll(), "data and manifests, not the dead letters");
+        assertEquals(4, bridge.poll(), "data, manifests, control commands and quarantine reasons, not dead letters");
         assertEquals(0, bridge.poll(), "nothing changed");
         store.delete("data/ns/1-w 1-1.parquet");
         assertEquals(1, bridge.poll());
@@ -46,7 +48,9 @@ class NotificationBridgeTest {
                 events.add(e.action + " " + e.key + " " + e.size);
             }
         }
-        assertEquals(List.of("CREATED raw/_manifests/ns/0-g0.json 2", "CREATED raw/data/ns/1-w 1-1.parquet 7",
+        assertEquals(List.of("CREATED raw/_control/ns/1714561200000-0a1b2c3d.priority-0.json 3",
+                "CREATED raw/_manifests/ns/0-g0.json 2", "CREATED raw/_quarantine/ns/1-w-2.parquet.reason.json 4",
+                "CREATED raw/data/ns/1-w 1-1.parquet 7",
                 "DELETED raw/data/ns/1-w 1-1.parquet 0"), events);
     }
 }

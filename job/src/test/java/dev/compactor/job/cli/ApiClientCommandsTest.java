@@ -46,7 +46,7 @@ class ApiClientCommandsTest {
     private void startApi(HealthThresholds thresholds) throws IOException {
         NamespaceSnapshot users = new NamespaceSnapshot("users", "users", 2, false, 900_000, "none", 300_000,
                 List.of("w1"), List.of("w1"), List.of(new WindowSnapshot(W0, W0 + 3_600_000, 0, "pending", 3, 300,
-                List.of("w1"), 0, 0, 0, null)), 0, 0, null);
+                List.of("w1"), 0, 0, 0, 0, null)), 0, 0, null);
         Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
         api = new StatusApi(() -> Map.of("users", StatusJson.write(users)),
                 new ControlCommandWriter(() -> new LocalObjectStore(bucket), clock), new HealthRule(thresholds),

@@ -1,6 +1,8 @@
 package dev.compactor.job.cli;
 
+import dev.compactor.job.BucketLocation;
 import dev.compactor.job.CompactorOptions;
+import dev.compactor.merge.MergeSettings;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
@@ -91,6 +93,23 @@ class CompactorCliTest {
         assertTrue(typo.getMessage().contains("unknown option --s3.endpiont"), typo.getMessage());
     }
 
+    /** The API writes commands where the job reads its events: an s3:// bucket, not a local directory so named. */
+    @Test
+    void apiWritesCommandsIntoAnS3BucketOrADirectory() {
+        CommandLine cli = CompactorCli.commandLine();
+        cli.parseArgs("api", "--jobmanager", "localhost:8081", "--bucket", "s3://lake/raw",
+                "--s3.endpoint", "http://127.0.0.1:4570", "--s3.path-style-access", "true");
+        Configuration conf = ((ApiCommand) cli.getSubcommands().get("api").getCommand()).configuration();
+        assertEquals("s3://lake/raw", conf.get(CompactorOptions.BUCKET));
+        assertEquals("raw/", BucketLocation.keyPrefix(conf));
+
+        cli = CompactorCli.commandLine();
+        cli.parseArgs("api", "--jobmanager", "localhost:8081", "--bucket", bucket.toString());
+        conf = ((ApiCommand) cli.getSubcommands().get("api").getCommand()).configuration();
+        assertEquals(bucket.toString(), conf.get(CompactorOptions.BUCKET));
+        assertEquals("", BucketLocation.keyPrefix(conf));
+    }
+
     @Test
     void unknownKeyInOurNamespaceIsAnErrorListingValidKeys() {
         ParameterException e = assertThrows(ParameterException.class,
@@ -175,6 +194,18 @@ class CompactorCliTest {
         assertTrue(help.matches("(?s).*--compaction\\.window-size\\s+1 h\\s+Length of a compaction window.*"), help);
         assertTrue(help.matches("(?s).*--compaction\\.merge-memory\\s+128 mb\\s+Bound on.*"), help);
         assertFalse(help.contains("&quot;") || help.contains("&#"), help);
+    }
+
+    @Test
+    void mergeSubcommandTakesTheEngineInEitherCase() {
+        CommandLine cli = CompactorCli.commandLine();
+        cli.parseArgs("merge", "--out", "o.parquet", "--engine", "reference", "a.parquet");
+        MergeCommand merge = cli.getSubcommands().get("merge").getCommand();
+        assertEquals(MergeSettings.Engine.REFERENCE, merge.settings().engine());
+        cli = CompactorCli.commandLine();
+        cli.parseArgs("merge", "--out", "o.parquet", "a.parquet");
+        assertEquals(MergeSettings.Engine.FAST, ((MergeCommand) cli.getSubcommands().get("merge").getCommand())
+                .settings().engine());
     }
 
     @Test

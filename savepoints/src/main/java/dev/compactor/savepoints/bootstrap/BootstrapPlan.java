@@ -12,7 +12,6 @@ import dev.compactor.window.WindowRules;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,9 +27,9 @@ import java.util.TreeMap;
 public final class BootstrapPlan {
 
     private final TreeMap<String, TrackerKeyState> keys;
-    private final List<String> compactedSources;
+    private final List<Manifest.InputEntry> compactedSources;
 
-    private BootstrapPlan(TreeMap<String, TrackerKeyState> keys, List<String> compactedSources) {
+    private BootstrapPlan(TreeMap<String, TrackerKeyState> keys, List<Manifest.InputEntry> compactedSources) {
         this.keys = keys;
         this.compactedSources = compactedSources;
     }
@@ -45,7 +44,7 @@ public final class BootstrapPlan {
         TrackerKey trackerKey = new TrackerKey(shardedNamespaces, rules);
         TreeMap<String, TrackerKeyState> keys = new TreeMap<>();
         Map<String, Integer> newestManifest = new HashMap<>();
-        Set<String> listedInManifests = new HashSet<>();
+        Map<String, Manifest.InputEntry> listedInManifests = new HashMap<>();
 
         for (Manifest m : manifests) {
             BucketEvent commit = BucketEvent.windowCommitted(m.namespace(), "", m.windowStart(), m.generation());
@@ -53,7 +52,7 @@ public final class BootstrapPlan {
                     .committed(m.windowStart(), m.generation());
             newestManifest.merge(windowId(m.namespace(), m.windowStart()), m.generation(), Math::max);
             for (Manifest.InputEntry input : m.inputs()) {
-                listedInManifests.add(input.key());
+                listedInManifests.put(input.key(), input);
                 // Compacted files still tell which writers were active, and when: readiness waits for them.
                 sourceEvent(classifier, ObjectEvent.created(input.key(), input.size(), null, 0)).ifPresent(file ->
                         keys.computeIfAbsent(trackerKey.getKey(file), TrackerKeyState::new)
@@ -61,15 +60,17 @@ public final class BootstrapPlan {
             }
         }
 
-        List<String> compactedSources = new ArrayList<>();
+        List<Manifest.InputEntry> compactedSources = new ArrayList<>();
         for (ObjectInfo object : dataObjects) {
             Optional<BucketEvent> source = sourceEvent(classifier,
                     ObjectEvent.created(object.key(), object.size(), object.eTag(), object.lastModifiedMillis()));
             if (source.isEmpty()) {
                 continue;
             }
-            if (listedInManifests.contains(object.key())) {
-                compactedSources.add(object.key());
+            Manifest.InputEntry merged = listedInManifests.get(object.key());
+            // Only the version a manifest merged is compacted; a key written again since is a pending file.
+            if (merged != null && object.isVersion(merged.size(), merged.eTag())) {
+                compactedSources.add(merged);
                 continue;
             }
             BucketEvent file = source.get();
@@ -101,8 +102,8 @@ public final class BootstrapPlan {
         return keys.get(key);
     }
 
-    /** Sources already in a committed output: to delete, never to merge. */
-    public List<String> compactedSources() {
+    /** Sources already in a committed output, as the manifest recorded their version: to delete, never to merge. */
+    public List<Manifest.InputEntry> compactedSources() {
         return List.copyOf(compactedSources);
     }
 

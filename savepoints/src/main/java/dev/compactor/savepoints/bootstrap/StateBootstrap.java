@@ -58,8 +58,8 @@ public final class StateBootstrap {
     }
 
     public static void deleteCompactedSources(ObjectStore store, BootstrapPlan plan) throws IOException {
-        for (String key : plan.compactedSources()) {
-            store.delete(key);
+        for (Manifest.InputEntry source : plan.compactedSources()) {
+            store.deleteVersion(source.key(), source.size(), source.eTag());
         }
     }
 }

@@ -34,7 +34,7 @@ class BootstrapPlanTest {
         long ws = windowSecond * 1000;
         return new Manifest(Manifest.FORMAT_VERSION, ns, ws, ws + 60_000, "", "", generation, 0,
                 "2025-01-01T01:00:00Z", 10, 10,
-                inputs.stream().map(i -> new Manifest.InputEntry(i.key(), i.size(), 5)).toList(),
+                inputs.stream().map(i -> new Manifest.InputEntry(i.key(), i.size(), 5, i.eTag())).toList(),
                 List.of(new Manifest.OutputEntry(LAYOUT.finalPartKey(ns, ws, generation, 0), 10, 1, "x")),
                 List.of(), List.of());
     }
@@ -70,7 +70,7 @@ class BootstrapPlanTest {
         BootstrapPlan plan = BootstrapPlan.of(List.of(leftover, late), manifests, LAYOUT, RULES, Set.of());
 
         TrackerKeyState users = plan.key("users");
-        assertEquals(List.of(leftover.key()), plan.compactedSources());
+        assertEquals(List.of(leftover.key()), plan.compactedSources().stream().map(Manifest.InputEntry::key).toList());
         assertEquals(Set.of(late.key()), users.files.keySet());
         assertEquals(Set.of(W1 * 1000 + "-g2"), users.windows.keySet());
         assertEquals(2, users.files.get(late.key()).generation);

@@ -126,7 +126,7 @@ class StateBootstrapIT {
         files.write(output, rows);
         List<Manifest.InputEntry> inputEntries = new ArrayList<>();
         for (String input : inputs) {
-            inputEntries.add(new Manifest.InputEntry(input, store.head(input).orElseThrow().size(), 5));
+            inputEntries.add(new Manifest.InputEntry(input, store.head(input).orElseThrow().size(), 5, store.head(input).orElseThrow().eTag()));
         }
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, ns, windowStart, windowStart + 60_000,
                 Instant.ofEpochMilli(windowStart).toString(), Instant.ofEpochMilli(windowStart + 60_000).toString(),

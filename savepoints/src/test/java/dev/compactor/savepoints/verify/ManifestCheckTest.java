@@ -64,7 +64,7 @@ class ManifestCheckTest {
         String input = "data/" + namespace + "/" + (WINDOW / 1000) + "-w1-" + generation + ".parquet";
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, namespace, WINDOW, WINDOW + 3_600_000L,
                 "", "", generation, 0, "2025-01-01T11:00:00Z", rows, rows,
-                List.of(new Manifest.InputEntry(input, 100, rows)),
+                List.of(new Manifest.InputEntry(input, 100, rows, null)),
                 List.of(new Manifest.OutputEntry(output, rows, bytes.length, sha)), List.of(), List.of());
         store.write(layout.manifestKey(namespace, WINDOW, generation), ManifestCodec.toJson(manifest));
         return manifest;
