@@ -12,6 +12,6 @@ final class CaseFindings {
     }
 
     void add(String signature, String detail) {
-        report.add(new FuzzReport.Finding(fuzzCase.seed, signature, detail + "\n--- case\n" + fuzzCase.describe()));
+        report.add(fuzzCase.seed, signature, () -> detail + "\n--- case\n" + fuzzCase.describe());
     }
 }

@@ -47,13 +47,23 @@ final class Differences {
     }
 
     /**
-     * Rows in a fixed order of their text, to compare as multisets the rows of a sorted merge. A SQL null is told
-     * apart from the text "null" (a JSON or string value): printed alike, they would tie, and rows that differ only
-     * there would keep their input order and look different between two orders of the same rows.
+     * Rows in a fixed order of their values, to compare as multisets the rows of a sorted merge. A null value
+     * (DuckDB's SQL NULL) sorts apart from any text, the text "null" of a JSON column included.
      */
     static List<List<String>> sortedCopy(List<List<String>> rows) {
         List<List<String>> copy = new ArrayList<>(rows);
-        copy.sort(Comparator.comparing(row -> row.stream().map(v -> v == null ? "\u0000NULL" : v).toList().toString()));
+        copy.sort(Differences::compareRows);
         return copy;
+    }
+
+    private static int compareRows(List<String> a, List<String> b) {
+        Comparator<String> values = Comparator.nullsFirst(Comparator.naturalOrder());
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            int c = values.compare(a.get(i), b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
     }
 }

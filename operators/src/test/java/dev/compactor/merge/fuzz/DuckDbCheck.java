@@ -75,8 +75,15 @@ final class DuckDbCheck {
                     ? Differences.at(types, Differences.firstDifference(want.get(row), got.get(row)))
                     : "row count " + want.size() + " -> " + got.size();
             findings.add("DuckDB rows differ, FAST output vs inputs (" + mode + "): " + Differences.blank(column),
-                    "row " + row + "\ninputs: " + Differences.at(want, row) + "\noutput: " + Differences.at(got, row));
+                    "row " + row + "\ninputs: " + show(want, row) + "\noutput: " + show(got, row));
         }
+    }
+
+    /** A row with SQL NULL as NULL and every text quoted, so that NULL and the JSON text null read apart. */
+    private static String show(List<List<String>> rows, int row) {
+        return row < rows.size()
+                ? rows.get(row).stream().map(v -> v == null ? "NULL" : "'" + v + "'").toList().toString()
+                : "(none)";
     }
 
     private boolean someInputUnreadableAlone() {

@@ -3,25 +3,39 @@ package dev.compactor.merge.fuzz;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * What a fuzz run found. Findings are grouped by signature (what differs, with column names and field ids
  * blanked), so a run with one bug that many seeds hit reads as one line with a count and the first seed, and
- * every group names a seed to replay.
+ * every group names a seed to replay. Only the first case of each kind is kept in full: 100,000 cases must fit in
+ * memory.
  */
 final class FuzzReport {
 
-    /** One difference in one case. */
-    record Finding(long seed, String signature, String detail) {}
+    /** A kind of difference: the first case that showed it, in full, and how many findings it has. */
+    private static final class Kind {
+        final long firstSeed;
+        final String firstDetail;
+        int count = 1;
 
-    private static final int DETAILED_GROUPS = 10;
+        Kind(long firstSeed, String firstDetail) {
+            this.firstSeed = firstSeed;
+            this.firstDetail = firstDetail;
+        }
+    }
+
+    private static final int DETAILED_KINDS = 10;
 
     private final long base;
     private final int cases;
-    private final Map<String, List<Finding>> findings = new HashMap<>();
+    private final Map<String, Kind> kinds = new HashMap<>();
+    private final Set<Long> failingSeeds = new HashSet<>();
     private final Map<String, Integer> duckDbSkips = new TreeMap<>();
     private int sortedCases;
     private int duckDbRead;
@@ -37,8 +51,15 @@ final class FuzzReport {
                 + " -Dfuzz.seed=" + seed + " -Dfuzz.cases=1";
     }
 
-    void add(Finding f) {
-        findings.computeIfAbsent(f.signature(), s -> new ArrayList<>()).add(f);
+    /** The detail is worked out only for the first case of a kind. */
+    void add(long seed, String signature, Supplier<String> detail) {
+        failingSeeds.add(seed);
+        Kind kind = kinds.get(signature);
+        if (kind == null) {
+            kinds.put(signature, new Kind(seed, detail.get()));
+        } else {
+            kind.count++;
+        }
     }
 
     void sorted() {
@@ -60,7 +81,7 @@ final class FuzzReport {
     }
 
     boolean failed() {
-        return !findings.isEmpty();
+        return !kinds.isEmpty();
     }
 
     String summary(long millis) {
@@ -70,36 +91,34 @@ final class FuzzReport {
                 millis / 1000.0, sortedCases, duckDbRead, duckDbSkips.values().stream().mapToInt(Integer::intValue).sum(),
                 duckDbCompared));
         duckDbSkips.forEach((reason, n) -> s.append("\n  DuckDB skipped ").append(n).append(": ").append(reason));
-        long failing = findings.values().stream().flatMap(List::stream).mapToLong(Finding::seed).distinct().count();
-        s.append(String.format("%n%d failing cases, %d kinds of difference", failing, findings.size()));
-        for (Map.Entry<String, List<Finding>> e : byCount()) {
-            s.append(String.format("%n  %5d x %s  (first seed %d)", e.getValue().size(), e.getKey(),
-                    e.getValue().get(0).seed()));
+        s.append(String.format("%n%d failing cases, %d kinds of difference", failingSeeds.size(), kinds.size()));
+        for (Map.Entry<String, Kind> e : byCount()) {
+            s.append(String.format("%n  %5d x %s  (first seed %d)", e.getValue().count, e.getKey(),
+                    e.getValue().firstSeed));
+        }
+        return s.toString();
+    }
+
+    /** The summary, then the first case of the most frequent kinds in full with the command that replays it. */
+    String failureMessage(long millis) {
+        StringBuilder s = new StringBuilder(summary(millis));
+        List<Map.Entry<String, Kind>> byCount = byCount();
+        for (Map.Entry<String, Kind> e : byCount.subList(0, Math.min(DETAILED_KINDS, byCount.size()))) {
+            Kind kind = e.getValue();
+            s.append("\n\n=== ").append(e.getKey()).append("\nseed ").append(kind.firstSeed).append(", replay: ")
+                    .append(replayCommand(kind.firstSeed)).append('\n').append(kind.firstDetail);
+        }
+        if (byCount.size() > DETAILED_KINDS) {
+            s.append("\n\n(").append(byCount.size() - DETAILED_KINDS).append(" more kinds, each with a seed in the summary)");
         }
         return s.toString();
     }
 
     /** The most frequent kinds of difference first: they are what most cases run into. */
-    private List<Map.Entry<String, List<Finding>>> byCount() {
-        List<Map.Entry<String, List<Finding>>> kinds = new ArrayList<>(findings.entrySet());
-        kinds.sort(Comparator.comparing((Map.Entry<String, List<Finding>> e) -> -e.getValue().size())
+    private List<Map.Entry<String, Kind>> byCount() {
+        List<Map.Entry<String, Kind>> sorted = new ArrayList<>(kinds.entrySet());
+        sorted.sort(Comparator.comparing((Map.Entry<String, Kind> e) -> -e.getValue().count)
                 .thenComparing(Map.Entry::getKey));
-        return kinds;
-    }
-
-    /** The summary, then the first case of each kind in full with the command that replays it. */
-    String failureMessage(long millis) {
-        StringBuilder s = new StringBuilder(summary(millis));
-        int shown = 0;
-        for (Map.Entry<String, List<Finding>> e : byCount()) {
-            if (shown++ == DETAILED_GROUPS) {
-                s.append("\n\n(").append(findings.size() - DETAILED_GROUPS).append(" more kinds, see the summary)");
-                break;
-            }
-            Finding first = e.getValue().get(0);
-            s.append("\n\n=== ").append(e.getKey()).append("\nseed ").append(first.seed()).append(", replay: ")
-                    .append(replayCommand(first.seed())).append('\n').append(first.detail());
-        }
-        return s.toString();
+        return sorted;
     }
 }

@@ -27,7 +27,7 @@ import java.util.Random;
  */
 final class RandomSchema {
 
-    static final String MESSAGE_NAME = "fuzz";
+    private static final String MESSAGE_NAME = "fuzz";
     private static final int MAX_DEPTH = 3;
     private static final TimeUnit[] UNITS = TimeUnit.values();
 
@@ -43,7 +43,7 @@ final class RandomSchema {
     }
 
     /** A fixed-length byte array of {@code bytes} holds decimals of at most this many digits. */
-    static int maxDecimalDigits(int bytes) {
+    private static int maxDecimalDigits(int bytes) {
         return (int) Math.floor(Math.log10(Math.pow(2, 8 * bytes - 1) - 1));
     }
 
