@@ -178,6 +178,6 @@ public final class FastEngine implements MergeEngine {
             }
         }
         LOG.info("sorting {} inputs by {} through an external sort: {}", inputs.size(), column, why);
-        reference.sort(inputs, schema, order, parts);
+        reference.sort(inputs, schema, order, parts, spill);
     }
 }

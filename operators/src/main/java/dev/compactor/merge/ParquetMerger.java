@@ -180,7 +180,7 @@ public final class ParquetMerger {
                 pageWriteThread, budget.hashChunkBytes());
         try (SpillDirectory spill = new SpillDirectory(spillRoot())) {
             BytesInputCompressor runCompressor = codecs.getCompressor(CompressionCodecName.UNCOMPRESSED);
-            ReferenceEngine reference = new ReferenceEngine(store, settings, budget, runCompressor, spillRoot());
+            ReferenceEngine reference = new ReferenceEngine(store, settings, budget, runCompressor);
             MergeEngine chosen = engine == MergeSettings.Engine.REFERENCE ? reference
                     : new FastEngine(store, settings, budget, runCompressor, reference);
             List<InputFooter> inputs = window.accepted();

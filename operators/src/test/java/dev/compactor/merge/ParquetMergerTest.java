@@ -4,6 +4,7 @@ import dev.compactor.layout.BucketLayout;
 import dev.compactor.merge.read.ParquetFiles;
 import dev.compactor.merge.reference.ExternalSort;
 import dev.compactor.merge.reference.RowOrder;
+import dev.compactor.merge.sort.SpillDirectory;
 import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectInfo;
 import org.apache.avro.Schema;
@@ -480,8 +481,9 @@ class ParquetMergerTest {
         List<RowOrder.Row> sorted = new ArrayList<>();
 
         CodecFactory codecs = new CodecFactory(new PlainParquetConfiguration(), 1 << 20);
-        try (ExternalSort sort = new ExternalSort(schema, order, 10, 64L << 10, 3,
-                codecs.getCompressor(CompressionCodecName.UNCOMPRESSED), spill)) {
+        try (SpillDirectory runs = new SpillDirectory(spill);
+             ExternalSort sort = new ExternalSort(schema, order, 10, 64L << 10, 3,
+                     codecs.getCompressor(CompressionCodecName.UNCOMPRESSED), runs)) {
             for (RowOrder.Row r : rows) {
                 sort.add(r);
             }

@@ -61,7 +61,7 @@ public final class ExternalSort implements Closeable {
      * @param runCompressor runs live for seconds on local disk: uncompressed costs less CPU than the I/O it saves
      */
     public ExternalSort(MessageType schema, Comparator<RowOrder.Row> order, int bufferRows, long runRowGroupBytes, int fanIn,
-                 BytesInputCompressor runCompressor, Path spillRoot) {
+                 BytesInputCompressor runCompressor, SpillDirectory spill) {
         if (bufferRows < 1 || fanIn < 2) {
             throw new IllegalArgumentException("need a buffer of at least 1 row and a fan-in of at least 2, got "
                     + bufferRows + " rows and fan-in " + fanIn);
@@ -73,7 +73,7 @@ public final class ExternalSort implements Closeable {
         this.runRowGroupBytes = runRowGroupBytes;
         this.fanIn = fanIn;
         this.runCompressor = runCompressor;
-        this.spill = new SpillDirectory(spillRoot);
+        this.spill = spill;
     }
 
     public void add(RowOrder.Row row) throws IOException {
@@ -116,10 +116,14 @@ public final class ExternalSort implements Closeable {
         return mergePasses;
     }
 
+    /** Lets go of the buffer and of runs not merged yet; the spill directory is the merge's, closed by it. */
     @Override
     public void close() throws IOException {
         buffer.clear();
-        spill.close();
+        for (Path run : runs) {
+            spill.delete(run);
+        }
+        runs = List.of();
     }
 
     private void spillBuffer() throws IOException {

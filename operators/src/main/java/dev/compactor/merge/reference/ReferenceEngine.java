@@ -16,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -34,15 +33,13 @@ public final class ReferenceEngine implements MergeEngine {
     private final MergeSettings settings;
     private final MergeBudget budget;
     private final BytesInputCompressor runCompressor;
-    private final Path spillRoot;
 
-    public ReferenceEngine(ObjectStore store, MergeSettings settings, MergeBudget budget, BytesInputCompressor runCompressor,
-                    Path spillRoot) {
+    public ReferenceEngine(ObjectStore store, MergeSettings settings, MergeBudget budget,
+                           BytesInputCompressor runCompressor) {
         this.store = store;
         this.settings = settings;
         this.budget = budget;
         this.runCompressor = runCompressor;
-        this.spillRoot = spillRoot;
     }
 
     @Override
@@ -50,7 +47,7 @@ public final class ReferenceEngine implements MergeEngine {
             throws IOException {
         MessageType schema = window.schema();
         if (settings.sortColumnIfSet().isPresent()) {
-            sort(inputs, schema, RowOrder.by(schema, settings.sortColumn()), parts);
+            sort(inputs, schema, RowOrder.by(schema, settings.sortColumn()), parts, spill);
             return;
         }
         for (InputFooter in : inputs) {
@@ -64,11 +61,12 @@ public final class ReferenceEngine implements MergeEngine {
     }
 
     /** Sorts the inputs' rows through the external sort, stable, in bounded memory. */
-    public void sort(List<InputFooter> inputs, MessageType schema, RowOrder order, PartWriter parts) throws IOException {
+    public void sort(List<InputFooter> inputs, MessageType schema, RowOrder order, PartWriter parts,
+                     SpillDirectory spill) throws IOException {
         long rowBytes = MergeBudget.rowHeapBytes(inputs, schema.getColumns().size());
         int bufferRows = (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, budget.readBytes() / rowBytes));
         try (ExternalSort sort = new ExternalSort(schema, order, bufferRows, budget.runRowGroupBytes(), budget.fanIn(),
-                runCompressor, spillRoot)) {
+                runCompressor, spill)) {
             for (InputFooter in : inputs) {
                 try (SourceRows rows = SourceRows.open(store, in, schema)) {
                     for (Group row = rows.next(); row != null; row = rows.next()) {
