@@ -148,7 +148,7 @@ public final class CompactorPipeline {
         SingleOutputStreamOperator<CompactionTask> tasks = events
                 .keyBy(new TrackerKey(Set.copyOf(conf.get(CompactorOptions.SHARDED_NAMESPACES)), rules.windows()),
                         Types.STRING)
-                .process(new WindowTracker(rules), CompactorTypes.COMPACTION_TASK)
+                .process(new WindowTracker(rules, storeFactory, layout), CompactorTypes.COMPACTION_TASK)
                 .uid(UID_TRACKER).name("window tracker");
         tasks.getSideOutput(WindowTracker.STATUS)
                 .keyBy(StatusSummary.keySelector(), Types.STRING)

@@ -163,11 +163,16 @@ class S3KinesisPipelineIT {
 
     /** One whole one-minute window per namespace, ten minutes old: ready as soon as its files are seen. */
     private void writeWindow(int window) throws Exception {
+        writeWindow(window, 0);
+    }
+
+    /** As {@link #writeWindow(int)}, with sequence numbers {@code seqOffset} higher: new files of the same window. */
+    private void writeWindow(int window, int seqOffset) throws Exception {
         for (String ns : NAMESPACES) {
             for (String writer : WRITERS) {
                 for (int i = 0; i < FILES_PER_WRITER_AND_WINDOW; i++) {
                     long second = firstWindow + window * 60L + i * 10L + writer.charAt(1) - '0';
-                    fixture.writeSource(ns, second, writer, window * 100L + i, ROWS_PER_FILE);
+                    fixture.writeSource(ns, second, writer, window * 100L + seqOffset + i, ROWS_PER_FILE);
                 }
             }
         }
@@ -324,6 +329,49 @@ class S3KinesisPipelineIT {
             second.cancel().get();
         }
         assertExactlyOnce(2);
+    }
+
+    /**
+     * A job started without state on a stream that no longer holds the window's manifest (retention passed; here a
+     * new stream) must not hand out the committed generation again: its merge would look already committed and the
+     * new files would stay unmerged. The tracker learns the generations from {@code _manifests/}.
+     */
+    @Test
+    void aFreshStartOnAStreamWithoutTheOldManifestsContinuesTheCommittedGenerations() throws Exception {
+        writeWindow(0);
+        JobClient first = start(Optional.empty());
+        try {
+            await(first, () -> compacted(NAMESPACES.length), this::describe);
+        } finally {
+            first.cancel().get();
+        }
+
+        stream = stream + "-after-retention";
+        kinesis.createStream(stream, 1);
+        stores = NotifyingObjectStore.factory(settings, kinesis.endpoint(), stream);
+        NotifyingObjectStore laterWriter = NotifyingObjectStore.open(settings, kinesis.endpoint(), stream);
+        BucketFixture later = new BucketFixture(laterWriter);
+        later.written.putAll(fixture.written);
+        writerStore.close();
+        writerStore = laterWriter;
+        fixture = later;
+        writeWindow(0, 50);
+
+        JobClient second = start(Optional.empty());
+        try {
+            await(second, () -> compacted(NAMESPACES.length * 2), this::describe);
+        } finally {
+            second.cancel().get();
+        }
+        assertEquals(fixture.written, fixture.committedRows(), "both batches' rows exactly once in the outputs");
+        assertEquals(2 * NAMESPACES.length * WRITERS.length * FILES_PER_WRITER_AND_WINDOW * ROWS_PER_FILE,
+                fixture.committedRows().values().stream().mapToInt(Integer::intValue).sum());
+        for (String ns : NAMESPACES) {
+            long windowStartMs = firstWindow * 1000;
+            assertTrue(fixture.store.head(fixture.layout.manifestKey(ns, windowStartMs, 1)).isPresent(),
+                    "the new files form generation 1 of " + ns + ": " + describe());
+        }
+        assertTrue(fixture.staging().isEmpty(), "no staging leftovers");
     }
 
     @Test

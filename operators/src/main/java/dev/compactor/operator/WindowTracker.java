@@ -1,12 +1,16 @@
 package dev.compactor.operator;
 
+import dev.compactor.commit.ManifestLedger;
 import dev.compactor.events.BucketEvent;
 import dev.compactor.events.ControlCommand;
 import dev.compactor.merge.CompactionTask;
+import dev.compactor.layout.BucketLayout;
 import dev.compactor.merge.SourceFile;
 import dev.compactor.status.NamespaceSnapshot;
 import dev.compactor.status.StatusJson;
 import dev.compactor.status.WindowSnapshot;
+import dev.compactor.store.ObjectStore;
+import dev.compactor.store.ObjectStoreFactory;
 import dev.compactor.window.Backpressure;
 import dev.compactor.window.FileRecord;
 import dev.compactor.window.InvalidTransitionException;
@@ -31,6 +35,7 @@ import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +45,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.TreeSet;
 
 /**
@@ -69,8 +75,13 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     public static final OutputTag<StatusUpdate> STATUS = new OutputTag<>("namespace-status") {};
 
     private final SchedulingRules rules;
+    private final ObjectStoreFactory storeFactory;
+    private final BucketLayout layout;
 
     private transient WindowRules windowRules;
+    /** The bucket, read only for its manifests: the committed generations of a window the state has no ledger for. */
+    private transient ObjectStore store;
+    private transient ManifestLedger committedGenerations;
     private transient ReadinessRule readiness;
     /** "{windowStart}-g{generation}" → the generation's record. */
     private transient MapState<String, WindowRecord> windows;
@@ -113,12 +124,16 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private transient Counter invalidTransitions;
     private transient NamespaceGauges namespaceGauges;
 
-    public WindowTracker(SchedulingRules rules) {
+    public WindowTracker(SchedulingRules rules, ObjectStoreFactory storeFactory, BucketLayout layout) {
         this.rules = Objects.requireNonNull(rules, "rules");
+        this.storeFactory = Objects.requireNonNull(storeFactory, "storeFactory");
+        this.layout = Objects.requireNonNull(layout, "layout");
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    public void open(OpenContext openContext) throws IOException {
+        store = storeFactory.open();
+        committedGenerations = new ManifestLedger(store, layout);
         windowRules = rules.windows();
         readiness = new ReadinessRule(windowRules);
         windows = getRuntimeContext().getMapState(TrackerState.windows());
@@ -149,6 +164,13 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         windowsFailed = metrics.counter(CompactorMetrics.WINDOWS_FAILED);
         invalidTransitions = metrics.counter(CompactorMetrics.INVALID_TRANSITIONS);
         namespaceGauges = new NamespaceGauges(metrics, System::currentTimeMillis);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (store != null) {
+            store.close();
+        }
     }
 
     @Override
@@ -245,9 +267,31 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
                 return current;
             }
         }
+        if (latest == null) {
+            latest = newestCommitted(namespace, windowStart);
+        }
         int generation = latest == null ? 0 : latest + 1;
         latestGeneration.put(windowStart, generation);
         return WindowRecord.open(namespace, windowStart, windowRules.windowEndOf(windowStart), generation);
+    }
+
+    /**
+     * The state has no ledger for this window: a new window, or a job started without state whose events no longer
+     * hold the window's old manifests (a Kinesis stream keeps days). The bucket's manifests say which generations
+     * are taken; null when none is.
+     */
+    private Integer newestCommitted(String namespace, long windowStart) throws IOException {
+        try {
+            OptionalInt newest = committedGenerations.newestCommitted(namespace, windowStart);
+            if (newest.isPresent()) {
+                LOG.info("{}: window {} has no generation in state but manifests up to generation {}; its new files "
+                        + "form generation {}", namespace, windowStart, newest.getAsInt(), newest.getAsInt() + 1);
+            }
+            return newest.isPresent() ? newest.getAsInt() : null;
+        } catch (IOException e) {
+            throw new IOException(namespace + ": cannot list the manifests of window " + windowStart
+                    + " to learn its committed generations: " + e.getMessage(), e);
+        }
     }
 
     private void registerCheckTimes(WindowRecord window, TimerService timers) throws Exception {

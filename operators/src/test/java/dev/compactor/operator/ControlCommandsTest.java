@@ -17,7 +17,9 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,11 +40,13 @@ class ControlCommandsTest {
             new WindowRules(WINDOW, MAX_WAIT, 3, 120_000, TIMEOUT, 600_000), WindowTrackerTest.PRIORITIES,
             BackpressureRule.runbookDefaults(), new RetryPolicy(1, 0, 0));
 
+    @TempDir
+    Path bucket;
     private KeyedOneInputStreamOperatorTestHarness<String, BucketEvent, CompactionTask> harness;
 
     @BeforeEach
     void open() throws Exception {
-        harness = WindowTrackerTest.newHarness(RULES);
+        harness = WindowTrackerTest.newHarness(RULES, bucket);
         harness.open();
         harness.setProcessingTime(1_000);
         for (String writer : List.of("w1", "w2", "w3")) {
@@ -118,7 +122,7 @@ class ControlCommandsTest {
         String reset = send(ControlCommand.of(ControlCommand.newId(6_000), ControlCommand.Kind.RESET));
         OperatorSubtaskState snapshot = harness.snapshot(1, 2_000);
         harness.close();
-        harness = WindowTrackerTest.newHarness(RULES);
+        harness = WindowTrackerTest.newHarness(RULES, bucket);
         harness.initializeState(snapshot);
         harness.open();
         harness.setProcessingTime(3_000);

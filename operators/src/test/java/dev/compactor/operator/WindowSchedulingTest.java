@@ -13,7 +13,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,8 @@ class WindowSchedulingTest {
     private static final List<Duration> WAITS = List.of(Duration.ofSeconds(1), Duration.ofSeconds(5),
             Duration.ofSeconds(10), Duration.ofSeconds(30));
 
+    @TempDir
+    Path bucket;
     private KeyedOneInputStreamOperatorTestHarness<String, BucketEvent, CompactionTask> harness;
 
     private void start(Map<String, Integer> priorities, BackpressureRule backpressure, int maxAttempts)
@@ -41,7 +45,7 @@ class WindowSchedulingTest {
                 new WindowRules(WINDOW, MAX_WAIT, 1, 600_000, TIMEOUT, 3_600_000),
                 new PriorityPolicy(WAITS, 2, priorities), backpressure,
                 new RetryPolicy(maxAttempts, BACKOFF, 4 * BACKOFF));
-        harness = WindowTrackerTest.newHarness(rules);
+        harness = WindowTrackerTest.newHarness(rules, bucket);
         harness.open();
         harness.setProcessingTime(1_000);
     }

@@ -1,8 +1,10 @@
 package dev.compactor.operator;
 
 import dev.compactor.events.BucketEvent;
+import dev.compactor.layout.BucketLayout;
 import dev.compactor.merge.CompactionTask;
 import dev.compactor.merge.SourceFile;
+import dev.compactor.store.LocalObjectStore;
 import dev.compactor.window.BackpressureRule;
 import dev.compactor.window.PriorityPolicy;
 import dev.compactor.window.RetryPolicy;
@@ -18,7 +20,10 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,11 +52,13 @@ class WindowTrackerTest {
     /** Retries at once (no backoff), three attempts. */
     private static final SchedulingRules RULES = new SchedulingRules(WINDOWS, PRIORITIES,
             BackpressureRule.runbookDefaults(), new RetryPolicy(3, 0, 0));
+    @TempDir
+    Path bucket;
     private KeyedOneInputStreamOperatorTestHarness<String, BucketEvent, CompactionTask> harness;
 
     @BeforeEach
     void open() throws Exception {
-        harness = newHarness(RULES);
+        harness = newHarness(RULES, bucket);
         harness.open();
     }
 
@@ -60,10 +67,13 @@ class WindowTrackerTest {
         harness.close();
     }
 
+    /** A tracker over the local bucket {@code bucket}, where it finds the manifests of committed generations. */
     static KeyedOneInputStreamOperatorTestHarness<String, BucketEvent, CompactionTask> newHarness(
-            SchedulingRules rules) throws Exception {
+            SchedulingRules rules, Path bucket) throws Exception {
+        String root = bucket.toString();
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new WindowTracker(rules)), e -> e.namespace, Types.STRING);
+                new KeyedProcessOperator<>(new WindowTracker(rules, () -> new LocalObjectStore(Path.of(root)),
+                        BucketLayout.defaults())), e -> e.namespace, Types.STRING);
     }
 
     private static BucketEvent file(String writer, long seq, long timeMillis) {
@@ -389,11 +399,38 @@ class WindowTrackerTest {
         OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
         harness.close();
 
-        harness = newHarness(RULES);
+        harness = newHarness(RULES, bucket);
         harness.initializeState(snapshot);
         harness.open();
         harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
         assertEquals(1, tasks().size());
         assertEquals(3, tasks().get(0).files.size());
+    }
+
+    /**
+     * A tracker without state for a window (a fresh start whose events no longer hold the old manifests) learns the
+     * committed generations from the bucket's manifests, so new files never reuse a committed output name.
+     */
+    @Test
+    void aWindowWithoutStateContinuesAfterTheGenerationsItsManifestsRecord() throws Exception {
+        BucketLayout layout = BucketLayout.defaults();
+        try (LocalObjectStore store = new LocalObjectStore(bucket)) {
+            store.write(layout.manifestKey(NS, W0, 0), "{}".getBytes(StandardCharsets.UTF_8));
+            store.write(layout.manifestKey(NS, W0, 2), "{}".getBytes(StandardCharsets.UTF_8));
+            store.write(layout.manifestKey(NS, W0, 2) + ".bak", "{}".getBytes(StandardCharsets.UTF_8));
+            store.write(layout.manifestKey("other", W0 + WINDOW, 7), "{}".getBytes(StandardCharsets.UTF_8));
+        }
+        fillWindowWithThreeWriters();
+        for (String writer : List.of("w1", "w2", "w3")) { // the next window: no manifest, generation 0
+            send(file(writer, 1, W0 + WINDOW + 1_000));
+        }
+        harness.processWatermark(new Watermark(W0 + 2 * WINDOW + MAX_WAIT));
+
+        List<CompactionTask> out = tasks();
+        assertEquals(2, out.size(), out::toString);
+        assertEquals(W0, out.get(0).windowStart);
+        assertEquals(3, out.get(0).generation, "after the newest committed generation, 2");
+        assertEquals(W0 + WINDOW, out.get(1).windowStart);
+        assertEquals(0, out.get(1).generation);
     }
 }

@@ -9,6 +9,7 @@ import dev.compactor.operator.BucketWatermarks;
 import dev.compactor.operator.ClassifyEvents;
 import dev.compactor.operator.CompactorTypes;
 import dev.compactor.operator.WindowTracker;
+import dev.compactor.store.LocalObjectStore;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -105,6 +106,7 @@ final class TrackerIngestRun {
     private JobGraph jobGraph(Configuration conf) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         BucketLayout layout = new BucketLayout(CompactorOptions.DATA_PREFIX.defaultValue());
+        String bucket = checkpointDir.resolve("bucket").toString();
         DataGeneratorSource<String> notifications = new DataGeneratorSource<>(
                 new NotificationGenerator(events, namespaces, Instant.now()), Long.MAX_VALUE,
                 new EmitThenIdle(events), Types.STRING);
@@ -117,7 +119,9 @@ final class TrackerIngestRun {
                         CompactorOptions.MAX_OUT_OF_ORDERNESS.defaultValue().toMillis()))
                 .name("event time").setParallelism(1)
                 .keyBy((BucketEvent e) -> e.namespace, Types.STRING)
-                .process(new WindowTracker(NeverReadyRules.create()), CompactorTypes.COMPACTION_TASK)
+                // An empty bucket beside the checkpoints: the tracker finds no manifest for any window there.
+                .process(new WindowTracker(NeverReadyRules.create(), () -> new LocalObjectStore(Path.of(bucket)),
+                        layout), CompactorTypes.COMPACTION_TASK)
                 .name(TRACKER).setParallelism(trackerParallelism)
                 // Its own task, so the checkpoint statistics of the tracker's task are the tracker's alone.
                 .sinkTo(new DiscardingSink<>()).name("discard").setParallelism(trackerParallelism).disableChaining();
