@@ -21,15 +21,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The local bucket with random faults at every step of a compaction that can fail: a task failure (an
  * {@link Error}, as a crashed process) or a store error (an {@link IOException}) while a merge writes its parts,
- * while it writes its staged marker, when the commit publishes a part, when it writes the manifest, and when it
- * deletes sources. It also checks on every source deletion that a manifest already lists the source.
+ * while it writes its staged marker, when the commit publishes a part, when it writes the manifest, when it
+ * deletes sources, and when the source lists the bucket (or the tracker its manifests). {@link ChaosCheckpoints}
+ * draws on the same budget for faults while a checkpoint is taken and when it completes. It also checks on every
+ * source deletion that a manifest already lists the source.
  * The state is static: the MiniCluster runs in the test's JVM and recreates the store after every restart.
  */
 final class ChaosStore extends ForwardingObjectStore {
 
     /** The failure points, with how likely an eligible call fails: rare calls get a higher chance. */
     enum Site {
-        STAGING_PART(0.2), STAGED_MARKER(0.4), PUBLISH(0.4), MANIFEST(0.4), SOURCE_DELETE(0.05);
+        STAGING_PART(0.2), STAGED_MARKER(0.4), PUBLISH(0.4), MANIFEST(0.4), SOURCE_DELETE(0.05), LISTING(0.02),
+        CHECKPOINT_SNAPSHOT(0.1), CHECKPOINT_NOTIFY(0.1);
 
         final double probability;
 
@@ -69,7 +72,7 @@ final class ChaosStore extends ForwardingObjectStore {
         BUDGET.clear();
     }
 
-    private static void maybeFail(Site site) throws IOException {
+    static void maybeFail(Site site) throws IOException {
         boolean crash;
         synchronized (ChaosStore.class) {
             int left = BUDGET.getOrDefault(site, 0);
@@ -86,6 +89,12 @@ final class ChaosStore extends ForwardingObjectStore {
             throw new InjectedCrash(site);
         }
         throw new IOException("injected store error at " + site);
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefix) throws IOException {
+        maybeFail(Site.LISTING);
+        return delegate().list(prefix);
     }
 
     @Override

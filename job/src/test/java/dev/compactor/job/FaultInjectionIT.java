@@ -1,5 +1,6 @@
 package dev.compactor.job;
 
+import dev.compactor.events.ObjectEvent;
 import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectStoreFactory;
 
@@ -9,6 +10,7 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -26,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The failure-injection suite (Maven profile {@code fault-injection}): writers keep dropping files over many windows
- * while {@link ChaosStore} injects random task failures and store errors at every step of merge and commit. After
+ * while {@link ChaosStore} injects random task failures and store errors at every step of merge and commit, on the
+ * bucket's listing and around checkpoints ({@link ChaosCheckpoints}). After
  * the faults stop and the bucket is idle: every row exactly once, no source deleted before its manifest, no staging
  * left, nothing pending, the job running. The seed is printed; {@code -Dchaos.seed=N} replays a run.
  */
@@ -39,8 +42,10 @@ class FaultInjectionIT {
                     .setNumberSlotsPerTaskManager(2)
                     .build());
 
-    private static final int FAULTS_PER_SITE = Integer.getInteger("chaos.faults-per-site", 12);
+    private static final int FAULTS_PER_SITE = Integer.getInteger("chaos.faults-per-site", 22);
     private static final int FAULTS = FAULTS_PER_SITE * ChaosStore.Site.values().length;
+    /** With AwsFaultInjectionIT's, at least 200 faults per run of the profile. */
+    private static final int MIN_FAULTS = FAULTS * 6 / 7;
     private static final String[] NAMESPACES = {"users", "orders", "app/events"};
     private static final String[] WRITERS = {"w1", "w2", "w3"};
 
@@ -82,7 +87,10 @@ class FaultInjectionIT {
         env.enableCheckpointing(500);
         String root = bucket.toString();
         ObjectStoreFactory chaos = () -> new ChaosStore(new LocalObjectStore(Path.of(root)));
-        CompactorPipeline.build(env, jobConfig(), chaos);
+        Configuration conf = jobConfig();
+        DataStream<ObjectEvent> events = CompactorPipeline.bucketWatch(env, conf, chaos)
+                .map(new ChaosCheckpoints()).uid("chaos-checkpoints").name("chaos checkpoints").setParallelism(1);
+        CompactorPipeline.fromObjectEvents(events, null, conf, chaos);
         JobClient job = env.executeAsync("fault-injection");
 
         AtomicBoolean writing = new AtomicBoolean(true);
@@ -112,7 +120,8 @@ class FaultInjectionIT {
 
         System.out.println("FaultInjectionIT survived " + ChaosStore.INJECTED.get() + " injected faults: "
                 + ChaosStore.BY_KIND + "; " + fixture.manifests().size() + " window generations committed");
-        assertTrue(ChaosStore.INJECTED.get() >= 50, "at least 50 faults, got " + ChaosStore.INJECTED.get());
+        assertTrue(ChaosStore.INJECTED.get() >= MIN_FAULTS, "at least " + MIN_FAULTS + " faults, got "
+                + ChaosStore.INJECTED.get() + ": " + ChaosStore.BY_KIND);
         assertTrue(ChaosStore.VIOLATIONS.isEmpty(), ChaosStore.VIOLATIONS.toString());
         assertEquals(fixture.written, fixture.committedRows(), "every row exactly once (seed " + seed + ")");
     }
