@@ -9,7 +9,7 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 
 /**
- * Passes the bucket's events through unchanged and fails, on {@link ChaosStore}'s budget, while a checkpoint is
+ * Passes the bucket's events through unchanged and fails, on {@link ChaosFaults}'s budget, while a checkpoint is
  * taken (the checkpoint is declined and the job restarts from the one before, after the commit sink may already
  * have prepared its committables for it) or when one completes (the task fails while the commit sink publishes).
  */
@@ -23,7 +23,7 @@ final class ChaosCheckpoints implements MapFunction<ObjectEvent, ObjectEvent>, C
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        ChaosStore.maybeFail(ChaosStore.Site.CHECKPOINT_SNAPSHOT);
+        ChaosFaults.maybeFail(ChaosFaults.Site.CHECKPOINT_SNAPSHOT);
     }
 
     @Override
@@ -31,6 +31,6 @@ final class ChaosCheckpoints implements MapFunction<ObjectEvent, ObjectEvent>, C
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) throws Exception {
-        ChaosStore.maybeFail(ChaosStore.Site.CHECKPOINT_NOTIFY);
+        ChaosFaults.maybeFail(ChaosFaults.Site.CHECKPOINT_NOTIFY);
     }
 }

@@ -4,6 +4,7 @@ import dev.compactor.commit.Manifest;
 import dev.compactor.commit.ManifestCodec;
 import dev.compactor.commit.StagedWindowCodec;
 import dev.compactor.layout.BucketLayout;
+import dev.compactor.store.FaultyStore;
 import dev.compactor.store.ForwardingObjectStore;
 import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectInfo;
@@ -217,9 +218,9 @@ class CompactionPipelineIT {
     @Test
     void freshStartAfterACrashBetweenManifestAndSourceDeletionDoesNotDuplicateRows() throws Exception {
         BucketFixture fixture = writeTwoWindows();
-        FaultInjectingStore.arm(FaultInjectingStore.Fault.COMMIT_DELETE);
+        PlantedCrash.arm(PlantedCrash.Fault.COMMIT_DELETE);
         String root = bucket.toString();
-        ObjectStoreFactory faulty = () -> new FaultInjectingStore(new LocalObjectStore(Path.of(root)));
+        ObjectStoreFactory faulty = () -> new FaultyStore(new LocalObjectStore(Path.of(root)), new PlantedCrash());
         StreamExecutionEnvironment first = environment(false);
         first.configure(noRestarts());
         CompactorPipeline.build(first, jobConfig(), faulty);
@@ -229,7 +230,7 @@ class CompactionPipelineIT {
             assertTrue(Instant.now().isBefore(deadline), "the planted crash did not stop the job");
             Thread.sleep(100);
         }
-        assertEquals(1, FaultInjectingStore.CRASHES.get());
+        assertEquals(1, PlantedCrash.CRASHES.get());
         assertTrue(!fixture.manifests().isEmpty() && !fixture.sources().isEmpty(),
                 "left a committed window with sources still in place: " + describe(fixture));
 
@@ -400,17 +401,17 @@ class CompactionPipelineIT {
     }
 
     @ParameterizedTest
-    @EnumSource(FaultInjectingStore.Fault.class)
-    void crashAndRestartFromCheckpointStillGivesExactlyOnce(FaultInjectingStore.Fault fault) throws Exception {
+    @EnumSource(PlantedCrash.Fault.class)
+    void crashAndRestartFromCheckpointStillGivesExactlyOnce(PlantedCrash.Fault fault) throws Exception {
         BucketFixture fixture = writeTwoWindows();
-        FaultInjectingStore.arm(fault);
+        PlantedCrash.arm(fault);
         String root = bucket.toString();
-        ObjectStoreFactory faulty = () -> new FaultInjectingStore(new LocalObjectStore(Path.of(root)));
+        ObjectStoreFactory faulty = () -> new FaultyStore(new LocalObjectStore(Path.of(root)), new PlantedCrash());
         StreamExecutionEnvironment env = environment(true);
         CompactorPipeline.build(env, jobConfig(), faulty);
         runUntilCompacted(env, fixture, NAMESPACES.length * 2);
 
-        assertEquals(1, FaultInjectingStore.CRASHES.get(), "the planted crash happened");
+        assertEquals(1, PlantedCrash.CRASHES.get(), "the planted crash happened");
         assertExactlyOnce(fixture);
     }
 }

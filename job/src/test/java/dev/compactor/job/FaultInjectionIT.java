@@ -1,6 +1,7 @@
 package dev.compactor.job;
 
 import dev.compactor.events.ObjectEvent;
+import dev.compactor.store.FaultyStore;
 import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectStoreFactory;
 
@@ -28,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The failure-injection suite (Maven profile {@code fault-injection}): writers keep dropping files over many windows
- * while {@link ChaosStore} injects random task failures and store errors at every step of merge and commit, on the
+ * while {@link ChaosFaults} injects random task failures and store errors at every step of merge and commit, on the
  * bucket's listing and around checkpoints ({@link ChaosCheckpoints}). After
  * the faults stop and the bucket is idle: every row exactly once, no source deleted before its manifest, no staging
  * left, nothing pending, the job running. The seed is printed; {@code -Dchaos.seed=N} replays a run.
@@ -43,7 +44,7 @@ class FaultInjectionIT {
                     .build());
 
     private static final int FAULTS_PER_SITE = Integer.getInteger("chaos.faults-per-site", 22);
-    private static final int FAULTS = FAULTS_PER_SITE * ChaosStore.Site.values().length;
+    private static final int FAULTS = FAULTS_PER_SITE * ChaosFaults.Site.values().length;
     /** With AwsFaultInjectionIT's, at least 200 faults per run of the profile. */
     private static final int MIN_FAULTS = FAULTS * 6 / 7;
     private static final String[] NAMESPACES = {"users", "orders", "app/events"};
@@ -74,7 +75,7 @@ class FaultInjectionIT {
     void survivesRandomFaultsAtEveryStepWithEveryRowExactlyOnce() throws Exception {
         long seed = Long.getLong("chaos.seed", System.nanoTime());
         System.out.println("FaultInjectionIT seed " + seed + " (replay with -Dchaos.seed=" + seed + ")");
-        ChaosStore.start(seed, FAULTS_PER_SITE);
+        ChaosFaults.start(seed, FAULTS_PER_SITE);
         BucketFixture fixture = new BucketFixture(bucket);
 
         Configuration envConf = new Configuration();
@@ -86,7 +87,10 @@ class FaultInjectionIT {
         env.setParallelism(2);
         env.enableCheckpointing(500);
         String root = bucket.toString();
-        ObjectStoreFactory chaos = () -> new ChaosStore(new LocalObjectStore(Path.of(root)));
+        ObjectStoreFactory chaos = () -> {
+            LocalObjectStore local = new LocalObjectStore(Path.of(root));
+            return new FaultyStore(local, new ChaosFaults(local));
+        };
         Configuration conf = jobConfig();
         DataStream<ObjectEvent> events = CompactorPipeline.bucketWatch(env, conf, chaos)
                 .map(new ChaosCheckpoints()).uid("chaos-checkpoints").name("chaos checkpoints").setParallelism(1);
@@ -98,13 +102,13 @@ class FaultInjectionIT {
         writers.start();
         try {
             Instant faultDeadline = Instant.now().plus(Duration.ofMinutes(4));
-            while (ChaosStore.INJECTED.get() < FAULTS && Instant.now().isBefore(faultDeadline)) {
+            while (ChaosFaults.INJECTED.get() < FAULTS && Instant.now().isBefore(faultDeadline)) {
                 assertTrue(!job.getJobStatus().get().isGloballyTerminalState(), "job failed for good");
                 Thread.sleep(250);
             }
             writing.set(false);
             writers.join();
-            ChaosStore.stop();
+            ChaosFaults.stop();
 
             Instant idleDeadline = Instant.now().plus(Duration.ofMinutes(3));
             while (!(fixture.sources().isEmpty() && fixture.staging().isEmpty())) {
@@ -118,11 +122,11 @@ class FaultInjectionIT {
             job.cancel().get();
         }
 
-        System.out.println("FaultInjectionIT survived " + ChaosStore.INJECTED.get() + " injected faults: "
-                + ChaosStore.BY_KIND + "; " + fixture.manifests().size() + " window generations committed");
-        assertTrue(ChaosStore.INJECTED.get() >= MIN_FAULTS, "at least " + MIN_FAULTS + " faults, got "
-                + ChaosStore.INJECTED.get() + ": " + ChaosStore.BY_KIND);
-        assertTrue(ChaosStore.VIOLATIONS.isEmpty(), ChaosStore.VIOLATIONS.toString());
+        System.out.println("FaultInjectionIT survived " + ChaosFaults.INJECTED.get() + " injected faults: "
+                + ChaosFaults.BY_KIND + "; " + fixture.manifests().size() + " window generations committed");
+        assertTrue(ChaosFaults.INJECTED.get() >= MIN_FAULTS, "at least " + MIN_FAULTS + " faults, got "
+                + ChaosFaults.INJECTED.get() + ": " + ChaosFaults.BY_KIND);
+        assertTrue(ChaosFaults.VIOLATIONS.isEmpty(), ChaosFaults.VIOLATIONS.toString());
         assertEquals(fixture.written, fixture.committedRows(), "every row exactly once (seed " + seed + ")");
     }
 

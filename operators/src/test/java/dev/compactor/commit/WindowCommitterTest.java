@@ -1,6 +1,7 @@
 package dev.compactor.commit;
 
 import dev.compactor.merge.StagedWindow;
+import dev.compactor.store.FaultyStore;
 import dev.compactor.store.LocalObjectStore;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
@@ -23,14 +24,15 @@ class WindowCommitterTest {
     @TempDir
     Path bucket;
 
-    private FaultyObjectStore store;
+    private FaultyStore store;
+    private final FaultyStore.FailNext faults = new FaultyStore.FailNext();
     private StagedWindowFixture fixture;
     private CommitMetrics metrics;
     private WindowCommitter committer;
 
     @BeforeEach
     void setUp() {
-        store = new FaultyObjectStore(new LocalObjectStore(bucket));
+        store = new FaultyStore(new LocalObjectStore(bucket), faults);
         fixture = new StagedWindowFixture(store);
         metrics = new CommitMetrics(new UnregisteredMetricsGroup());
         committer = new WindowCommitter(store, new WindowPublisher(store, fixture.layout, Clock.systemUTC()), metrics);
@@ -61,7 +63,7 @@ class WindowCommitterTest {
     @Test
     void storeErrorAsksFlinkToRetryAndTheRetryCommits() throws IOException {
         StagedWindow window = fixture.stage(0, 0, fixture.writeSources(2), 1);
-        store.failNext("write", fixture.manifestKey(0));
+        faults.failNext(FaultyStore.Op.WRITE, fixture.manifestKey(0));
         RecordingCommitRequest<StagedWindow> request = new RecordingCommitRequest<>(window);
 
         committer.commit(requests(request));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.merge.StagedWindow;
+import dev.compactor.store.FaultyStore;
 import dev.compactor.store.ForwardingObjectStore;
 import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectInfo;
@@ -39,13 +40,14 @@ class WindowPublisherTest {
     @TempDir
     Path bucket;
 
-    private FaultyObjectStore store;
+    private FaultyStore store;
+    private final FaultyStore.FailNext faults = new FaultyStore.FailNext();
     private StagedWindowFixture fixture;
     private WindowPublisher publisher;
 
     @BeforeEach
     void setUp() {
-        store = new FaultyObjectStore(new LocalObjectStore(bucket));
+        store = new FaultyStore(new LocalObjectStore(bucket), faults);
         fixture = new StagedWindowFixture(store);
         publisher = new WindowPublisher(store, fixture.layout, Clock.fixed(NOW, ZoneOffset.UTC));
     }
@@ -107,7 +109,7 @@ class WindowPublisherTest {
     void crashAfterPublishingSomePartsIsFinishedByTheReplay() throws IOException {
         List<StagedWindow.Input> inputs = fixture.writeSources(3);
         StagedWindow window = fixture.stage(0, 0, inputs, 3);
-        store.failNext("move", window.parts.get(1).stagingKey);
+        faults.failNext(FaultyStore.Op.MOVE, window.parts.get(1).stagingKey);
 
         assertThrows(IOException.class, () -> publisher.publish(window));
         assertTrue(fixture.exists(window.parts.get(0).finalKey));
@@ -129,7 +131,7 @@ class WindowPublisherTest {
     void crashAfterManifestIsFinishedByTheReplayWithoutRewritingAnything() throws IOException {
         List<StagedWindow.Input> inputs = fixture.writeSources(3);
         StagedWindow window = fixture.stage(0, 0, inputs, 2);
-        store.failNext("delete", inputs.get(0).key);
+        faults.failNext(FaultyStore.Op.DELETE, inputs.get(0).key);
 
         assertThrows(IOException.class, () -> publisher.publish(window));
         assertTrue(fixture.exists(fixture.manifestKey(0)));
@@ -177,7 +179,7 @@ class WindowPublisherTest {
         StagedWindow window = fixture.stage(0, 0, fixture.writeSources(2), 1);
         String bad = fixture.addUnreadableSource(window, "not a Parquet file: magic bytes missing");
         byte[] badBytes = store.read(bad);
-        store.failNext("write", fixture.manifestKey(0));
+        faults.failNext(FaultyStore.Op.WRITE, fixture.manifestKey(0));
 
         assertThrows(IOException.class, () -> publisher.publish(window));
         assertArrayEquals(badBytes, store.read(fixture.layout.quarantineKey(bad, badBytes.length)));

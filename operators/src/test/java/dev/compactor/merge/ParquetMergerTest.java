@@ -5,6 +5,7 @@ import dev.compactor.merge.read.ParquetFiles;
 import dev.compactor.merge.reference.ExternalSort;
 import dev.compactor.merge.reference.RowOrder;
 import dev.compactor.merge.sort.SpillDirectory;
+import dev.compactor.store.FaultyStore;
 import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectInfo;
 import org.apache.avro.Schema;
@@ -383,7 +384,7 @@ class ParquetMergerTest {
             window.addEvents("w" + i, 5000, i, 8);
         }
         String thirdPart = layout.stagingPartKey(WindowFiles.NS, WindowFiles.WINDOW_START, 0, 0, 2);
-        ParquetMerger merger = new ParquetMerger(new FailingPartStore(store, thirdPart), layout,
+        ParquetMerger merger = new ParquetMerger(new FaultyStore(store, FaultyStore.failOutputs(thirdPart, false)), layout,
                 new MergeSettings(64L << 10, null, 8L << 20, "SNAPPY", spill.toString()));
 
         IOException e = assertThrows(IOException.class, () -> merger.merge(window.task(0)));
@@ -432,7 +433,7 @@ class ParquetMergerTest {
         // row groups of about 64 KB: the part fails part way through its second
         MergeSettings settings = new MergeSettings(128L << 20, sortColumn, 8L << 20, "ZSTD", spill.toString(),
                 64L << 10, 8L << 10);
-        ParquetMerger merger = new ParquetMerger(FailingPartStore.failingAfter(store, firstPart, 100_000), layout,
+        ParquetMerger merger = new ParquetMerger(new FaultyStore(store, FaultyStore.failOutputAfter(firstPart, 100_000)), layout,
                 settings);
 
         IOException e = assertThrows(IOException.class, () -> merger.merge(window.task(0)));
@@ -450,7 +451,7 @@ class ParquetMergerTest {
             window.addEvents("w" + i, 100, i, 1);
         }
         String firstPart = layout.stagingPartKey(WindowFiles.NS, WindowFiles.WINDOW_START, 0, 0, 0);
-        ParquetMerger merger = new ParquetMerger(new FailingPartStore(store, firstPart, true), layout,
+        ParquetMerger merger = new ParquetMerger(new FaultyStore(store, FaultyStore.failOutputs(firstPart, true)), layout,
                 new MergeSettings(128L << 20, sortColumn, 8L << 20, "ZSTD", spill.toString()));
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> merger.merge(window.task(0)));

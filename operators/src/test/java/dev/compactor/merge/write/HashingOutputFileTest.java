@@ -1,6 +1,6 @@
 package dev.compactor.merge.write;
 
-import dev.compactor.merge.FailingPartStore;
+import dev.compactor.store.FaultyStore;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 import org.junit.jupiter.api.Test;
@@ -84,7 +84,7 @@ class HashingOutputFileTest {
     void aWriteTheTargetRefusesFailsTheWriteThatHandsItsChunkOver() throws Exception {
         Path file = dir.resolve("part.parquet");
         HashingOutputFile output =
-                new HashingOutputFile(FailingPartStore.failingAfter(new LocalOutputFile(file), 0), CHUNK);
+                new HashingOutputFile(FaultyStore.failingAfter(new LocalOutputFile(file), 0), CHUNK);
         PositionOutputStream out = output.createOrOverwrite(0);
         out.write(new byte[CHUNK]); // fills the first chunk, written on the next write
         String refused = "injected failure after 0 bytes of " + file;

@@ -1,19 +1,16 @@
 package dev.compactor.job;
 
-import dev.compactor.store.ForwardingObjectStore;
-import dev.compactor.store.ObjectStore;
+import dev.compactor.store.FaultyStore;
 
-import org.apache.parquet.io.OutputFile;
-
-import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The local bucket with one crash planted in it: the Nth call of one kind throws an {@link Error}, which fails the
- * Flink task (as a crashed process would) and makes the job restart from its last checkpoint. The counters are
- * static because the MiniCluster runs in the test's JVM and the store is re-created after the restart.
+ * One crash planted in the local bucket (a {@link FaultyStore} plan): the Nth call of one kind throws an
+ * {@link Error}, which fails the Flink task (as a crashed process would) and makes the job restart from its last
+ * checkpoint. The counters are static because the MiniCluster runs in the test's JVM and the store is re-created
+ * after the restart.
  */
-final class FaultInjectingStore extends ForwardingObjectStore {
+final class PlantedCrash implements FaultyStore.Plan {
 
     enum Fault {
         /** While a merge writes its staging parts. */
@@ -35,10 +32,6 @@ final class FaultInjectingStore extends ForwardingObjectStore {
         }
     }
 
-    FaultInjectingStore(ObjectStore delegate) {
-        super(delegate);
-    }
-
     static void arm(Fault fault) {
         CALLS.set(0);
         CRASHES.set(0);
@@ -54,24 +47,18 @@ final class FaultInjectingStore extends ForwardingObjectStore {
     }
 
     @Override
-    public OutputFile outputFile(String key) throws IOException {
-        if (key.startsWith("_staging/")) {
+    public void before(FaultyStore.Call call) {
+        if (call.is(FaultyStore.Op.OUTPUT, "_staging/")) {
             maybeCrash(Fault.MERGE_STAGING_WRITE);
-        }
-        return delegate().outputFile(key);
-    }
-
-    @Override
-    public void move(String from, String to) throws IOException {
-        delegate().move(from, to);
-        maybeCrash(Fault.COMMIT_PUBLISH);
-    }
-
-    @Override
-    public boolean delete(String key) throws IOException {
-        if (key.startsWith("data/")) {
+        } else if (call.is(FaultyStore.Op.DELETE, "data/")) {
             maybeCrash(Fault.COMMIT_DELETE);
         }
-        return delegate().delete(key);
+    }
+
+    @Override
+    public void after(FaultyStore.Call call) {
+        if (call.op() == FaultyStore.Op.MOVE) {
+            maybeCrash(Fault.COMMIT_PUBLISH);
+        }
     }
 }

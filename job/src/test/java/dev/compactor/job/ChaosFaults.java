@@ -3,11 +3,9 @@ package dev.compactor.job;
 import dev.compactor.commit.Manifest;
 import dev.compactor.commit.ManifestCodec;
 import dev.compactor.layout.BucketLayout;
-import dev.compactor.store.ForwardingObjectStore;
+import dev.compactor.store.FaultyStore;
 import dev.compactor.store.ObjectInfo;
 import dev.compactor.store.ObjectStore;
-
-import org.apache.parquet.io.OutputFile;
 
 import java.io.IOException;
 import java.util.List;
@@ -19,15 +17,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The local bucket with random faults at every step of a compaction that can fail: a task failure (an
- * {@link Error}, as a crashed process) or a store error (an {@link IOException}) while a merge writes its parts,
+ * Random faults, as a {@link FaultyStore} plan over the local bucket, at every step of a compaction that can fail: a
+ * task failure (an {@link Error}, as a crashed process) or a store error (an {@link IOException}) while a merge writes
+ * its parts,
  * while it writes its staged marker, when the commit publishes a part, when it writes the manifest, when it
  * deletes sources, and when the source lists the bucket (or the tracker its manifests). {@link ChaosCheckpoints}
  * draws on the same budget for faults while a checkpoint is taken and when it completes. It also checks on every
  * source deletion that a manifest already lists the source.
  * The state is static: the MiniCluster runs in the test's JVM and recreates the store after every restart.
  */
-final class ChaosStore extends ForwardingObjectStore {
+final class ChaosFaults implements FaultyStore.Plan {
 
     /** The failure points, with how likely an eligible call fails: rare calls get a higher chance. */
     enum Site {
@@ -54,8 +53,11 @@ final class ChaosStore extends ForwardingObjectStore {
     static final Map<String, AtomicInteger> BY_KIND = new ConcurrentHashMap<>();
     static final Queue<String> VIOLATIONS = new ConcurrentLinkedQueue<>();
 
-    ChaosStore(ObjectStore delegate) {
-        super(delegate);
+    /** The bucket itself, without faults, where the check on deletions reads the manifests. */
+    private final ObjectStore bucket;
+
+    ChaosFaults(ObjectStore bucket) {
+        this.bucket = bucket;
     }
 
     static synchronized void start(long seed, int faultsPerSite) {
@@ -74,7 +76,7 @@ final class ChaosStore extends ForwardingObjectStore {
 
     static void maybeFail(Site site) throws IOException {
         boolean crash;
-        synchronized (ChaosStore.class) {
+        synchronized (ChaosFaults.class) {
             int left = BUDGET.getOrDefault(site, 0);
             if (left <= 0 || random.nextDouble() >= site.probability) {
                 return;
@@ -92,55 +94,38 @@ final class ChaosStore extends ForwardingObjectStore {
     }
 
     @Override
-    public List<ObjectInfo> list(String prefix) throws IOException {
-        maybeFail(Site.LISTING);
-        return delegate().list(prefix);
-    }
-
-    @Override
-    public OutputFile outputFile(String key) throws IOException {
-        if (key.startsWith(BucketLayout.STAGING_PREFIX)) {
-            maybeFail(Site.STAGING_PART);
-        }
-        return delegate().outputFile(key);
-    }
-
-    @Override
-    public void write(String key, byte[] content) throws IOException {
-        if (key.endsWith(BucketLayout.STAGED_MARKER)) {
-            maybeFail(Site.STAGED_MARKER);
-        } else if (key.startsWith(BucketLayout.MANIFEST_PREFIX)) {
-            maybeFail(Site.MANIFEST);
-        }
-        delegate().write(key, content);
-    }
-
-    /** The commit writes its manifest create-only. */
-    @Override
-    public boolean writeIfAbsent(String key, byte[] content) throws IOException {
-        if (key.startsWith(BucketLayout.MANIFEST_PREFIX)) {
-            maybeFail(Site.MANIFEST);
-        }
-        return delegate().writeIfAbsent(key, content);
-    }
-
-    @Override
-    public void move(String from, String to) throws IOException {
-        if (to.startsWith("data/")) {
-            maybeFail(Site.PUBLISH);
-        }
-        delegate().move(from, to);
-    }
-
-    @Override
-    public boolean delete(String key) throws IOException {
-        if (isSource(key)) {
-            maybeFail(Site.SOURCE_DELETE);
-            if (!listedInAManifest(key)) {
-                VIOLATIONS.add("deleted before a manifest listed it: " + key);
+    public void before(FaultyStore.Call call) throws IOException {
+        String key = call.key();
+        switch (call.op()) {
+            case LIST -> maybeFail(Site.LISTING);
+            case OUTPUT -> {
+                if (key.startsWith(BucketLayout.STAGING_PREFIX)) {
+                    maybeFail(Site.STAGING_PART);
+                }
             }
+            // The commit writes its manifest create-only; both writes are WRITE calls.
+            case WRITE -> {
+                if (key.endsWith(BucketLayout.STAGED_MARKER)) {
+                    maybeFail(Site.STAGED_MARKER);
+                } else if (key.startsWith(BucketLayout.MANIFEST_PREFIX)) {
+                    maybeFail(Site.MANIFEST);
+                }
+            }
+            case MOVE -> {
+                if (call.target().startsWith("data/")) {
+                    maybeFail(Site.PUBLISH);
+                }
+            }
+            case DELETE -> {
+                if (isSource(key)) {
+                    maybeFail(Site.SOURCE_DELETE);
+                    if (!listedInAManifest(key)) {
+                        VIOLATIONS.add("deleted before a manifest listed it: " + key);
+                    }
+                }
+            }
+            default -> { }
         }
-        return delegate().delete(key);
     }
 
     private static boolean isSource(String key) {
@@ -149,9 +134,9 @@ final class ChaosStore extends ForwardingObjectStore {
 
     private boolean listedInAManifest(String key) throws IOException {
         String namespace = key.substring("data/".length(), key.lastIndexOf('/'));
-        List<ObjectInfo> manifests = delegate().list(BucketLayout.MANIFEST_PREFIX + namespace + "/");
+        List<ObjectInfo> manifests = bucket.list(BucketLayout.MANIFEST_PREFIX + namespace + "/");
         for (ObjectInfo m : manifests) {
-            Manifest manifest = ManifestCodec.fromJson(delegate().read(m.key()));
+            Manifest manifest = ManifestCodec.fromJson(bucket.read(m.key()));
             if (manifest.inputs().stream().anyMatch(i -> i.key().equals(key))
                     || manifest.quarantined().stream().anyMatch(q -> q.key().equals(key))) {
                 return true;
