@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every option of the job, with its default and description. The README's configuration table lists these.
+ * Every option of the job, with its default and description. docs/configuration.md is generated from these
+ * (ConfigurationDocTest fails when it is stale).
  * Durations and sizes use Flink's syntax ("10 min", "128 mb").
  */
 public final class CompactorOptions {
@@ -53,7 +54,7 @@ public final class CompactorOptions {
     public static final ConfigOption<Map<String, String>> PRIORITIES = ConfigOptions.key("compaction.priorities")
             .mapType()
             .defaultValue(Map.of())
-            .withDescription("Per-namespace priorities, e.g. 'users:0,logs:3'.");
+            .withDescription("Per-namespace priorities, e.g. 'users:0,logs:3'; integers 0 to 3 only.");
 
     public static final ConfigOption<Integer> BACKPRESSURE_NORMAL = ConfigOptions.key("compaction.backpressure-normal")
             .intType()
@@ -120,7 +121,8 @@ public final class CompactorOptions {
     public static final ConfigOption<MemorySize> MERGE_MEMORY = ConfigOptions.key("compaction.merge-memory")
             .memoryType()
             .defaultValue(MemorySize.parse("128 mb"))
-            .withDescription("Bound on the bytes one merge buffers, whatever the window size.");
+            .withDescription("Bound on the bytes one merge buffers (rows held for sorting, row groups in flight), whatever the "
+                    + "window size.");
 
     public static final ConfigOption<String> COMPRESSION = ConfigOptions.key("compaction.compression")
             .stringType()
@@ -134,7 +136,8 @@ public final class CompactorOptions {
             .withDescription("ZSTD level of the row groups a merge encodes, " + MergeSettings.MIN_ZSTD_LEVEL
                     + " (fastest) to " + MergeSettings.MAX_ZSTD_LEVEL + " (smallest). The default is parquet-java's "
                     + "and DuckDB's; level 1 compresses random text about three times as fast for a few percent "
-                    + "more bytes. Other codecs ignore it.");
+                    + "more bytes (docs/benchmarks.md; PageCompressionBenchmark measures it on your own files). Other "
+                    + "codecs ignore it.");
 
     public static final ConfigOption<MemorySize> ROW_GROUP_SIZE = ConfigOptions.key("compaction.row-group-size")
             .memoryType()
@@ -261,8 +264,9 @@ public final class CompactorOptions {
     public static final ConfigOption<String> STATE_DIR = ConfigOptions.key("local.state-dir")
             .stringType()
             .noDefaultValue()
-            .withDescription("Where local mode keeps RocksDB checkpoints; {bucket}/_state when unset, or "
-                    + ".compactor-state/{bucket}/{prefix} in the working directory for an s3:// bucket.");
+            .withDescription("Where local mode keeps RocksDB checkpoints (checkpoints/) and savepoints "
+                    + "(savepoints/); {bucket}/_state when unset, or .compactor-state/{bucket}/{prefix} in the "
+                    + "working directory for an s3:// bucket.");
 
     public static final ConfigOption<Boolean> RESUME = ConfigOptions.key("local.resume")
             .booleanType()

@@ -64,9 +64,9 @@ public final class BucketLayout implements Serializable {
     /**
      * Every prefix whose object events the job acts on: writers' files, manifests, staged and failed markers,
      * operators' control commands and quarantine reasons. Each event source must deliver all of them (the local
-     * watcher lists them, the notification bridge announces them, the production event rule must match them;
-     * README), or commands and quarantine counts silently never reach the tracker. The rest ({@code _rejected/},
-     * {@code _state/}) needs no action.
+     * watcher lists them, the notification bridge announces them, the production event rule in docs/operations.md
+     * must match them), or commands and quarantine counts silently never reach the tracker. The rest
+     * ({@code _rejected/}, {@code _state/}) needs no action.
      */
     public List<String> eventPrefixes() {
         return List.of(dataPrefix, MANIFEST_PREFIX, STAGING_PREFIX, CONTROL_PREFIX, QUARANTINE_PREFIX);

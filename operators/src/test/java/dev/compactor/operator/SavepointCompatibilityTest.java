@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * against today's serializer as compatible (as is, after migration or reconfigured), the stored bytes must read
  * back with the serializer the backend would then use, and every field they held must come back with its value.
  * A field renamed, retyped or dropped, a state renamed or retyped, a class moved: each fails here, not on a
- * production restore. If such a change is deliberate, say so in the README's compatibility table and store the
+ * production restore. If such a change is deliberate, say so in the compatibility table of docs/operations.md and store the
  * new release's state ({@link ReleaseStateWriter}).
  */
 class SavepointCompatibilityTest {

@@ -195,7 +195,7 @@ public final class StatusApi implements AutoCloseable {
     private void refuseSharded(String namespace) throws ApiException, StatusUnavailableException {
         if (JobStatus.fromJson(source.snapshots()).isSharded(namespace)) {
             throw new ApiException(409, "namespace '" + namespace + "' is time-bucket sharded; only rollback "
-                    + "reaches its shards (see README, Operating the job)");
+                    + "reaches its shards (see docs/operations.md, Status, health, control commands)");
         }
     }
 

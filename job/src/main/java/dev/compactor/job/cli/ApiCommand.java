@@ -2,10 +2,8 @@ package dev.compactor.job.cli;
 
 import dev.compactor.job.BucketLocation;
 import dev.compactor.job.CompactorOptions;
-import dev.compactor.job.InvalidOptionException;
 import dev.compactor.job.LocalDirectory;
 import dev.compactor.job.LocalRunner;
-import dev.compactor.job.OptionArguments;
 import dev.compactor.job.OptionReader;
 import dev.compactor.job.api.ApiSettings;
 import dev.compactor.job.api.RunningApi;
@@ -14,15 +12,13 @@ import dev.compactor.job.cluster.FlinkRestClient;
 
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -50,15 +46,14 @@ final class ApiCommand implements Callable<Integer> {
             description = "Name of the job to serve (default: ${DEFAULT-VALUE}).")
     String jobName;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
-    @Unmatched
-    List<String> options = new ArrayList<>();
+    @Mixin
+    FlinkOptions options;
 
     Configuration configuration() {
-        try {
-            Configuration conf = OptionArguments.parse(options);
+        return options.use(conf -> {
             OptionReader.checkAll(conf, CompactorOptions.all());
             if (BucketLocation.isS3(bucket)) {
                 conf.set(CompactorOptions.BUCKET, bucket);
@@ -67,9 +62,7 @@ final class ApiCommand implements Callable<Integer> {
                 conf.set(CompactorOptions.BUCKET, LocalDirectory.resolve("--bucket", bucket).toString());
             }
             return conf;
-        } catch (InvalidOptionException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
+        });
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.compactor.job.cli;
 import dev.compactor.job.BucketLocation;
 import dev.compactor.job.CompactorOptions;
 import dev.compactor.job.InvalidOptionException;
-import dev.compactor.job.OptionArguments;
 import dev.compactor.job.OptionReader;
 import dev.compactor.job.bridge.KinesisPublisher;
 import dev.compactor.job.bridge.NotificationBridge;
@@ -14,16 +13,13 @@ import dev.compactor.store.S3Settings;
 
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "bridge",
@@ -48,15 +44,14 @@ final class BridgeCommand implements Callable<Integer> {
             description = "Files the simulated writers put per second, all together (default: ${DEFAULT-VALUE}).")
     double filesPerSecond;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
-    @Unmatched
-    List<String> options = new ArrayList<>();
+    @Mixin
+    FlinkOptions options;
 
     Configuration configuration() {
-        try {
-            Configuration conf = OptionArguments.parse(options);
+        return options.use(conf -> {
             conf.set(CompactorOptions.BUCKET, bucket);
             if (!BucketLocation.isS3(bucket)) {
                 throw new InvalidOptionException("--bucket " + bucket + ": the bridge announces objects of an "
@@ -65,9 +60,7 @@ final class BridgeCommand implements Callable<Integer> {
             OptionReader.checkAll(conf, CompactorOptions.all());
             BucketLocation.s3Settings(conf);
             return conf;
-        } catch (InvalidOptionException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
+        });
     }
 
     @Override

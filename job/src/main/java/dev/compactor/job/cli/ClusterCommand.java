@@ -1,6 +1,7 @@
 package dev.compactor.job.cli;
 
 import dev.compactor.job.cluster.ClusterDirectory;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,8 +25,8 @@ final class ClusterCommand implements Runnable {
             description = "Configuration, pids, logs, checkpoints and savepoints of the cluster (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     ClusterDirectory directory() {
         return new ClusterDirectory(stateDir);

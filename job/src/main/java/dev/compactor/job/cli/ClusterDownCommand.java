@@ -2,8 +2,8 @@ package dev.compactor.job.cli;
 
 import dev.compactor.job.cluster.LocalCluster;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -20,8 +20,8 @@ final class ClusterDownCommand implements Callable<Integer> {
     @ParentCommand
     ClusterCommand cluster;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @Override
     public Integer call() throws Exception {

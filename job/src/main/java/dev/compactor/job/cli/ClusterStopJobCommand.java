@@ -3,6 +3,7 @@ package dev.compactor.job.cli;
 import dev.compactor.job.cluster.FlinkRestClient;
 import dev.compactor.job.cluster.LocalCluster;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -26,8 +27,8 @@ final class ClusterStopJobCommand implements Callable<Integer> {
     @Option(names = "--job", paramLabel = "ID", description = "The job to stop; may be left out when only one job runs.")
     String jobId;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @Override
     public Integer call() throws Exception {

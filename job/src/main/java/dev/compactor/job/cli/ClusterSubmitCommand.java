@@ -2,19 +2,16 @@ package dev.compactor.job.cli;
 
 import dev.compactor.job.CompactorJob;
 import dev.compactor.job.CompactorOptions;
-import dev.compactor.job.InvalidOptionException;
 import dev.compactor.job.LocalDirectory;
-import dev.compactor.job.OptionArguments;
 import dev.compactor.job.cluster.ClusterArtifacts;
 import dev.compactor.job.cluster.FlinkRestClient;
 import dev.compactor.job.cluster.LocalCluster;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,24 +40,22 @@ final class ClusterSubmitCommand implements Callable<Integer> {
             description = "Start from this savepoint or retained checkpoint.")
     String savepoint;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
-    @Unmatched
-    List<String> options = new ArrayList<>();
+    @Mixin
+    FlinkOptions options;
 
     /** The program arguments: the bucket made absolute (the job manager has another working directory), then the rest. */
     List<String> programArgs() {
-        try {
+        // parsed only to refuse a bad option here rather than in the job manager's log
+        return options.use(parsed -> {
             Path dir = LocalDirectory.prepare(CompactorOptions.BUCKET.key(),
                     LocalDirectory.resolve(CompactorOptions.BUCKET.key(), bucket));
-            OptionArguments.parse(options);
             List<String> args = new ArrayList<>(List.of("--" + CompactorOptions.BUCKET.key(), dir.toString()));
-            args.addAll(options);
+            args.addAll(options.arguments());
             return args;
-        } catch (InvalidOptionException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
+        });
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.compactor.job.cluster.ClusterArtifacts;
 import dev.compactor.job.cluster.ClusterSettings;
 import dev.compactor.job.cluster.LocalCluster;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -34,8 +35,8 @@ final class ClusterUpCommand implements Callable<Integer> {
             description = "Port of the dashboard and REST API (default: ${DEFAULT-VALUE}).")
     int restPort;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @Override
     public Integer call() throws Exception {

@@ -29,8 +29,8 @@ final class ControlClientCommands {
         @Option(names = "--namespace", required = true, paramLabel = "NS", description = "The namespace.")
         String namespace;
 
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-        boolean help;
+        @Mixin
+        HelpOption help;
 
         abstract ApiClientOptions.Answer send() throws Exception;
 

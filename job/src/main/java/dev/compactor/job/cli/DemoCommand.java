@@ -1,9 +1,7 @@
 package dev.compactor.job.cli;
 
 import dev.compactor.job.CompactorOptions;
-import dev.compactor.job.InvalidOptionException;
 import dev.compactor.job.LocalRunner;
-import dev.compactor.job.OptionArguments;
 import dev.compactor.job.api.RunningApi;
 import dev.compactor.job.demo.ProgressReporter;
 import dev.compactor.job.demo.WriterSimulator;
@@ -14,16 +12,15 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -56,11 +53,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "Rows in each simulated file (default: ${DEFAULT-VALUE}).")
     int rowsPerFile;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
-    @Unmatched
-    List<String> options = new ArrayList<>();
+    @Mixin
+    FlinkOptions options;
 
     /** Short windows and waits, so the demo compacts in minutes rather than hours; each can be overridden. */
     static Configuration demoDefaults() {
@@ -78,14 +75,12 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     Configuration configuration() {
-        try {
+        return options.use(given -> {
             Configuration conf = demoDefaults();
-            conf.addAll(OptionArguments.parse(options));
+            conf.addAll(given);
             conf.set(CompactorOptions.BUCKET, bucket);
             return LocalRunner.localConfiguration(conf);
-        } catch (InvalidOptionException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
+        });
     }
 
     WriterSimulator.Settings simulatorSettings() {

@@ -1,25 +1,20 @@
 package dev.compactor.job.cli;
 
 import dev.compactor.job.CompactorOptions;
-import dev.compactor.job.InvalidOptionException;
 import dev.compactor.job.LocalRunner;
-import dev.compactor.job.OptionArguments;
 import dev.compactor.job.api.RunningApi;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 
 @Command(name = "local",
         description = "Run the compaction job in this process on a bucket (a local directory, or s3://bucket/prefix), "
@@ -37,35 +32,21 @@ final class LocalCommand implements Callable<Integer> {
             description = "Start with empty state instead of resuming from the newest checkpoint in the state directory.")
     boolean fresh;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
-    @Unmatched
-    List<String> options = new ArrayList<>();
+    @Mixin
+    FlinkOptions options;
 
     /** The checked configuration of the run, complete with local-mode defaults. */
     Configuration configuration() {
-        return localConfiguration(spec, bucket, options, conf -> {
+        return options.use(conf -> {
+            conf.set(CompactorOptions.BUCKET, bucket);
             if (fresh) {
                 conf.set(CompactorOptions.RESUME, false);
             }
-        });
-    }
-
-    /**
-     * A local run's configuration from the bucket and the {@code --<key> <value>} options, with a command's own
-     * settings applied before the local-mode defaults; a bad option is a usage error of {@code spec}'s command.
-     */
-    static Configuration localConfiguration(CommandSpec spec, String bucket, List<String> options,
-                                            Consumer<Configuration> commandSettings) {
-        try {
-            Configuration conf = OptionArguments.parse(options);
-            conf.set(CompactorOptions.BUCKET, bucket);
-            commandSettings.accept(conf);
             return LocalRunner.localConfiguration(conf);
-        } catch (InvalidOptionException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
+        });
     }
 
     @Override

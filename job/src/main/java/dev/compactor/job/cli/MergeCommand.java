@@ -4,6 +4,7 @@ import dev.compactor.job.LocalFileMerge;
 import dev.compactor.merge.MergeSettings;
 import org.apache.flink.configuration.MemorySize;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -66,8 +67,8 @@ final class MergeCommand implements Callable<Integer> {
                     + "(rows through parquet-java's record API only) (default: ${DEFAULT-VALUE}).")
     MergeSettings.Engine engine;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @Parameters(paramLabel = "INPUT", arity = "1..*", description = "Parquet files to merge.")
     List<Path> inputs = new ArrayList<>();

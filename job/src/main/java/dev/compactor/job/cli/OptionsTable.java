@@ -41,7 +41,7 @@ final class OptionsTable {
         return ConfigurationUtils.convertValue(option.defaultValue(), String.class);
     }
 
-    private static String describe(ConfigOption<?> option) {
+    static String describe(ConfigOption<?> option) {
         // Flink ships only HTML and Markdown formatters for descriptions; our descriptions are plain text
         return new HtmlFormatter().format(option.description()).replaceAll("<[^>]+>", "");
     }

@@ -1,15 +1,16 @@
 package dev.compactor.job.cli;
 
+import dev.compactor.job.CompactorOptions;
+import dev.compactor.job.LocalRunner;
+
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "restore", description = "Run the job in this process like 'local', starting from a savepoint or "
@@ -31,16 +32,18 @@ final class RestoreCommand implements Callable<Integer> {
             + "operator this job does not have (e.g. one taken with the other events source).")
     boolean allowNonRestoredState;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
-    @Unmatched
-    List<String> options = new ArrayList<>();
+    @Mixin
+    FlinkOptions options;
 
     Configuration configuration() {
-        return LocalCommand.localConfiguration(spec, bucket, options, conf -> {
+        return options.use(conf -> {
+            conf.set(CompactorOptions.BUCKET, bucket);
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, from);
             conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, allowNonRestoredState);
+            return LocalRunner.localConfiguration(conf);
         });
     }
 

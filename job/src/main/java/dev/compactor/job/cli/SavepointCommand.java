@@ -4,6 +4,7 @@ import dev.compactor.job.LocalRunner;
 import dev.compactor.job.cluster.FlinkRestClient;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,8 +33,8 @@ final class SavepointCommand implements Callable<Integer> {
             + "savepoint directory, {bucket}/_state/savepoints for 'local').")
     String targetDirectory;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @Override
     public Integer call() throws Exception {

@@ -22,8 +22,8 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--namespace", required = true, paramLabel = "NS", description = "The namespace, e.g. users.")
     String namespace;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @Override
     public Integer call() throws Exception {

@@ -37,7 +37,7 @@ public final class ClusterConfigFile {
     private static final String PROMETHEUS = "metrics.reporter.prom.";
     /**
      * Task managers merge with the parallel collector: on the merge benchmark's small files G1's concurrent
-     * marking and barriers cost a fifth of the merge's time (README "Benchmark").
+     * marking and barriers cost a fifth of the merge's time (docs/benchmarks.md).
      */
     static final String TASK_MANAGER_JVM_OPTIONS = "-XX:+UseParallelGC";
 

@@ -16,28 +16,29 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The EventBridge rule in the README is what operators paste into AWS: a prefix it leaves out never reaches a
- * Kinesis-mode job (control commands answered 202 and never applied, issue 23). It must match exactly the prefixes
- * the local watcher lists and the bridge announces.
+ * The EventBridge rule in docs/operations.md is what operators paste into AWS: a prefix it leaves out never
+ * reaches a Kinesis-mode job (control commands answered 202 and never applied, issue 23). It must match exactly the
+ * prefixes the local watcher lists and the bridge announces.
  */
 class EventRuleDocTest {
 
-    private static final Path README = Path.of("..", "README.md");
+    private static final Path OPERATIONS = Path.of("..", "docs", "operations.md");
     private static final Pattern JSON_BLOCK = Pattern.compile("```json\\n(.*?)```", Pattern.DOTALL);
 
     @Test
-    void readmeEventRuleCoversEveryPrefixTheJobActsOn() throws Exception {
+    void documentedEventRuleCoversEveryPrefixTheJobActsOn() throws Exception {
         JsonNode rule = null;
-        Matcher m = JSON_BLOCK.matcher(Files.readString(README));
+        Matcher m = JSON_BLOCK.matcher(Files.readString(OPERATIONS));
         while (m.find()) {
             if (m.group(1).contains("\"aws.s3\"")) {
                 rule = new ObjectMapper().readTree(m.group(1));
             }
         }
-        assertEquals("aws.s3", rule == null ? null : rule.at("/source/0").asText(), "the README's event rule");
+        assertEquals("aws.s3", rule == null ? null : rule.at("/source/0").asText(),
+                "the event rule of docs/operations.md");
         List<String> prefixes = new ArrayList<>();
         rule.at("/detail/object/key").forEach(p -> prefixes.add(p.get("prefix").asText()));
-        // The README's example bucket URI is s3://my-lake/raw: every key carries the prefix raw/.
+        // The example bucket URI there is s3://my-lake/raw: every key carries the prefix raw/.
         assertEquals(BucketLayout.defaults().eventPrefixes().stream().map(p -> "raw/" + p).toList(), prefixes);
     }
 }

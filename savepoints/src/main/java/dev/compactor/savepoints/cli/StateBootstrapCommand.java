@@ -3,10 +3,10 @@ package dev.compactor.savepoints.cli;
 import dev.compactor.job.BucketLocation;
 import dev.compactor.job.CompactorOptions;
 import dev.compactor.job.CompactorPipeline;
-import dev.compactor.job.InvalidOptionException;
 import dev.compactor.job.LocalDirectory;
-import dev.compactor.job.OptionArguments;
 import dev.compactor.job.OptionReader;
+import dev.compactor.job.cli.FlinkOptions;
+import dev.compactor.job.cli.HelpOption;
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.savepoints.bootstrap.BootstrapPlan;
 import dev.compactor.savepoints.bootstrap.StateBootstrap;
@@ -15,17 +15,15 @@ import dev.compactor.window.SchedulingRules;
 
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -52,15 +50,14 @@ final class StateBootstrapCommand implements Callable<Integer> {
             description = "The job's max parallelism (default ${DEFAULT-VALUE}).")
     int maxParallelism;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
-    @Unmatched
-    List<String> options = new ArrayList<>();
+    @Mixin
+    FlinkOptions options;
 
     Configuration configuration() {
-        try {
-            Configuration conf = OptionArguments.parse(options);
+        return options.use(conf -> {
             conf.set(CompactorOptions.BUCKET, bucket);
             OptionReader.checkAll(conf, CompactorOptions.all());
             if (!BucketLocation.isS3(bucket)) {
@@ -72,9 +69,7 @@ final class StateBootstrapCommand implements Callable<Integer> {
                 conf.set(CompactorOptions.BUCKET, root.toString());
             }
             return conf;
-        } catch (InvalidOptionException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
+        });
     }
 
     @Override

@@ -1,11 +1,13 @@
 package dev.compactor.savepoints.cli;
 
+import dev.compactor.job.cli.HelpOption;
 import dev.compactor.savepoints.StateDump;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,8 +28,8 @@ final class StateDumpCommand implements Callable<Integer> {
     @Option(names = "--namespace", paramLabel = "NS", description = "Only this namespace (and its shards).")
     String namespace;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @Override
     public Integer call() throws Exception {

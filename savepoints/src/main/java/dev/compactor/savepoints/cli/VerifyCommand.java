@@ -2,12 +2,14 @@ package dev.compactor.savepoints.cli;
 
 import dev.compactor.job.CompactorOptions;
 import dev.compactor.job.LocalDirectory;
+import dev.compactor.job.cli.HelpOption;
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.savepoints.verify.Finding;
 import dev.compactor.savepoints.verify.ManifestCheck;
 import dev.compactor.store.LocalObjectStore;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -36,8 +38,8 @@ final class VerifyCommand implements Callable<Integer> {
             description = "The job's compaction.data-prefix (default: ${DEFAULT-VALUE}).")
     String dataPrefix;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @Override
     public Integer call() throws Exception {
