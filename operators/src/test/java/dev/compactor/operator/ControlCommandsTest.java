@@ -224,7 +224,7 @@ class ControlCommandsTest {
     }
 
     @Test
-    void aHoldSurvivesARestoreAndOlderStateRestoresWithoutOne() throws Exception {
+    void aHoldSurvivesARestoreFromACheckpoint() throws Exception {
         send(ControlCommand.uncompact(ControlCommand.newId(5_000), W0));
         OperatorSubtaskState snapshot = harness.snapshot(1, 2_000);
         harness.close();
