@@ -8,6 +8,7 @@ import dev.compactor.job.api.StatusApi;
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.status.HealthRule;
 import dev.compactor.status.HealthThresholds;
+import dev.compactor.store.CrashAfterChangesStore;
 import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectInfo;
 
@@ -44,6 +45,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -80,6 +82,8 @@ class StatusApiIT {
     private StatusApi api;
     private String base;
     private JobClient job;
+    /** Changes the API may still make in the bucket before it crashes (see {@link CrashAfterChangesStore}). */
+    private final AtomicInteger apiChanges = new AtomicInteger(Integer.MAX_VALUE);
     /** Options a test adds to {@link #jobConfig()}. */
     private final Configuration extraConfig = new Configuration();
 
@@ -136,7 +140,8 @@ class StatusApiIT {
 
     private void startApi(HealthThresholds thresholds) throws Exception {
         source = new QueryableStatusSource("localhost", PROXY_PORT, currentJob::get);
-        api = new StatusApi(source, new ControlCommandWriter(() -> new LocalObjectStore(bucket), Clock.systemUTC(),
+        api = new StatusApi(source, new ControlCommandWriter(
+                () -> new CrashAfterChangesStore(new LocalObjectStore(bucket), apiChanges), Clock.systemUTC(),
                 BucketLayout.defaults()),
                 new HealthRule(thresholds), TOKEN, Clock.systemUTC());
         base = "http://localhost:" + api.start("localhost", 0);
@@ -272,7 +277,8 @@ class StatusApiIT {
      * The runbook's three procedures against a running job, exactly once: a window too small to compact on its own
      * takes a retry's merge parameters and compacts on a trigger; its sources, kept for the retention, go back on an
      * uncompact while its outputs go; the job holds the window (its next generation would otherwise be ready at
-     * once) until a second trigger compacts it again: every row once in the outputs, no source left.
+     * once) until a second trigger compacts it again: every row once in the outputs, no source left. The first
+     * uncompact crashes half-way; no row is missing meanwhile, and running it again finishes it.
      */
     @Test
     void triggerRetryAndUncompactKeepEveryRowExactlyOnce() throws Exception {
@@ -318,9 +324,20 @@ class StatusApiIT {
                 status.get("retainedSourceBytes").asLong());
         assertError(send("POST", "/compaction/trigger?namespace=users", window, TOKEN), 404, "no window");
 
+        // the API crashes after the hold command, the manifest's mark and one source put back
+        apiChanges.set(3);
+        HttpResponse<String> crashed = send("POST", "/compaction/uncompact?namespace=users", window, TOKEN);
+        assertEquals(500, crashed.statusCode(), crashed.body());
+        assertTrue(manifest(key, 0).isRolledBack());
+        assertEquals(1, fixture.sources().size());
+        Map<String, Integer> visible = rowsOfSources(fixture);
+        fixture.committedRows().forEach((row, n) -> visible.merge(row, n, Integer::sum));
+        assertTrue(visible.keySet().containsAll(fixture.written.keySet()), "no row missing from data/ after the crash");
+        apiChanges.set(Integer.MAX_VALUE);
         HttpResponse<String> uncompact = send("POST", "/compaction/uncompact?namespace=users", window, TOKEN);
         assertEquals(200, uncompact.statusCode(), uncompact.body());
-        assertEquals(3, JSON.readTree(uncompact.body()).get("restoredSources").asInt());
+        assertEquals(2, JSON.readTree(uncompact.body()).get("restoredSources").asInt(), "the rest of the sources");
+        assertTrue(JSON.readTree(uncompact.body()).get("finishedEarlierRun").asBoolean());
         assertEquals(fixture.written, rowsOfSources(fixture), "every source is back with its rows");
         assertTrue(fixture.compactedOutputs().isEmpty());
         assertTrue(manifest(key, 0).isRolledBack());
@@ -339,8 +356,7 @@ class StatusApiIT {
 
         HttpResponse<String> again = send("POST", "/compaction/uncompact?namespace=users", window, TOKEN);
         assertEquals(200, again.statusCode(), again.body());
-        assertTrue(JSON.readTree(again.body()).get("finishedEarlierRun").asBoolean());
-        assertEquals(0, JSON.readTree(again.body()).get("restoredSources").asInt());
+        assertEquals(0, JSON.readTree(again.body()).get("restoredSources").asInt(), "a finished uncompact is a no-op");
 
         accepted(send("POST", "/compaction/trigger?namespace=users", window, TOKEN));
         awaitStatus(s -> s.path("windows").isEmpty() && s.path("heldWindows").isEmpty());

@@ -2,7 +2,7 @@ package dev.compactor.commit;
 
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.merge.StagedWindow;
-import dev.compactor.store.ForwardingObjectStore;
+import dev.compactor.store.CrashAfterChangesStore;
 import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectStore;
 
@@ -126,12 +126,12 @@ class UncompactorTest {
         int steps = 0;
         for (int budget = 0; ; budget++) {
             Committed c = new Committed(RETENTION);
-            CrashingStore crashing = new CrashingStore(c.store, budget);
+            CrashAfterChangesStore crashing = new CrashAfterChangesStore(c.store, budget);
             boolean crashed = false;
             try {
                 c.uncompactor(crashing, NOW).run(c.fixture.manifestKey(0));
             } catch (IOException e) {
-                assertEquals(CrashingStore.CRASH, e.getMessage());
+                assertEquals(CrashAfterChangesStore.CRASH, e.getMessage());
                 crashed = true;
             }
             assertTrue(c.allSourcesPresent() || c.allOutputsPresent(),
@@ -194,7 +194,7 @@ class UncompactorTest {
         Committed c = new Committed(RETENTION);
         StagedWindow second = commitGeneration(c, 1, NOW);
         StagedWindow third = commitGeneration(c, 2, NOW);
-        assertThrows(IOException.class, () -> c.uncompactor(new CrashingStore(c.store, 1), NOW)
+        assertThrows(IOException.class, () -> c.uncompactor(new CrashAfterChangesStore(c.store, 1), NOW)
                 .run(c.fixture.manifestKey(1)), "crashes after marking generation 1 rolled back");
 
         commitGeneration(c, 3, NOW.plus(RETENTION).plusSeconds(1));
@@ -231,46 +231,5 @@ class UncompactorTest {
         StagedWindow window = c.fixture.stage(generation, 0, inputs, 1);
         new WindowPublisher(c.store, c.fixture.layout, Clock.fixed(at, ZoneOffset.UTC), RETENTION).publish(window);
         return window;
-    }
-
-    /** A store that crashes (fails every call) once it has made {@code budget} changes. */
-    private static final class CrashingStore extends ForwardingObjectStore {
-        static final String CRASH = "crash injected";
-        private int budget;
-
-        CrashingStore(ObjectStore delegate, int budget) {
-            super(delegate);
-            this.budget = budget;
-        }
-
-        private void change() throws IOException {
-            if (budget-- <= 0) {
-                throw new IOException(CRASH);
-            }
-        }
-
-        @Override
-        public void write(String key, byte[] content) throws IOException {
-            change();
-            super.write(key, content);
-        }
-
-        @Override
-        public boolean writeIfAbsent(String key, byte[] content) throws IOException {
-            change();
-            return super.writeIfAbsent(key, content);
-        }
-
-        @Override
-        public boolean delete(String key) throws IOException {
-            change();
-            return super.delete(key);
-        }
-
-        @Override
-        public void move(String from, String to) throws IOException {
-            change();
-            super.move(from, to);
-        }
     }
 }

@@ -268,6 +268,10 @@ public final class StatusApi implements AutoCloseable {
             result = commands.uncompact(manifest.get());
         } catch (Uncompactor.RefusedException e) {
             throw new ApiException(409, e.getMessage());
+        } catch (IOException e) {
+            LOG.error("uncompact of {} interrupted", manifest.get(), e);
+            throw new ApiException(500, "uncompact of " + manifest.get() + " was interrupted (" + e.getMessage()
+                    + "); no row is lost, and running it again finishes it");
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("namespace", namespace);
