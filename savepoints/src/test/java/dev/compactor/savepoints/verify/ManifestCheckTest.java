@@ -119,4 +119,25 @@ class ManifestCheckTest {
         assertEquals(Set.of(Finding.Kind.SOURCE_NOT_DELETED, Finding.Kind.ORPHAN_STAGING),
                 kinds(new ManifestCheck(store, layout).check("orders")));
     }
+
+    /** A rolled-back generation is checked the other way round: sources back, outputs and retained copies gone. */
+    @Test
+    void aRolledBackManifestExpectsItsSourcesBackAndItsOutputsGone() throws Exception {
+        Manifest finished = commit("users", 0, 10);
+        store.write(layout.manifestKey("users", WINDOW, 0), ManifestCodec.toJson(
+                finished.rolledBack(java.time.Instant.parse("2025-01-01T12:00:00Z"))));
+        store.delete(finished.outputs().get(0).key());
+        store.write(finished.inputs().get(0).key(), new byte[100]);
+        assertTrue(new ManifestCheck(store, layout).check("users").clean(), "an uncompact that finished");
+
+        Manifest interrupted = commit("orders", 0, 3);
+        store.write(layout.manifestKey("orders", WINDOW, 0), ManifestCodec.toJson(
+                interrupted.rolledBack(java.time.Instant.parse("2025-01-01T12:00:00Z"))));
+        store.write(layout.trashKey("orders", WINDOW, 0, interrupted.inputs().get(0).key()), new byte[100]);
+
+        ManifestCheck.Report report = new ManifestCheck(store, layout).check("orders");
+        assertEquals(Set.of(Finding.Kind.OUTPUT_NOT_REMOVED, Finding.Kind.SOURCE_NOT_RESTORED,
+                Finding.Kind.TRASH_NOT_CLEARED), kinds(report), report.findings().toString());
+        assertEquals(3, report.findings().size(), report.findings().toString());
+    }
 }
