@@ -125,4 +125,38 @@ class ApiClientCommandsTest {
         assertTrue(err.toString().contains("400"), err.toString());
         assertEquals(4, controlObjects());
     }
+
+    private List<String> controlNames() throws IOException {
+        try (Stream<Path> files = Files.walk(bucket.resolve("_control"))) {
+            return files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void triggerAndRetryEnqueueWindowCommandsAndRetryWritesTheWindowsParameters() throws IOException {
+        startApi(HealthThresholds.runbookDefaults());
+        assertEquals(1, run("trigger", "--namespace", "users", "--window", "123", "--token", "secret"));
+        assertTrue(err.toString().contains("404"), err.toString());
+        assertEquals(2, run("retry", "--namespace", "users", "--window", String.valueOf(W0), "--sort", "maybe",
+                "--token", "secret"), "a usage error");
+        assertEquals(1, run("retry", "--namespace", "users", "--window", String.valueOf(W0), "--merge-memory", "1kb",
+                "--token", "secret"));
+        assertTrue(err.toString().contains("merge memory must be at least"), err.toString());
+        assertEquals(0, controlObjects());
+
+        assertEquals(0, run("trigger", "--namespace", "users", "--window", String.valueOf(W0), "--token", "secret"));
+        assertEquals(0, run("retry", "--namespace", "users", "--window", String.valueOf(W0), "--merge-memory", "512mb",
+                "--sort", "off", "--engine", "reference", "--token", "secret"));
+        List<String> names = controlNames();
+        assertEquals(2, names.size(), names.toString());
+        assertTrue(names.stream().anyMatch(n -> n.endsWith(".trigger-" + W0 + ".json")), names.toString());
+        assertTrue(names.stream().anyMatch(n -> n.endsWith(".rollback-" + W0
+                + "~mem=536870912~sort=off~engine=reference.json")), names.toString());
+        String overrides = Files.readString(bucket.resolve("_staging/users/" + W0 + "-overrides.json"));
+        assertTrue(overrides.contains("\"spec\":\"mem=536870912~sort=off~engine=reference\""), overrides);
+
+        assertEquals(1, run("uncompact", "--namespace", "users", "--window", String.valueOf(W0), "--token", "secret"));
+        assertTrue(err.toString().contains("404") && err.toString().contains("no manifest"), err.toString());
+        assertEquals(2, controlObjects(), "an uncompact without a manifest enqueues no hold");
+    }
 }
