@@ -36,12 +36,7 @@ public final class StateBootstrap {
         List<Manifest> manifests = new ArrayList<>();
         for (ObjectInfo object : store.list(BucketLayout.MANIFEST_PREFIX)) {
             // An unreadable manifest fails the bootstrap: guessing would compact its window a second time.
-            Manifest manifest = ManifestCodec.fromJson(store.read(object.key()));
-            // An un-compacted generation still keeps its number, but its sources are back to be merged again.
-            manifests.add(manifest.isRolledBack() ? new Manifest(manifest.formatVersion(), manifest.namespace(),
-                    manifest.windowStart(), manifest.windowEnd(), manifest.windowStartUtc(), manifest.windowEndUtc(),
-                    manifest.generation(), manifest.attempt(), manifest.committedAt(), 0, 0, List.of(), List.of(),
-                    List.of(), List.of()) : manifest);
+            manifests.add(ManifestCodec.fromJson(store.read(object.key())));
         }
         return BootstrapPlan.of(store.list(layout.dataPrefix()), manifests, layout, rules.windows(),
                 shardedNamespaces);
