@@ -46,21 +46,19 @@ public final class StagedWindowCodec {
 
     /** The merge parameters recorded by {@link #markerJson(StagedWindow, Map, Map)}; empty for none. */
     public static Map<String, Object> overridesOfMarker(byte[] marker) throws IOException {
-        try {
-            JsonNode overrides = CommitJson.MAPPER.readTree(marker).get(OVERRIDES);
-            return overrides == null ? Map.of()
-                    : CommitJson.MAPPER.convertValue(overrides, new TypeReference<Map<String, Object>>() {});
-        } catch (JacksonException | IllegalArgumentException e) {
-            throw new IOException("not a readable staged marker: " + e.getMessage(), e);
-        }
+        return markerField(marker, OVERRIDES, new TypeReference<>() {});
     }
 
     /** The inputs' eTags of a marker written by {@link #markerJson}; empty for a marker without them. */
     public static Map<String, String> inputETagsOfMarker(byte[] marker) throws IOException {
+        return markerField(marker, INPUT_ETAGS, new TypeReference<>() {});
+    }
+
+    private static <V> Map<String, V> markerField(byte[] marker, String field, TypeReference<Map<String, V>> type)
+            throws IOException {
         try {
-            JsonNode eTags = CommitJson.MAPPER.readTree(marker).get(INPUT_ETAGS);
-            return eTags == null ? Map.of()
-                    : CommitJson.MAPPER.convertValue(eTags, new TypeReference<Map<String, String>>() {});
+            JsonNode value = CommitJson.MAPPER.readTree(marker).get(field);
+            return value == null ? Map.of() : CommitJson.MAPPER.convertValue(value, type);
         } catch (JacksonException | IllegalArgumentException e) {
             throw new IOException("not a readable staged marker: " + e.getMessage(), e);
         }

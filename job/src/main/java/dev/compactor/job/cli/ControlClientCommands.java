@@ -63,16 +63,23 @@ final class ControlClientCommands {
                     answer.body().path("namespace").asText(), answer.body().path("commandId").asText());
         }
 
-        /** The body naming the namespace and the window, as rollback-processing takes it. */
-        ObjectNode windowBody(String window) {
+
+        String query() {
+            return ApiClientOptions.query(namespace);
+        }
+    }
+
+    /** What the commands on one window share: its key, and a body naming the namespace and the window. */
+    abstract static class WindowBase extends Base {
+        @Option(names = "--window", required = true, paramLabel = "KEY",
+                description = "The window's key (its start in epoch ms), as 'status' lists it.")
+        String window;
+
+        ObjectNode windowBody() {
             ObjectNode body = JsonNodeFactory.instance.objectNode();
             body.set("namespace", TextNode.valueOf(namespace));
             body.set("windowKey", TextNode.valueOf(window));
             return body;
-        }
-
-        String query() {
-            return ApiClientOptions.query(namespace);
         }
     }
 
@@ -87,11 +94,7 @@ final class ControlClientCommands {
     @Command(name = "rollback",
             description = "Put a processing, dispatched or failed window back to pending; it is retried at once, "
                     + "with the merge parameters given here for this window only.")
-    static class Rollback extends Base {
-        @Option(names = "--window", required = true, paramLabel = "KEY",
-                description = "The window's key (its start in epoch ms), as 'status' lists it.")
-        String window;
-
+    static class Rollback extends WindowBase {
         @Option(names = "--merge-memory", paramLabel = "SIZE",
                 description = "compaction.merge-memory for this window, like 512mb.")
         String mergeMemory;
@@ -118,7 +121,7 @@ final class ControlClientCommands {
 
         @Override
         ApiClientOptions.Answer send() throws Exception {
-            ObjectNode body = windowBody(window);
+            ObjectNode body = windowBody();
             if (mergeMemory != null) {
                 body.put("mergeMemory", mergeMemory);
             }
@@ -155,14 +158,10 @@ final class ControlClientCommands {
     @Command(name = "trigger",
             description = "Compact a window now, whatever its readiness (waits, min-files, late writers); also "
                     + "releases a window held after an uncompact.")
-    static final class Trigger extends Base {
-        @Option(names = "--window", required = true, paramLabel = "KEY",
-                description = "The window's key (its start in epoch ms), as 'status' lists it.")
-        String window;
-
+    static final class Trigger extends WindowBase {
         @Override
         ApiClientOptions.Answer send() throws Exception {
-            return client.call("POST", "/compaction/trigger" + query(), windowBody(window).toString());
+            return client.call("POST", "/compaction/trigger" + query(), windowBody().toString());
         }
     }
 
@@ -170,11 +169,7 @@ final class ControlClientCommands {
             description = "Put a committed window generation's sources back (kept for compaction.source-retention), "
                     + "remove its outputs and mark its manifest rolled back. The job holds the window until "
                     + "'trigger'. Run it again to finish an interrupted run.")
-    static final class Uncompact extends Base {
-        @Option(names = "--window", required = true, paramLabel = "KEY",
-                description = "The window's key (its start in epoch ms).")
-        String window;
-
+    static final class Uncompact extends WindowBase {
         @Option(names = "--generation", paramLabel = "G",
                 description = "The generation to un-compact (default: the window's newest manifest).")
         Integer generation;
@@ -186,7 +181,7 @@ final class ControlClientCommands {
 
         @Override
         ApiClientOptions.Answer send() throws Exception {
-            ObjectNode body = windowBody(window);
+            ObjectNode body = windowBody();
             if (generation != null) {
                 body.put("generation", generation);
             }
