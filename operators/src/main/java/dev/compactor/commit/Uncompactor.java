@@ -85,6 +85,17 @@ public final class Uncompactor {
         return Optional.ofNullable(newest);
     }
 
+    /**
+     * Whether {@link #run} would start: refuses (changing nothing) what it would refuse, so a caller can check before
+     * it asks the job to hold the window. A manifest already rolled back passes: running again finishes it.
+     */
+    public void check(String manifestKey) throws IOException {
+        Manifest manifest = ManifestCodec.fromJson(store.read(manifestKey));
+        if (!manifest.isRolledBack()) {
+            checkRestorable(manifest, manifestKey);
+        }
+    }
+
     /** Un-compacts the generation of {@code manifestKey}, or finishes an earlier run of it. */
     public Result run(String manifestKey) throws IOException {
         Manifest manifest = ManifestCodec.fromJson(store.read(manifestKey));

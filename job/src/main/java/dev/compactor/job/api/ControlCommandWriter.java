@@ -82,6 +82,13 @@ public final class ControlCommandWriter {
         }
     }
 
+    /** Refuses an uncompact that could not start ({@link Uncompactor#check}), changing nothing. */
+    public void checkUncompact(String manifestKey) throws IOException {
+        try (ObjectStore store = stores.open()) {
+            new Uncompactor(store, layout, clock).check(manifestKey);
+        }
+    }
+
     /** Runs (or finishes) the uncompact of the generation of {@code manifestKey}; the job must hold the window. */
     public Uncompactor.Result uncompact(String manifestKey) throws IOException {
         try (ObjectStore store = stores.open()) {

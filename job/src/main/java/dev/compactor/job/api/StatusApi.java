@@ -260,6 +260,11 @@ public final class StatusApi implements AutoCloseable {
                     + (generationField == null ? "" : " of generation " + generationField.intValue()));
         }
         namespaceStatus(namespace); // 404 for a namespace the job does not know
+        try {
+            commands.checkUncompact(manifest.get()); // before the hold: a refused uncompact leaves the window alone
+        } catch (Uncompactor.RefusedException e) {
+            throw new ApiException(409, e.getMessage());
+        }
         ControlCommand hold = ControlCommand.uncompact(commands.newId(), windowStart);
         commands.enqueue(namespace, hold);
         awaitHold(namespace, windowKey, hold);
@@ -267,7 +272,7 @@ public final class StatusApi implements AutoCloseable {
         try {
             result = commands.uncompact(manifest.get());
         } catch (Uncompactor.RefusedException e) {
-            throw new ApiException(409, e.getMessage());
+            throw new ApiException(409, e.getMessage() + " The window is held: trigger it to compact it as it is.");
         } catch (IOException e) {
             LOG.error("uncompact of {} interrupted", manifest.get(), e);
             throw new ApiException(500, "uncompact of " + manifest.get() + " was interrupted (" + e.getMessage()

@@ -1,6 +1,9 @@
 package dev.compactor.job.cli;
 
+import dev.compactor.commit.Manifest;
+import dev.compactor.commit.ManifestCodec;
 import dev.compactor.job.api.ControlCommandWriter;
+import dev.compactor.layout.BucketLayout;
 import dev.compactor.job.api.StatusApi;
 import dev.compactor.status.HealthRule;
 import dev.compactor.status.HealthThresholds;
@@ -158,5 +161,16 @@ class ApiClientCommandsTest {
         assertEquals(1, run("uncompact", "--namespace", "users", "--window", String.valueOf(W0), "--token", "secret"));
         assertTrue(err.toString().contains("404") && err.toString().contains("no manifest"), err.toString());
         assertEquals(2, controlObjects(), "an uncompact without a manifest enqueues no hold");
+
+        // committed without a source retention: its sources are gone
+        Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, "users", W0, W0 + 3_600_000, "", "", 0, 0,
+                "2023-11-15T00:00:00Z", 3, 3, List.of(new Manifest.InputEntry("data/users/1700006401-w1-0.parquet",
+                100, 3, null)), List.of(), List.of(), List.of());
+        Path manifestFile = bucket.resolve(BucketLayout.defaults().manifestKey("users", W0, 0));
+        Files.createDirectories(manifestFile.getParent());
+        Files.write(manifestFile, ManifestCodec.toJson(manifest));
+        assertEquals(1, run("uncompact", "--namespace", "users", "--window", String.valueOf(W0), "--token", "secret"));
+        assertTrue(err.toString().contains("409") && err.toString().contains("were not kept"), err.toString());
+        assertEquals(2, controlObjects(), "a refused uncompact does not hold the window");
     }
 }
