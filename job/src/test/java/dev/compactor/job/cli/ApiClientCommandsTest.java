@@ -49,7 +49,8 @@ class ApiClientCommandsTest {
     private void startApi(HealthThresholds thresholds) throws IOException {
         NamespaceSnapshot users = new NamespaceSnapshot("users", "users", 2, false, 900_000, "none", 300_000,
                 List.of("w1"), List.of("w1"), List.of(new WindowSnapshot(W0, W0 + 3_600_000, 0, "pending", 3, 300,
-                List.of("w1"), 0, 0, 0, 0, null)), 0, 0, null);
+                List.of("w1"), 0, 0, 0, 0, null, true, "mem=536870912~engine=reference")), 0, 0, null, 4096,
+                List.of(W0));
         Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
         api = new StatusApi(() -> Map.of("users", StatusJson.write(users)),
                 new ControlCommandWriter(() -> new LocalObjectStore(bucket), clock), new HealthRule(thresholds),
@@ -86,7 +87,11 @@ class ApiClientCommandsTest {
         assertEquals(0, run("status", "--namespace", "users"));
         assertTrue(out.toString().contains("namespace users  priority 2"), out.toString());
         assertTrue(out.toString().contains(W0 + " "), out.toString());
-        assertTrue(out.toString().contains("pending"), out.toString());
+        assertTrue(out.toString().contains("pending*"), out.toString());
+        assertTrue(out.toString().contains("retained sources: 4096 bytes; held after uncompact (trigger to compact): [\"" + W0
+                + "\"]"), out.toString());
+        assertTrue(out.toString().contains("retry parameters {\"mergeMemoryBytes\":536870912,\"engine\":\"REFERENCE\"}"),
+                out.toString());
 
         assertEquals(0, run("status", "--namespace", "users", "--json"));
         assertTrue(out.toString().contains("\"totalPendingFiles\" : 3"), out.toString());
