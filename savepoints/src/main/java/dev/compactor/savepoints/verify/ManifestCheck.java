@@ -34,6 +34,9 @@ public final class ManifestCheck {
     /** {@code _staging/{ns}/{windowStart}-g{generation}-a{attempt}/{object}} */
     private static final Pattern STAGING_KEY = Pattern.compile(
             Pattern.quote(BucketLayout.STAGING_PREFIX) + "(.+)/(\\d+)-g(\\d+)-a\\d+/[^/]+");
+    /** {@code _staging/{ns}/{windowStart}-overrides.json}: a retry's merge parameters, kept until the window commits. */
+    private static final Pattern OVERRIDES_KEY = Pattern.compile(
+            Pattern.quote(BucketLayout.STAGING_PREFIX) + ".+/\\d+-overrides\\.json");
     private static final int READ_CHUNK = 1 << 16;
 
     private final ObjectStore store;
@@ -163,6 +166,9 @@ public final class ManifestCheck {
             throws IOException {
         for (ObjectInfo object : store.list(BucketLayout.STAGING_PREFIX)) {
             Matcher m = STAGING_KEY.matcher(object.key());
+            if (OVERRIDES_KEY.matcher(object.key()).matches()) {
+                continue;
+            }
             if (!m.matches()) {
                 if (namespace == null) {
                     findings.add(new Finding(Finding.Kind.ORPHAN_STAGING, object.key(),

@@ -80,6 +80,8 @@ class ManifestCheckTest {
         commit("app/events", 0, 5);
         // an attempt of a generation not yet committed is work in progress, not an orphan
         store.write(layout.stagingPartKey("users", WINDOW, 1, 0, 0), new byte[] {1});
+        // a retry's merge parameters for a window not committed yet
+        store.write(layout.windowOverridesKey("users", WINDOW + 3_600_000L), "{}".getBytes(StandardCharsets.UTF_8));
 
         ManifestCheck.Report report = new ManifestCheck(store, layout).check(null);
         assertTrue(report.clean(), report.findings().toString());
