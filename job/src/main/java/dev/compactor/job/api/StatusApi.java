@@ -294,9 +294,9 @@ public final class StatusApi implements AutoCloseable {
 
     private void awaitHold(String namespace, String windowKey, ControlCommand hold)
             throws ApiException, StatusUnavailableException {
-        long deadline = clock.millis() + HOLD_WAIT_MS;
+        long deadline = System.nanoTime() + HOLD_WAIT_MS * 1_000_000;
         while (!namespaceStatus(namespace).heldWindows().contains(windowKey)) {
-            if (clock.millis() >= deadline) {
+            if (System.nanoTime() - deadline >= 0) {
                 throw new ApiException(503, "the job did not hold window " + windowKey + " within " + HOLD_WAIT_MS
                         + " ms (command " + hold.id() + "); nothing was changed in the bucket. Check that the job "
                         + "runs and sees _control/, then run uncompact again.");
