@@ -10,9 +10,8 @@ import dev.compactor.job.bridge.S3EventNotification;
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.status.HealthRule;
 import dev.compactor.status.HealthThresholds;
-import dev.compactor.store.ForwardingObjectStore;
+import dev.compactor.store.FaultyStore;
 import dev.compactor.store.ObjectInfo;
-import dev.compactor.store.ObjectStore;
 import dev.compactor.store.ObjectStoreFactory;
 import dev.compactor.store.S3ProxyServer;
 import dev.compactor.store.S3Settings;
@@ -31,7 +30,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.SinkFunction;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.parquet.io.OutputFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -418,24 +416,19 @@ class S3KinesisPipelineIT {
     }
 
     /**
-     * The job's store, where the merge of one namespace's windows fails on its data while {@link #failing} names it
-     * (a non-I/O error: the attempt gives up at once and writes its _FAILED.json marker). Static because the
+     * The job's store plan, where the merge of one namespace's windows fails on its data while {@link #failing} names
+     * it (a non-I/O error: the attempt gives up at once and writes its _FAILED.json marker). Static because the
      * MiniCluster runs in the test's JVM.
      */
-    private static final class StagingFaults extends ForwardingObjectStore {
+    private static final class StagingFaults implements FaultyStore.Plan {
         static volatile String failing;
 
-        StagingFaults(ObjectStore delegate) {
-            super(delegate);
-        }
-
         @Override
-        public OutputFile outputFile(String key) throws IOException {
+        public void before(FaultyStore.Call call) {
             String namespace = failing;
-            if (namespace != null && key.startsWith(BucketLayout.STAGING_PREFIX + namespace + "/")) {
-                throw new IllegalStateException("planted merge failure writing " + key);
+            if (namespace != null && call.is(FaultyStore.Op.OUTPUT, BucketLayout.STAGING_PREFIX + namespace + "/")) {
+                throw new IllegalStateException("planted merge failure writing " + call.key());
             }
-            return delegate().outputFile(key);
         }
     }
 
@@ -455,7 +448,7 @@ class S3KinesisPipelineIT {
         Configuration conf = jobConfig();
         conf.set(CompactorOptions.MAX_ATTEMPTS, 1);
         ObjectStoreFactory notifying = stores;
-        JobClient job = start(Optional.empty(), conf, () -> new StagingFaults(notifying.open()));
+        JobClient job = start(Optional.empty(), conf, () -> new FaultyStore(notifying.open(), new StagingFaults()));
         StatusApi api = null;
         try (QueryableStatusSource source = new QueryableStatusSource("localhost", PROXY_PORT, job::getJobID)) {
             api = new StatusApi(source, new ControlCommandWriter(stores, Clock.systemUTC()),

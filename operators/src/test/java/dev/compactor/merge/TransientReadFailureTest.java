@@ -1,10 +1,9 @@
 package dev.compactor.merge;
 
 import dev.compactor.layout.BucketLayout;
-import dev.compactor.store.ForwardingObjectStore;
+import dev.compactor.store.FaultyStore;
 import dev.compactor.store.LocalObjectStore;
 
-import org.apache.parquet.io.InputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +27,7 @@ class TransientReadFailureTest {
         WindowFiles window = new WindowFiles(local);
         window.addEvents("w1", 100, WindowFiles.WINDOW_START, 1);
         String flaky = window.add("w2", WindowFiles.EVENT, window.addEventsRowsOnly("w2", 100), 1L << 20);
-        ParquetMerger merger = new ParquetMerger(new FlakyReads(local, flaky), BucketLayout.defaults(),
+        ParquetMerger merger = new ParquetMerger(flakyReads(local, flaky), BucketLayout.defaults(),
                 MergeSettings.defaults());
 
         IOException e = assertThrows(IOException.class, () -> merger.merge(window.task(0)));
@@ -42,20 +41,14 @@ class TransientReadFailureTest {
     }
 
     /** Reading one key fails the way a dropped connection does. */
-    private static final class FlakyReads extends ForwardingObjectStore {
-        private final String flakyKey;
-
-        FlakyReads(LocalObjectStore bucket, String flakyKey) {
-            super(bucket);
-            this.flakyKey = flakyKey;
-        }
-
-        @Override
-        public InputFile inputFile(String key) throws IOException {
-            if (key.equals(flakyKey)) {
-                throw new IOException("connection reset while reading " + key);
+    private static FaultyStore flakyReads(LocalObjectStore bucket, String flakyKey) {
+        return new FaultyStore(bucket, new FaultyStore.Plan() {
+            @Override
+            public void before(FaultyStore.Call call) throws IOException {
+                if (call.op() == FaultyStore.Op.READ && call.key().equals(flakyKey)) {
+                    throw new IOException("connection reset while reading " + flakyKey);
+                }
             }
-            return delegate().inputFile(key);
-        }
+        });
     }
 }

@@ -5,6 +5,7 @@ import dev.compactor.merge.CompactionTask;
 import dev.compactor.merge.MergeSettings;
 import dev.compactor.merge.SourceFile;
 import dev.compactor.merge.StagedWindow;
+import dev.compactor.store.FaultyStore;
 import dev.compactor.store.ForwardingObjectStore;
 import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectInfo;
@@ -106,8 +107,8 @@ class AsyncMergeStallTest {
         long stallMs = 1_000;
         LocalObjectStore store = new LocalObjectStore(bucket);
         CompactionTask first = task(store, "hung", 3, 0);
-        HangOnce hanging = new HangOnce(store);
-        AsyncMerge merge = start(hanging, stallMs); // one merge thread: the retry needs the one the hang held
+        HangOnce hanging = new HangOnce();
+        AsyncMerge merge = start(new FaultyStore(store, hanging), stallMs); // one merge thread: the retry needs the one the hang held
 
         Collection<StagedWindow> givenUp = invoke(merge, first).get(30, TimeUnit.SECONDS);
 
@@ -179,35 +180,20 @@ class AsyncMergeStallTest {
     }
 
     /** The first read of a source file hangs until its thread is interrupted; later reads are served. */
-    private static final class HangOnce extends ForwardingObjectStore {
+    private static final class HangOnce implements FaultyStore.Plan {
         final CountDownLatch released = new CountDownLatch(1);
         private final AtomicBoolean hung = new AtomicBoolean();
 
-        HangOnce(ObjectStore delegate) {
-            super(delegate);
-        }
-
-        private void hangOnce(String key) throws IOException {
-            if (key.startsWith(BucketLayout.defaults().dataPrefix()) && hung.compareAndSet(false, true)) {
+        @Override
+        public void before(FaultyStore.Call call) throws IOException {
+            if (call.is(FaultyStore.Op.READ, BucketLayout.defaults().dataPrefix()) && hung.compareAndSet(false, true)) {
                 try {
                     new CountDownLatch(1).await();
                 } catch (InterruptedException e) {
                     released.countDown();
-                    throw new InterruptedIOException("interrupted while hanging on " + key);
+                    throw new InterruptedIOException("interrupted while hanging on " + call.key());
                 }
             }
-        }
-
-        @Override
-        public byte[] read(String key) throws IOException {
-            hangOnce(key);
-            return super.read(key);
-        }
-
-        @Override
-        public InputFile inputFile(String key) throws IOException {
-            hangOnce(key);
-            return super.inputFile(key);
         }
     }
 
