@@ -41,11 +41,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -73,6 +75,16 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     /** How long applied control command ids are remembered: past a Kinesis stream's usual retention (1 to 7 days). */
     static final Duration COMMAND_RETENTION = Duration.ofDays(8);
     public static final OutputTag<StatusUpdate> STATUS = new OutputTag<>("namespace-status") {};
+    /**
+     * How long a key's status may lag its events. A key's snapshot is rebuilt and sent once per interval in which it
+     * changed, not after every event: building it reads all of the key's windows and writers.
+     */
+    static final long STATUS_INTERVAL_MS = 500;
+    /**
+     * Event-time check timers are rounded up to this: a hot window registers one timer per second of event time, not
+     * one per file. A window is dispatched at most this much event time after it became ready.
+     */
+    static final long CHECK_GRANULARITY_MS = 1_000;
 
     private final SchedulingRules rules;
     private final ObjectStoreFactory storeFactory;
@@ -109,6 +121,8 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private transient MapState<String, Boolean> quarantined;
     private transient ValueState<Long> quarantinedCount;
     private transient ValueState<String> status;
+    /** Keys of this subtask whose status timer is pending: not state, a restored timer publishes anyway. */
+    private transient Set<String> statusDue;
 
     private transient Counter filesAdded;
     private transient Counter filesReplaced;
@@ -149,6 +163,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         quarantined = getRuntimeContext().getMapState(TrackerState.quarantined());
         quarantinedCount = getRuntimeContext().getState(TrackerState.quarantinedCount());
         status = getRuntimeContext().getState(TrackerState.status(STATUS_QUERYABLE_NAME));
+        statusDue = new HashSet<>();
 
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         filesAdded = metrics.counter(CompactorMetrics.FILES_ADDED);
@@ -193,7 +208,15 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             case FILE_QUARANTINED -> countQuarantined(event);
             default -> throw new IllegalStateException("unknown event type " + event.type);
         }
-        publishStatus(ctx);
+        scheduleStatus(ctx);
+    }
+
+    /** The key's status is published within {@link #STATUS_INTERVAL_MS}, once for every event until then. */
+    private void scheduleStatus(Context ctx) {
+        if (statusDue.add(ctx.getCurrentKey())) {
+            TimerService timers = ctx.timerService();
+            timers.registerProcessingTimeTimer(timers.currentProcessingTime() + STATUS_INTERVAL_MS);
+        }
     }
 
     private void addFile(BucketEvent e, TimerService timers) throws Exception {
@@ -212,13 +235,13 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         long windowStart = windowRules.windowStartOf(e.fileTimeMillis);
         WindowRecord window = openGeneration(e.namespace, windowStart);
         window.addFile(e.size, arrival);
+        registerCheckTimes(window, timers);
         String windowKey = windowKey(windowStart, window.generation);
         windows.put(windowKey, window);
         windowWriters.put(windowKey + "/" + e.writerId, Boolean.TRUE);
         files.put(e.key, new FileRecord(windowStart, window.generation, e.size, e.eTag, e.writerId, e.seq,
                 e.fileTimeMillis));
         filesAdded.inc();
-        registerCheckTimes(window, timers);
     }
 
     /**
@@ -241,13 +264,13 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
                     + "version joins generation {}", e.namespace, e.key, known.eTag, e.eTag, known.generation,
                     next.generation);
             next.addFile(e.size, arrival);
+            registerCheckTimes(next, timers);
             String nextKey = windowKey(known.windowStart, next.generation);
             windows.put(nextKey, next);
             windowWriters.put(nextKey + "/" + known.writerId, Boolean.TRUE);
             files.put(e.key, new FileRecord(known.windowStart, next.generation, e.size, e.eTag, known.writerId,
                     known.seq, known.fileTimeMillis));
             filesReplaced.inc();
-            registerCheckTimes(next, timers);
             return;
         }
         window.replaceFile(known.size, e.size, arrival);
@@ -294,10 +317,24 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         }
     }
 
+    /**
+     * Registers the event times at which the window's readiness can change, rounded up to
+     * {@link #CHECK_GRANULARITY_MS} and never in the past, each only when it moved since the window last registered
+     * it: a file that arrives in the same second as the one before registers nothing.
+     */
     private void registerCheckTimes(WindowRecord window, TimerService timers) throws Exception {
-        for (long t : readiness.checkTimes(window, waitAfterEnd(window))) {
-            timers.registerEventTimeTimer(t);
+        long[] times = readiness.checkTimes(window, waitAfterEnd(window));
+        long earliest = timers.currentWatermark() + 1;
+        for (int i = 0; i < times.length; i++) {
+            long at = roundUp(Math.max(times[i], earliest));
+            if (window.checkRegistered(i, at)) {
+                timers.registerEventTimeTimer(at);
+            }
         }
+    }
+
+    private static long roundUp(long time) {
+        return Math.floorDiv(time + CHECK_GRANULARITY_MS - 1, CHECK_GRANULARITY_MS) * CHECK_GRANULARITY_MS;
     }
 
     private long waitAfterEnd(WindowRecord window) throws Exception {
@@ -427,6 +464,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             failStuckWindows(ctx.timerService());
         }
         dispatchReadyWindows(ctx.timerService(), out);
+        statusDue.remove(ctx.getCurrentKey());
         publishStatus(ctx);
     }
 
@@ -543,9 +581,11 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             case SET_PRIORITY -> {
                 priorityOverride.update(command.priority());
                 // the new priority's wait may lie before or after the check times registered so far
-                for (WindowRecord window : windows.values()) {
+                for (Map.Entry<String, WindowRecord> entry : windows.entries()) {
+                    WindowRecord window = entry.getValue();
                     if (window.acceptsFiles()) {
                         registerCheckTimes(window, timers);
+                        entry.setValue(window);
                     }
                 }
             }
