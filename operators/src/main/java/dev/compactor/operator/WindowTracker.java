@@ -41,13 +41,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -121,8 +119,11 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private transient MapState<String, Boolean> quarantined;
     private transient ValueState<Long> quarantinedCount;
     private transient ValueState<String> status;
-    /** Keys of this subtask whose status timer is pending: not state, a restored timer publishes anyway. */
-    private transient Set<String> statusDue;
+    /**
+     * Keys of this subtask whose status timer is pending, with its time: not state (after a restore the next change
+     * schedules it again, a restored timer only schedules).
+     */
+    private transient Map<String, Long> statusDue;
 
     private transient Counter filesAdded;
     private transient Counter filesReplaced;
@@ -163,7 +164,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         quarantined = getRuntimeContext().getMapState(TrackerState.quarantined());
         quarantinedCount = getRuntimeContext().getState(TrackerState.quarantinedCount());
         status = getRuntimeContext().getState(TrackerState.status(STATUS_QUERYABLE_NAME));
-        statusDue = new HashSet<>();
+        statusDue = new HashMap<>();
 
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         filesAdded = metrics.counter(CompactorMetrics.FILES_ADDED);
@@ -190,9 +191,6 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
 
     @Override
     public void processElement(BucketEvent event, Context ctx, Collector<CompactionTask> out) throws Exception {
-        if (namespace.value() == null) {
-            namespace.update(event.namespace);
-        }
         switch (event.type) {
             case FILE_ADDED -> addFile(event, ctx.timerService());
             case FILE_REMOVED -> removeFile(event);
@@ -211,11 +209,23 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         scheduleStatus(ctx);
     }
 
+    /**
+     * Keeps the key's namespace for its status. Called where a key starts to hold something (a new generation, a
+     * command, a quarantined file), not on every event: it is a state read.
+     */
+    private void rememberNamespace(String ns) throws Exception {
+        if (namespace.value() == null) {
+            namespace.update(ns);
+        }
+    }
+
     /** The key's status is published within {@link #STATUS_INTERVAL_MS}, once for every event until then. */
     private void scheduleStatus(Context ctx) {
-        if (statusDue.add(ctx.getCurrentKey())) {
-            TimerService timers = ctx.timerService();
-            timers.registerProcessingTimeTimer(timers.currentProcessingTime() + STATUS_INTERVAL_MS);
+        String key = ctx.getCurrentKey();
+        if (!statusDue.containsKey(key)) {
+            long at = ctx.timerService().currentProcessingTime() + STATUS_INTERVAL_MS;
+            statusDue.put(key, at);
+            ctx.timerService().registerProcessingTimeTimer(at);
         }
     }
 
@@ -295,6 +305,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         }
         int generation = latest == null ? 0 : latest + 1;
         latestGeneration.put(windowStart, generation);
+        rememberNamespace(namespace);
         return WindowRecord.open(namespace, windowStart, windowRules.windowEndOf(windowStart), generation);
     }
 
@@ -464,8 +475,13 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             failStuckWindows(ctx.timerService());
         }
         dispatchReadyWindows(ctx.timerService(), out);
-        statusDue.remove(ctx.getCurrentKey());
-        publishStatus(ctx);
+        Long statusAt = statusDue.get(ctx.getCurrentKey());
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME && statusAt != null && statusAt <= timestamp) {
+            statusDue.remove(ctx.getCurrentKey());
+            publishStatus(ctx);
+        } else {
+            scheduleStatus(ctx);
+        }
     }
 
     private void failStuckWindows(TimerService timers) throws Exception {
@@ -561,6 +577,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     }
 
     private void countQuarantined(BucketEvent e) throws Exception {
+        rememberNamespace(e.namespace);
         if (!quarantined.contains(e.key)) {
             quarantined.put(e.key, Boolean.TRUE);
             Long count = quarantinedCount.value();
@@ -571,6 +588,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     /** An operator's command: its effect is state like any other, so it is checkpointed and shows in the status. */
     private void applyCommand(BucketEvent e, TimerService timers, Collector<CompactionTask> out) throws Exception {
         ControlCommand command = e.toCommand();
+        rememberNamespace(e.namespace);
         if (!firstDelivery(command, timers.currentProcessingTime(), e.namespace)) {
             return;
         }
