@@ -77,7 +77,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
      * How long a key's status may lag its events. A key's snapshot is rebuilt and sent once per interval in which it
      * changed, not after every event: building it reads all of the key's windows and writers.
      */
-    static final long STATUS_INTERVAL_MS = 500;
+    static final long STATUS_INTERVAL_MS = 800;
     /**
      * Event-time check timers are rounded up to this: a hot window registers one timer per second of event time, not
      * one per file. A window is dispatched at most this much event time after it became ready.
@@ -331,17 +331,28 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     /**
      * Registers the event times at which the window's readiness can change, rounded up to
      * {@link #CHECK_GRANULARITY_MS} and never in the past, each only when it moved since the window last registered
-     * it: a file that arrives in the same second as the one before registers nothing.
+     * it: a file that arrives in the same second as the one before registers nothing. The arrival check matters only
+     * once the window's wait has passed (before, the end check decides), so files of a window still open register
+     * none; the end check registers it when the window then waits for writers. Returns whether it registered any, so
+     * the caller stores the window.
      */
-    private void registerCheckTimes(WindowRecord window, TimerService timers) throws Exception {
-        long[] times = readiness.checkTimes(window, waitAfterEnd(window));
-        long earliest = timers.currentWatermark() + 1;
+    private boolean registerCheckTimes(WindowRecord window, TimerService timers) throws Exception {
+        long wait = waitAfterEnd(window);
+        long[] times = readiness.checkTimes(window, wait);
+        long watermark = timers.currentWatermark();
+        boolean ended = watermark >= window.windowEnd + wait;
+        boolean registered = false;
         for (int i = 0; i < times.length; i++) {
-            long at = roundUp(Math.max(times[i], earliest));
+            if (i == ReadinessRule.ARRIVAL_CHECK && !ended) {
+                continue;
+            }
+            long at = roundUp(Math.max(times[i], watermark + 1));
             if (window.checkRegistered(i, at)) {
                 timers.registerEventTimeTimer(at);
+                registered = true;
             }
         }
+        return registered;
     }
 
     private static long roundUp(long time) {
@@ -505,6 +516,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         long wallNow = timers.currentProcessingTime();
         List<String> active = activeWriters(now);
         List<WindowRecord> ready = new ArrayList<>();
+        List<WindowRecord> waiting = new ArrayList<>();
         int inFlight = 0;
         for (WindowRecord window : windows.values()) {
             if (window.isInFlight()) {
@@ -517,6 +529,13 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
                 ready.add(window);
             } else if (verdict == ReadinessRule.Verdict.BACKING_OFF) {
                 timers.registerProcessingTimeTimer(window.notBefore);
+            } else if (verdict == ReadinessRule.Verdict.WAITING_FOR_WRITERS) {
+                waiting.add(window);
+            }
+        }
+        for (WindowRecord window : waiting) {
+            if (registerCheckTimes(window, timers)) {
+                windows.put(windowKey(window.windowStart, window.generation), window);
             }
         }
         ready.sort(Comparator.comparingLong((WindowRecord w) -> w.windowStart).thenComparingInt(w -> w.generation));

@@ -461,16 +461,25 @@ class WindowTrackerTest {
         assertEquals(2, harness.getSideOutput(WindowTracker.STATUS).size(), "a later event publishes again");
     }
 
-    /** A file in the same second as the one before moves no check time: it registers no timer. */
+    /**
+     * Files of a window that is still open register no timer of their own: its end check decides then. Once its wait
+     * has passed, a file registers its arrival check, once per second of arrival.
+     */
     @Test
-    void filesArrivingWithinASecondRegisterTheirArrivalCheckOnce() throws Exception {
+    void filesRegisterTheirArrivalCheckOnlyOnceTheWindowsWaitPassedAndOncePerSecond() throws Exception {
         send(file("w1", 0, W0 + 1_100));
         int timers = harness.numEventTimeTimers();
         for (int i = 1; i < 50; i++) {
-            send(file("w1", i, W0 + 1_100 + i));
+            send(file("w1", i, W0 + 1_100 + i * 1_000L));
         }
-        assertEquals(timers, harness.numEventTimeTimers());
-        send(file("w1", 50, W0 + 2_500));
-        assertEquals(timers + 1, harness.numEventTimeTimers(), "the arrival check moved to the next second");
+        assertEquals(timers, harness.numEventTimeTimers(), "no timer per file of an open window");
+
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT + 100)); // w2 and w3 have no file: waits
+        int afterEnd = harness.numEventTimeTimers();
+        for (int i = 50; i < 60; i++) { // late files of the same window, all arriving at the watermark
+            send(file("w1", i, W0 + 30_000 + i));
+        }
+        assertEquals(afterEnd + 2, harness.numEventTimeTimers(),
+                "late files in one second: one re-check at the next second and one arrival check");
     }
 }
