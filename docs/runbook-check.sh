@@ -12,7 +12,7 @@ export COMPACTOR_API_TOKEN="runbook-check-$$"
 NS=users
 compactor="$root/bin/compactor"
 
-"$compactor" demo --bucket "$work/bucket" --api.port "$api_port" --rest.port "$rest_port" \
+"$compactor" demo --bucket "$work/bucket" --api.port "$api_port" --rest.port "$rest_port" --compaction.source-retention 1h \
   --queryable-state.proxy.ports 19069 --queryable-state.server.ports 19067 >"$work/demo.out" 2>&1 &
 demo=$!
 trap 'kill $demo 2>/dev/null || true; wait $demo 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -51,6 +51,67 @@ set -e
 [[ "$cli" == 0 || "$cli" == 1 ]] || fail "rollback exit $cli"
 [[ "$code" == 202 || "$code" == 409 || "$code" == 404 ]] || fail "rollback answered $code: $(cat "$work/rollback.json")"
 status | jq --arg k "$KEY" '{lastCommand, windows: [.windows[] | select(.key == $k) | .processingStatus]}'
+
+step "manual trigger: 404 for an unknown window"
+code=$(curl -s -o "$work/trigger.json" -w '%{http_code}' -X POST "$COMPACTOR_API_URL/compaction/trigger?namespace=$NS" \
+  -H "Authorization: Bearer $COMPACTOR_API_TOKEN" -d '{"windowKey": "123"}')
+[[ "$code" == 404 ]] || fail "trigger of an unknown window answered $code: $(cat "$work/trigger.json")"
+
+step "retry with different parameters: a pending window takes them, the status and the manifest show them"
+manifest() { echo "$work/bucket/_manifests/$NS/$1-g$2.json"; }
+KEY=""
+for _ in $(seq 1 5); do
+  candidate=$(status | jq -r '[.windows[] | select(.processingStatus.state == "pending")][-1].key // empty')
+  if [[ -n "$candidate" ]] && "$compactor" retry --namespace $NS --window "$candidate" --merge-memory 64mb \
+      --target-file-size 32mb --sort off --engine reference; then
+    KEY=$candidate
+    break
+  fi
+  sleep 1
+done
+[[ -n "$KEY" ]] || fail "no pending window took the retry"
+for _ in $(seq 1 60); do
+  [[ "$(status | jq --arg k "$KEY" '[.windows[] | select(.key == $k) | .overrides.mergeMemoryBytes] | any(. == 67108864)')" == true ]] && break
+  [[ -f "$(manifest "$KEY" 0)" ]] && break
+  sleep 1
+done
+status | jq --arg k "$KEY" '.windows[] | select(.key == $k) | {key, overrides, processingStatus}'
+
+step "manually trigger the window: it compacts now, whatever its readiness"
+set +e
+"$compactor" trigger --namespace $NS --window "$KEY"; cli=$?
+set -e
+[[ "$cli" == 0 || "$cli" == 1 ]] || fail "trigger exit $cli"
+for _ in $(seq 1 120); do [[ -f "$(manifest "$KEY" 0)" ]] && break; sleep 1; done
+[[ -f "$(manifest "$KEY" 0)" ]] || fail "window $KEY was not compacted after its trigger"
+jq -e '.overrides.engine == "REFERENCE" and .overrides.mergeMemoryBytes == 67108864 and .sourcesRetainedUntil != null' \
+  "$(manifest "$KEY" 0)" >/dev/null || fail "the manifest lacks the retry's parameters: $(cat "$(manifest "$KEY" 0)")"
+for _ in $(seq 1 30); do (( $(status | jq .retainedSourceBytes) > 0 )) && break; sleep 1; done
+(( $(status | jq .retainedSourceBytes) > 0 )) || fail "no retained source bytes in the status"
+status | jq '{retainedSourceBytes, lastCommand}'
+
+step "un-compact the window: sources back, outputs gone, manifest rolled back, window held"
+"$compactor" uncompact --namespace $NS --window "$KEY" --generation 0
+jq -e '.rolledBackAt != null' "$(manifest "$KEY" 0)" >/dev/null || fail "manifest not marked rolled back"
+for source in $(jq -r '.inputs[].key' "$(manifest "$KEY" 0)"); do
+  [[ -f "$work/bucket/$source" ]] || fail "source $source was not put back"
+done
+for output in $(jq -r '.outputs[].key' "$(manifest "$KEY" 0)"); do
+  [[ ! -e "$work/bucket/$output" ]] || fail "output $output was not removed"
+done
+status | jq -e --arg k "$KEY" '.heldWindows | index($k) != null' >/dev/null || fail "window $KEY is not held"
+"$compactor" uncompact --namespace $NS --window "$KEY" --generation 0 >/dev/null   # running it again is harmless
+status | jq --arg k "$KEY" '{heldWindows, windows: [.windows[] | select(.key == $k) | {held, fileCount, processingStatus}]}'
+
+step "trigger the held window: it compacts again, in a new generation"
+"$compactor" trigger --namespace $NS --window "$KEY"
+for _ in $(seq 1 120); do
+  left=0
+  for source in $(jq -r '.inputs[].key' "$(manifest "$KEY" 0)"); do [[ -f "$work/bucket/$source" ]] && left=1; done
+  [[ "$left" == 0 && "$(status | jq -r --arg k "$KEY" '.heldWindows | index($k) == null')" == true ]] && break
+  sleep 1
+done
+[[ "$left" == 0 ]] || fail "the put-back sources of $KEY were not compacted again after the trigger"
 
 step "change priority"
 "$compactor" set-priority --namespace $NS --priority 0

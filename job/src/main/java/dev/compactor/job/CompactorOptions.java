@@ -108,6 +108,13 @@ public final class CompactorOptions {
                     + "retried with the same files and output names; a merge that keeps moving bytes runs as long as "
                     + "it needs. A window staged but not committed this long after staging is retried too.");
 
+    public static final ConfigOption<Duration> SOURCE_RETENTION = ConfigOptions.key("compaction.source-retention")
+            .durationType()
+            .defaultValue(Duration.ZERO)
+            .withDescription("How long a commit keeps its source files under _trash/{ns}/{windowStart}-g{gen}/ "
+                    + "instead of deleting them, so that 'bin/compactor uncompact' can put them back; the job removes "
+                    + "them once this has passed (at the namespace's next commit). 0 deletes them at commit.");
+
     public static final ConfigOption<MemorySize> TARGET_FILE_SIZE = ConfigOptions.key("compaction.target-file-size")
             .memoryType()
             .defaultValue(MemorySize.parse("128 mb"))
@@ -323,7 +330,7 @@ public final class CompactorOptions {
         return List.of(BUCKET, DATA_PREFIX, WINDOW_SIZE, PRIORITY_WAITS, DEFAULT_PRIORITY, PRIORITIES, MAX_WAIT,
                 MIN_FILES, FORCE_AFTER, WRITER_INACTIVE_AFTER, BACKPRESSURE_NORMAL, BACKPRESSURE_SEVERE, MAX_ATTEMPTS,
                 RETRY_BACKOFF, SHARDED_NAMESPACES,
-                PROCESSING_TIMEOUT, TARGET_FILE_SIZE, SORT_COLUMN, MERGE_MEMORY, COMPRESSION, COMPRESSION_LEVEL,
+                PROCESSING_TIMEOUT, SOURCE_RETENTION, TARGET_FILE_SIZE, SORT_COLUMN, MERGE_MEMORY, COMPRESSION, COMPRESSION_LEVEL,
                 ROW_GROUP_SIZE,
                 COPY_ROW_GROUP_SIZE, ROW_GROUP_ROWS, COPY_ROW_GROUP_ROWS, MERGE_THREADS, MERGE_ENGINE, MAX_CONCURRENT_MERGES,
                 POLL_INTERVAL, MAX_OUT_OF_ORDERNESS, EVENTS_SOURCE, KINESIS_STREAM_ARN, KINESIS_REGION,

@@ -148,7 +148,8 @@ public final class CompactorPipeline {
         SingleOutputStreamOperator<CompactionTask> tasks = events
                 .keyBy(new TrackerKey(Set.copyOf(conf.get(CompactorOptions.SHARDED_NAMESPACES)), rules.windows()),
                         Types.STRING)
-                .process(new WindowTracker(rules, storeFactory, layout), CompactorTypes.COMPACTION_TASK)
+                .process(new WindowTracker(rules, storeFactory, layout,
+                        conf.get(CompactorOptions.SOURCE_RETENTION).toMillis()), CompactorTypes.COMPACTION_TASK)
                 .uid(UID_TRACKER).name("window tracker");
         tasks.getSideOutput(WindowTracker.STATUS)
                 .keyBy(StatusSummary.keySelector(), Types.STRING)
@@ -168,7 +169,7 @@ public final class CompactorPipeline {
                 .returns(CompactorTypes.STAGED_WINDOW)
                 .uid(UID_MERGE).name("merge");
 
-        staged.sinkTo(new ParquetCommitSink(storeFactory, layout)).uid(UID_COMMIT).name("commit");
+        staged.sinkTo(new ParquetCommitSink(storeFactory, layout, conf.get(CompactorOptions.SOURCE_RETENTION))).uid(UID_COMMIT).name("commit");
 
         DataStream<Rejection> rejections = classified.getSideOutput(ClassifyEvents.REJECTED);
         if (malformed != null) {

@@ -1,12 +1,16 @@
 package dev.compactor.job;
 
+import dev.compactor.commit.Manifest;
+import dev.compactor.commit.ManifestCodec;
 import dev.compactor.job.api.ControlCommandWriter;
 import dev.compactor.job.api.QueryableStatusSource;
 import dev.compactor.job.api.StatusApi;
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.status.HealthRule;
 import dev.compactor.status.HealthThresholds;
+import dev.compactor.store.FaultyStore;
 import dev.compactor.store.LocalObjectStore;
+import dev.compactor.store.ObjectInfo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,7 +43,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -76,6 +82,10 @@ class StatusApiIT {
     private StatusApi api;
     private String base;
     private JobClient job;
+    /** Changes the API may still make in the bucket before it crashes (see {@link FaultyStore#crashAfterChanges}). */
+    private final AtomicInteger apiChanges = new AtomicInteger(Integer.MAX_VALUE);
+    /** Options a test adds to {@link #jobConfig()}. */
+    private final Configuration extraConfig = new Configuration();
 
     /** A fixed proxy port picked free at start: with one TaskManager and one fork nothing else binds it. */
     private static Configuration queryableState() {
@@ -106,6 +116,7 @@ class StatusApiIT {
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints().toUri().toString());
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.addAll(extraConfig);
         return conf;
     }
 
@@ -129,7 +140,9 @@ class StatusApiIT {
 
     private void startApi(HealthThresholds thresholds) throws Exception {
         source = new QueryableStatusSource("localhost", PROXY_PORT, currentJob::get);
-        api = new StatusApi(source, new ControlCommandWriter(() -> new LocalObjectStore(bucket), Clock.systemUTC()),
+        api = new StatusApi(source, new ControlCommandWriter(
+                () -> new FaultyStore(new LocalObjectStore(bucket), FaultyStore.crashAfterChanges(apiChanges)), Clock.systemUTC(),
+                BucketLayout.defaults()),
                 new HealthRule(thresholds), TOKEN, Clock.systemUTC());
         base = "http://localhost:" + api.start("localhost", 0);
     }
@@ -258,6 +271,112 @@ class StatusApiIT {
         JsonNode status = awaitStatus(s -> id.equals(s.path("lastCommand").asText()));
         assertEquals(1, status.get("priority").asInt(), "the override is restored from the checkpoint");
         assertEquals(3, status.get("totalPendingFiles").asInt());
+    }
+
+    /**
+     * The runbook's three procedures against a running job, exactly once: a window too small to compact on its own
+     * takes a retry's merge parameters and compacts on a trigger; its sources, kept for the retention, go back on an
+     * uncompact while its outputs go; the job holds the window (its next generation would otherwise be ready at
+     * once) until a second trigger compacts it again: every row once in the outputs, no source left. The first
+     * uncompact crashes half-way; no row is missing meanwhile, and running it again finishes it.
+     */
+    @Test
+    void triggerRetryAndUncompactKeepEveryRowExactlyOnce() throws Exception {
+        Duration second = Duration.ofSeconds(1);
+        extraConfig.set(CompactorOptions.PRIORITY_WAITS, List.of(second, second, second, second));
+        extraConfig.set(CompactorOptions.FORCE_AFTER, Duration.ofDays(1));
+        extraConfig.set(CompactorOptions.SOURCE_RETENTION, Duration.ofHours(1));
+        BucketFixture fixture = new BucketFixture(bucket);
+        long epochSeconds = Instant.now().minus(Duration.ofHours(3)).getEpochSecond();
+        for (String writer : List.of("w1", "w2", "w3")) {
+            fixture.writeSource(NS, epochSeconds, writer, 0, 10);
+        }
+        String key = String.valueOf(epochSeconds * 1000 / 3_600_000 * 3_600_000);
+        String window = "{\"windowKey\":\"" + key + "\"}";
+        job = startJob(null);
+        startApi(HealthThresholds.runbookDefaults());
+        awaitStatus(s -> s.path("totalPendingFiles").asInt() == 3);
+
+        assertError(send("POST", "/compaction/trigger?namespace=users", "{\"windowKey\":\"123\"}", TOKEN), 404,
+                "no window");
+        assertError(send("POST", "/compaction/trigger?namespace=users", window, "nope"), 401, "wrong");
+        assertError(send("POST", "/compaction/retry?namespace=users", "{\"windowKey\":\"" + key
+                + "\",\"engine\":\"SLOW\"}", TOKEN), 400, "engine");
+        String retry = accepted(send("POST", "/compaction/retry?namespace=users", "{\"windowKey\":\"" + key
+                + "\",\"mergeMemory\":\"64mb\",\"targetFileSize\":\"1mb\",\"sort\":false,\"engine\":\"reference\"}", TOKEN));
+        JsonNode status = awaitStatus(s -> retry.equals(s.path("lastCommand").asText()));
+        JsonNode overrides = status.at("/windows/0/overrides");
+        assertEquals(64L << 20, overrides.get("mergeMemoryBytes").asLong(), status.toString());
+        assertEquals("REFERENCE", overrides.get("engine").asText());
+        assertEquals("pending", status.at("/windows/0/processingStatus/state").asText(), "a retry alone compacts nothing");
+
+        accepted(send("POST", "/compaction/trigger?namespace=users", window, TOKEN));
+        status = awaitStatus(s -> s.path("windows").isEmpty() && s.path("retainedSourceBytes").asLong() > 0);
+        Manifest first = manifest(key, 0);
+        assertEquals("REFERENCE", first.overrides().get("engine"), "the manifest records the retry's parameters");
+        assertEquals(false, first.overrides().get("sort"));
+        assertTrue(first.sourcesRetainedUntil() != null);
+        assertEquals(fixture.written, fixture.committedRows());
+        assertTrue(fixture.sources().isEmpty());
+        assertEquals(4, fixture.store.list(BucketLayout.trashDir(NS, Long.parseLong(key), 0)).size(),
+                "three retained sources and their marker");
+        assertEquals(first.inputs().stream().mapToLong(Manifest.InputEntry::size).sum(),
+                status.get("retainedSourceBytes").asLong());
+        assertError(send("POST", "/compaction/trigger?namespace=users", window, TOKEN), 404, "no window");
+
+        // the API crashes after the hold command, the manifest's mark and one source put back
+        apiChanges.set(3);
+        HttpResponse<String> crashed = send("POST", "/compaction/uncompact?namespace=users", window, TOKEN);
+        assertEquals(500, crashed.statusCode(), crashed.body());
+        assertTrue(manifest(key, 0).isRolledBack());
+        assertEquals(1, fixture.sources().size());
+        Map<String, Integer> visible = rowsOfSources(fixture);
+        fixture.committedRows().forEach((row, n) -> visible.merge(row, n, Integer::sum));
+        assertTrue(visible.keySet().containsAll(fixture.written.keySet()), "no row missing from data/ after the crash");
+        apiChanges.set(Integer.MAX_VALUE);
+        HttpResponse<String> uncompact = send("POST", "/compaction/uncompact?namespace=users", window, TOKEN);
+        assertEquals(200, uncompact.statusCode(), uncompact.body());
+        assertEquals(2, JSON.readTree(uncompact.body()).get("restoredSources").asInt(), "the rest of the sources");
+        assertTrue(JSON.readTree(uncompact.body()).get("finishedEarlierRun").asBoolean());
+        assertEquals(fixture.written, rowsOfSources(fixture), "every source is back with its rows");
+        assertTrue(fixture.compactedOutputs().isEmpty());
+        assertTrue(manifest(key, 0).isRolledBack());
+        assertTrue(fixture.store.list(BucketLayout.TRASH_PREFIX).isEmpty());
+
+        // generation 1 of an ended window is ready at once: only the hold keeps it from compacting
+        status = awaitStatus(s -> s.path("totalPendingFiles").asInt() == 3);
+        assertEquals(key, status.at("/heldWindows/0").asText());
+        assertTrue(status.at("/windows/0/held").asBoolean());
+        assertEquals(0, status.get("retainedSourceBytes").asLong(), "the retained sources are back in data/");
+        // the watermark passed the window's end and wait long ago: a dispatch check now finds generation 1 ready
+        String check = accepted(send("POST", "/compaction/trigger-check?namespace=users", null, TOKEN));
+        status = awaitStatus(s -> check.equals(s.path("lastCommand").asText()));
+        assertEquals("pending", status.at("/windows/0/processingStatus/state").asText(), status.toString());
+        assertEquals(1, fixture.manifests().size(), "nothing compacted while held");
+
+        HttpResponse<String> again = send("POST", "/compaction/uncompact?namespace=users", window, TOKEN);
+        assertEquals(200, again.statusCode(), again.body());
+        assertEquals(0, JSON.readTree(again.body()).get("restoredSources").asInt(), "a finished uncompact is a no-op");
+
+        accepted(send("POST", "/compaction/trigger?namespace=users", window, TOKEN));
+        awaitStatus(s -> s.path("windows").isEmpty() && s.path("heldWindows").isEmpty());
+        Manifest second1 = manifest(key, 1);
+        assertTrue(!second1.isRolledBack() && second1.overrides().isEmpty(), "a retry's parameters end at commit");
+        assertEquals(fixture.written, fixture.committedRows(), "every row once, in generation 1's outputs");
+        assertTrue(fixture.sources().isEmpty());
+    }
+
+    private Manifest manifest(String windowKey, int generation) throws IOException {
+        return ManifestCodec.fromJson(Files.readAllBytes(bucket.resolve(
+                BucketLayout.defaults().manifestKey(NS, Long.parseLong(windowKey), generation))));
+    }
+
+    private static Map<String, Integer> rowsOfSources(BucketFixture fixture) throws IOException {
+        BucketFixture reader = new BucketFixture(fixture.store);
+        for (ObjectInfo source : fixture.sources()) {
+            reader.recordSource(source.key());
+        }
+        return reader.written;
     }
 
     private static int newestCheckpoint(Path dir, boolean completedOnly) throws IOException {

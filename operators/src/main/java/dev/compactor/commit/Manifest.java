@@ -13,10 +13,16 @@ import java.util.Objects;
  * The commit record of one window generation, written under {@code _manifests/{ns}/{ws}-g{gen}.json}. Its
  * existence is the commit: outputs it lists are complete, and the inputs it lists may be deleted.
  * Times appear both as epoch milliseconds (for tools) and as ISO-8601 UTC (for people).
+ *
+ * <p>Added later, absent from older manifests: {@code overrides} (the merge parameters an operator's retry set for
+ * the window), {@code sourcesRetainedUntil} (the commit kept its sources under {@code _trash/} until then, so the
+ * generation can be un-compacted) and {@code rolledBackAt} (the generation was un-compacted: its sources are back
+ * under their keys, its outputs removed; it is no longer a commit, but its generation is still never reused).
  */
 @JsonPropertyOrder({"formatVersion", "namespace", "windowStart", "windowEnd", "windowStartUtc", "windowEndUtc",
         "generation", "attempt", "committedAt", "totalInputRows", "totalOutputRows", "inputs", "outputs",
-        "quarantined", "missing"})
+        "quarantined", "missing", "overrides", "sourcesRetainedUntil", "rolledBackAt"})
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
         int formatVersion,
         String namespace,
@@ -32,7 +38,10 @@ public record Manifest(
         List<InputEntry> inputs,
         List<OutputEntry> outputs,
         List<QuarantinedEntry> quarantined,
-        List<String> missing) {
+        List<String> missing,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> overrides,
+        String sourcesRetainedUntil,
+        String rolledBackAt) {
 
     public static final int FORMAT_VERSION = 1;
 
@@ -44,6 +53,44 @@ public record Manifest(
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
         quarantined = quarantined == null ? List.of() : List.copyOf(quarantined);
         missing = missing == null ? List.of() : List.copyOf(missing);
+        overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
+    }
+
+    /** A manifest without overrides, retention or rollback (as written before those existed). */
+    public Manifest(int formatVersion, String namespace, long windowStart, long windowEnd, String windowStartUtc,
+                    String windowEndUtc, int generation, int attempt, String committedAt, long totalInputRows,
+                    long totalOutputRows, List<InputEntry> inputs, List<OutputEntry> outputs,
+                    List<QuarantinedEntry> quarantined, List<String> missing) {
+        this(formatVersion, namespace, windowStart, windowEnd, windowStartUtc, windowEndUtc, generation, attempt,
+                committedAt, totalInputRows, totalOutputRows, inputs, outputs, quarantined, missing, Map.of(), null,
+                null);
+    }
+
+    /** Whether an uncompact rolled this generation back: it commits nothing any more. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isRolledBack() {
+        return rolledBackAt != null;
+    }
+
+    /** This manifest with the merge parameters of the attempt and the time its sources are kept until (or null). */
+    public Manifest withRetry(Map<String, Object> overrides, Instant sourcesRetainedUntil) {
+        return new Manifest(formatVersion, namespace, windowStart, windowEnd, windowStartUtc, windowEndUtc,
+                generation, attempt, committedAt, totalInputRows, totalOutputRows, inputs, outputs, quarantined,
+                missing, overrides, sourcesRetainedUntil == null ? null : sourcesRetainedUntil.toString(), rolledBackAt);
+    }
+
+    /** This manifest marked as rolled back by an uncompact at {@code at}. */
+    public Manifest rolledBack(Instant at) {
+        return new Manifest(formatVersion, namespace, windowStart, windowEnd, windowStartUtc, windowEndUtc,
+                generation, attempt, committedAt, totalInputRows, totalOutputRows, inputs, outputs, quarantined,
+                missing, overrides, sourcesRetainedUntil, at.toString());
+    }
+
+    /** The same commit at another time (to compare two writes of one commit). */
+    Manifest committedAt(String time) {
+        return new Manifest(formatVersion, namespace, windowStart, windowEnd, windowStartUtc, windowEndUtc,
+                generation, attempt, time, totalInputRows, totalOutputRows, inputs, outputs, quarantined, missing,
+                overrides, sourcesRetainedUntil, rolledBackAt);
     }
 
     /**

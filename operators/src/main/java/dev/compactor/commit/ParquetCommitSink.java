@@ -14,6 +14,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -26,14 +27,21 @@ public final class ParquetCommitSink implements Sink<StagedWindow>, SupportsComm
 
     private final ObjectStoreFactory storeFactory;
     private final BucketLayout layout;
+    private final Duration sourceRetention;
 
     /**
      * @param storeFactory opens the bucket on the task manager that runs the committer
      * @param layout       names of staging, final, manifest and quarantine objects
      */
     public ParquetCommitSink(ObjectStoreFactory storeFactory, BucketLayout layout) {
+        this(storeFactory, layout, Duration.ZERO);
+    }
+
+    /** @param sourceRetention how long commits keep their sources under {@code _trash/}; zero deletes them */
+    public ParquetCommitSink(ObjectStoreFactory storeFactory, BucketLayout layout, Duration sourceRetention) {
         this.storeFactory = Objects.requireNonNull(storeFactory, "object store factory must not be null");
         this.layout = Objects.requireNonNull(layout, "bucket layout must not be null");
+        this.sourceRetention = Objects.requireNonNull(sourceRetention, "source retention must not be null");
     }
 
     /** Still abstract in Flink 1.20; the runtime calls the {@link WriterInitContext} variant. */
@@ -51,7 +59,7 @@ public final class ParquetCommitSink implements Sink<StagedWindow>, SupportsComm
     @Override
     public Committer<StagedWindow> createCommitter(CommitterInitContext context) throws IOException {
         ObjectStore store = storeFactory.open();
-        return new WindowCommitter(store, new WindowPublisher(store, layout, Clock.systemUTC()),
+        return new WindowCommitter(store, new WindowPublisher(store, layout, Clock.systemUTC(), sourceRetention),
                 new CommitMetrics(context.metricGroup()));
     }
 

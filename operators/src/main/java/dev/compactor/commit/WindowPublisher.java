@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,11 @@ import java.util.Optional;
  * <p>Every step can be repeated: a crash at any point followed by a replay of the same committable (or of
  * another attempt of the same generation) finishes the job without publishing twice or losing a row. The
  * manifest is the commit point; once it exists, nothing the manifest lists is rewritten.
+ *
+ * <p>With a source retention ({@code compaction.source-retention}), the sources are not deleted but moved to
+ * {@code _trash/{ns}/{ws}-g{gen}/}: the exact merged version is copied, then deleted conditionally like without
+ * retention, so a key written again since stays. Each commit then removes the namespace's retained sources whose
+ * retention passed, unless an uncompact rolled their generation back ({@link Uncompactor} owns those).
  */
 public final class WindowPublisher {
 
@@ -32,11 +39,21 @@ public final class WindowPublisher {
     private final ObjectStore store;
     private final BucketLayout layout;
     private final Clock clock;
+    private final Duration sourceRetention;
 
     public WindowPublisher(ObjectStore store, BucketLayout layout, Clock clock) {
+        this(store, layout, clock, Duration.ZERO);
+    }
+
+    /** @param sourceRetention how long sources are kept under {@code _trash/}; zero deletes them at commit */
+    public WindowPublisher(ObjectStore store, BucketLayout layout, Clock clock, Duration sourceRetention) {
         this.store = Objects.requireNonNull(store, "store must not be null");
         this.layout = Objects.requireNonNull(layout, "layout must not be null");
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
+        this.sourceRetention = Objects.requireNonNull(sourceRetention, "sourceRetention must not be null");
+        if (sourceRetention.isNegative()) {
+            throw new IllegalArgumentException("source retention must not be negative, was " + sourceRetention);
+        }
     }
 
     /** Commits {@code window}; throws IOException on store errors that a later retry may not see. */
@@ -47,6 +64,13 @@ public final class WindowPublisher {
 
         if (store.head(manifestKey).isPresent()) {
             Manifest existing = ManifestCodec.fromJson(store.read(manifestKey));
+            if (existing.isRolledBack()) {
+                // An uncompact put the sources back and removed the outputs: deleting a source now would lose rows.
+                LOG.warn("{}: the generation was un-compacted at {}; publishing and deleting nothing", id,
+                        existing.rolledBackAt());
+                clearStaging(window, id);
+                return new PublishOutcome(PublishOutcome.Status.ALREADY_COMMITTED, 0, 0, 0, "");
+            }
             LOG.info("{}: already committed by attempt {} at {}; publishing nothing, finishing cleanup",
                     id, existing.attempt(), existing.committedAt());
             int quarantined = quarantine(existing, id);
@@ -64,7 +88,9 @@ public final class WindowPublisher {
         }
 
         int published = publishParts(window, id);
-        Manifest manifest = Manifest.of(window, mergedVersions(window, id), clock.instant());
+        Instant now = clock.instant();
+        Manifest manifest = Manifest.of(window, mergedVersions(window, id), now)
+                .withRetry(mergeOverrides(window), sourceRetention.isZero() ? null : now.plus(sourceRetention));
         int quarantined = quarantine(manifest, id);
         writeManifest(manifestKey, manifest, id);
         LOG.info("{}: committed {} outputs ({} rows) from {} inputs ({} rows), {} quarantined, {} missing; manifest {}",
@@ -73,6 +99,8 @@ public final class WindowPublisher {
 
         int deleted = deleteSources(manifest, id);
         clearStaging(window, id);
+        store.delete(layout.windowOverridesKey(window.namespace, window.windowStart));
+        removeExpiredTrash(window.namespace, id);
         return new PublishOutcome(PublishOutcome.Status.COMMITTED, published, deleted, quarantined, "");
     }
 
@@ -102,9 +130,9 @@ public final class WindowPublisher {
     }
 
     private static boolean sameCommit(Manifest a, Manifest b) {
-        return a.equals(new Manifest(b.formatVersion(), b.namespace(), b.windowStart(), b.windowEnd(),
-                b.windowStartUtc(), b.windowEndUtc(), b.generation(), b.attempt(), a.committedAt(),
-                b.totalInputRows(), b.totalOutputRows(), b.inputs(), b.outputs(), b.quarantined(), b.missing()));
+        // the retention's end follows from the commit time too
+        return a.equals(b.committedAt(a.committedAt()).withRetry(b.overrides(),
+                a.sourcesRetainedUntil() == null ? null : Instant.parse(a.sourcesRetainedUntil())));
     }
 
     /**
@@ -190,14 +218,26 @@ public final class WindowPublisher {
         return StagedWindowCodec.inputETagsOfMarker(store.read(marker));
     }
 
+    /** The merge parameters the attempt applied, from its staged marker; empty for none. */
+    private Map<String, Object> mergeOverrides(StagedWindow window) throws IOException {
+        String marker = layout.stagedMarkerKey(window.namespace, window.windowStart, window.generation, window.attempt);
+        return store.head(marker).isEmpty() ? Map.of() : StagedWindowCodec.overridesOfMarker(store.read(marker));
+    }
+
     /**
      * Runs only once the manifest is durable (invariant 2). Deletes only the version of each input that was merged:
-     * a key written again since stays, and its new version forms the window's next generation. Returns how many
-     * objects it deleted.
+     * a key written again since stays, and its new version forms the window's next generation. With a retention,
+     * that version is first copied under the generation's trash dir. Returns how many objects it deleted.
      */
     private int deleteSources(Manifest manifest, String id) throws IOException {
+        if (manifest.sourcesRetainedUntil() != null) {
+            retainMarker(manifest);
+        }
         int deleted = 0;
         for (Manifest.InputEntry input : manifest.inputs()) {
+            if (manifest.sourcesRetainedUntil() != null && !retain(manifest, input, id)) {
+                continue;
+            }
             if (store.deleteVersion(input.key(), input.size(), input.eTag())) {
                 deleted++;
             } else if (store.head(input.key()).isPresent()) {
@@ -215,6 +255,76 @@ public final class WindowPublisher {
             LOG.info("{}: deleted {} source objects", id, deleted);
         }
         return deleted;
+    }
+
+    /** Records until when the generation's trash dir is kept, before any copy lands in it. */
+    private void retainMarker(Manifest manifest) throws IOException {
+        String key = BucketLayout.trashMarkerKey(manifest.namespace(), manifest.windowStart(), manifest.generation());
+        if (store.head(key).isEmpty()) {
+            long bytes = manifest.inputs().stream().mapToLong(Manifest.InputEntry::size).sum();
+            String json = "{\"namespace\":\"" + manifest.namespace() + "\",\"windowStart\":" + manifest.windowStart()
+                    + ",\"generation\":" + manifest.generation() + ",\"bytes\":" + bytes + ",\"retainedUntil\":\""
+                    + manifest.sourcesRetainedUntil() + "\"}";
+            store.write(key, json.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Copies the merged version of {@code input} to the trash dir; false when it is not there to copy (another
+     * version now, which stays as the new file it is). True also when an earlier run copied it already.
+     */
+    private boolean retain(Manifest manifest, Manifest.InputEntry input, String id) throws IOException {
+        String copyKey = layout.trashKey(manifest.namespace(), manifest.windowStart(), manifest.generation(),
+                input.key());
+        Optional<ObjectInfo> copy = store.head(copyKey);
+        if (copy.isPresent() && copy.get().size() == input.size()) {
+            return true;
+        }
+        Optional<ObjectInfo> source = store.head(input.key());
+        if (source.isEmpty() || !source.get().isVersion(input.size(), input.eTag())) {
+            return false;
+        }
+        byte[] content = store.read(input.key());
+        Optional<ObjectInfo> after = store.head(input.key());
+        // read between two heads of the same version: the bytes are that version's (a rewrite shows in the second)
+        if (content.length != input.size() || after.isEmpty() || !after.get().equals(source.get())) {
+            LOG.warn("{}: source {} changed while it was copied to {}; keeping it in place", id, input.key(), copyKey);
+            return false;
+        }
+        store.write(copyKey, content);
+        return true;
+    }
+
+    /**
+     * Removes the namespace's retained sources whose retention passed, copies first and their marker last, so a
+     * crash leaves a dir that the next commit finds again. A generation rolled back by an uncompact is left to it.
+     */
+    private void removeExpiredTrash(String namespace, String id) throws IOException {
+        Instant now = clock.instant();
+        for (ObjectInfo marker : store.list(BucketLayout.trashNamespacePrefix(namespace))) {
+            if (!marker.key().endsWith("/" + BucketLayout.RETAINED_MARKER)) {
+                continue;
+            }
+            String dir = marker.key().substring(0, marker.key().length() - BucketLayout.RETAINED_MARKER.length());
+            Optional<Instant> until = RetainedMarker.until(store.read(marker.key()));
+            if (until.isEmpty() || until.get().isAfter(now)) {
+                continue;
+            }
+            Optional<String> manifestKey = RetainedMarker.manifestKey(layout, marker.key());
+            if (manifestKey.isPresent() && store.head(manifestKey.get()).isPresent()
+                    && ManifestCodec.fromJson(store.read(manifestKey.get())).isRolledBack()) {
+                continue;
+            }
+            List<ObjectInfo> objects = store.list(dir);
+            for (ObjectInfo object : objects) {
+                if (!object.key().equals(marker.key())) {
+                    store.delete(object.key());
+                }
+            }
+            store.delete(marker.key());
+            LOG.info("{}: removed {} retained sources under {} (retained until {})", id, objects.size() - 1, dir,
+                    until.get());
+        }
     }
 
     /** Clears every attempt of the generation, markers included: once committed, none of them is needed. */

@@ -43,6 +43,8 @@ public class BucketEvent {
     public String commandId;
     public String command;
     public int priority;
+    /** CONTROL: a rollback's per-window merge parameters ({@code WindowOverrides#spec}), null or "" for none. */
+    public String overrides;
 
     public BucketEvent() {}
 
@@ -109,11 +111,12 @@ public class BucketEvent {
         e.command = c.kind().name();
         e.windowStart = c.windowStart();
         e.priority = c.priority();
+        e.overrides = c.overrides();
         return e;
     }
 
     public ControlCommand toCommand() {
-        return new ControlCommand(commandId, ControlCommand.Kind.valueOf(command), windowStart, priority);
+        return new ControlCommand(commandId, ControlCommand.Kind.valueOf(command), windowStart, priority, overrides);
     }
 
     private static BucketEvent of(Type type, String namespace, String key) {
@@ -135,7 +138,7 @@ public class BucketEvent {
                 && Objects.equals(namespace, e.namespace) && Objects.equals(key, e.key)
                 && Objects.equals(eTag, e.eTag) && Objects.equals(writerId, e.writerId)
                 && Objects.equals(commandId, e.commandId) && Objects.equals(command, e.command)
-                && priority == e.priority;
+                && priority == e.priority && Objects.equals(overrides, e.overrides);
     }
 
     @Override

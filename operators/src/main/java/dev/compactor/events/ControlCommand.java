@@ -18,10 +18,11 @@ import java.util.regex.Pattern;
  * <p>The id is {@code {epochMillis}-{8 hex}}: commands of one namespace sort (and are listed) in the order they were
  * issued.
  *
- * @param windowStart the window a rollback names, 0 otherwise
+ * @param windowStart the window a rollback, trigger or uncompact names, 0 otherwise
  * @param priority    the priority a set-priority command sets, 0 otherwise
+ * @param overrides   a rollback's per-window merge parameters ({@code WindowOverrides#spec}), "" for none
  */
-public record ControlCommand(String id, Kind kind, long windowStart, int priority) {
+public record ControlCommand(String id, Kind kind, long windowStart, int priority, String overrides) {
 
     public enum Kind {
         /** Re-run the stuck-window check and the dispatch now. */
@@ -33,7 +34,14 @@ public record ControlCommand(String id, Kind kind, long windowStart, int priorit
         /** Forget everything tracked for the namespace. */
         RESET("reset"),
         /** Drop generations without files and writers that are no longer active. */
-        CLEANUP("cleanup");
+        CLEANUP("cleanup"),
+        /** Dispatch a window's pending generation now, whatever its readiness; lifts an uncompact hold. */
+        TRIGGER("trigger"),
+        /**
+         * Hold a window that is being un-compacted: its sources come back under their keys and must not be compacted
+         * again until a {@link #TRIGGER}.
+         */
+        UNCOMPACT("uncompact");
 
         public final String verb;
 
@@ -43,12 +51,19 @@ public record ControlCommand(String id, Kind kind, long windowStart, int priorit
     }
 
     private static final Pattern FILE_NAME = Pattern.compile(
-            "(\\d{13}-[0-9a-f]{8})\\.(trigger-check|cleanup|reset|priority-(\\d)|rollback-(\\d{1,19}))\\.json");
+            "(\\d{13}-[0-9a-f]{8})\\.(trigger-check|cleanup|reset|priority-(\\d)|rollback-(\\d{1,19})((?:~[a-z]+=[a-z0-9]+){0,8})"
+                    + "|(trigger|uncompact)-(\\d{1,19}))\\.json");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public ControlCommand {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(kind, "kind");
+        overrides = overrides == null ? "" : overrides;
+    }
+
+    /** A command without per-window merge parameters. */
+    public ControlCommand(String id, Kind kind, long windowStart, int priority) {
+        this(id, kind, windowStart, priority, "");
     }
 
     public static String newId(long epochMillis) {
@@ -63,6 +78,19 @@ public record ControlCommand(String id, Kind kind, long windowStart, int priorit
 
     public static ControlCommand rollback(String id, long windowStart) {
         return new ControlCommand(id, Kind.ROLLBACK, windowStart, 0);
+    }
+
+    /** A rollback that also sets the window's merge parameters ({@code WindowOverrides#spec}; "" for none). */
+    public static ControlCommand rollback(String id, long windowStart, String overrides) {
+        return new ControlCommand(id, Kind.ROLLBACK, windowStart, 0, overrides);
+    }
+
+    public static ControlCommand trigger(String id, long windowStart) {
+        return new ControlCommand(id, Kind.TRIGGER, windowStart, 0);
+    }
+
+    public static ControlCommand uncompact(String id, long windowStart) {
+        return new ControlCommand(id, Kind.UNCOMPACT, windowStart, 0);
     }
 
     public static ControlCommand setPriority(String id, int priority) {
@@ -93,7 +121,8 @@ public record ControlCommand(String id, Kind kind, long windowStart, int priorit
 
     private String fileName() {
         String verb = switch (kind) {
-            case ROLLBACK -> kind.verb + "-" + windowStart;
+            case ROLLBACK -> kind.verb + "-" + windowStart + (overrides.isEmpty() ? "" : "~" + overrides);
+            case TRIGGER, UNCOMPACT -> kind.verb + "-" + windowStart;
             case SET_PRIORITY -> kind.verb + "-" + priority;
             default -> kind.verb;
         };
@@ -122,7 +151,8 @@ public record ControlCommand(String id, Kind kind, long windowStart, int priorit
         Matcher m = FILE_NAME.matcher(fileName);
         if (!m.matches()) {
             throw new InvalidNameException("control object name does not match "
-                    + "{epochMillis}-{8 hex}.{trigger-check|cleanup|reset|priority-N|rollback-WINDOWSTART}.json");
+                    + "{epochMillis}-{8 hex}.{trigger-check|cleanup|reset|priority-N|rollback-WINDOWSTART[~name=value...]"
+                    + "|trigger-WINDOWSTART|uncompact-WINDOWSTART}.json");
         }
         String id = m.group(1);
         if (m.group(3) != null) {
@@ -130,7 +160,12 @@ public record ControlCommand(String id, Kind kind, long windowStart, int priorit
             return setPriority(id, priority);
         }
         if (m.group(4) != null) {
-            return rollback(id, KeyNameRules.parseUnsigned(m.group(4), "window start", Long.MAX_VALUE));
+            String overrides = m.group(5) == null || m.group(5).isEmpty() ? "" : m.group(5).substring(1);
+            return rollback(id, KeyNameRules.parseUnsigned(m.group(4), "window start", Long.MAX_VALUE), overrides);
+        }
+        if (m.group(6) != null) {
+            long windowStart = KeyNameRules.parseUnsigned(m.group(7), "window start", Long.MAX_VALUE);
+            return m.group(6).equals(Kind.TRIGGER.verb) ? trigger(id, windowStart) : uncompact(id, windowStart);
         }
         for (Kind kind : Kind.values()) {
             if (kind.verb.equals(m.group(2))) {

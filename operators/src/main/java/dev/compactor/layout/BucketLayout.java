@@ -22,6 +22,9 @@ import java.util.Objects;
  * _quarantine/{ns}/{file name}.v{size} (+ .reason.json)                                unreadable inputs, per version
  * _rejected/YYYY/MM/DD/{epochMillis}-s{subtask}-a{attempt}-{n}.jsonl                  dead letters: rejected events
  * _control/{ns}/{id}.{verb}.json                                                     an operator's command (ControlCommand)
+ * _staging/{ns}/{ws}-overrides.json                                                  merge parameters a retry set for a window
+ * _trash/{ns}/{ws}-g{gen}/{file name}                                                committed sources kept for un-compaction
+ * _trash/{ns}/{ws}-g{gen}/_RETAINED.json                                             until when they are kept
  * </pre>
  * {@code ws} is the window start in epoch milliseconds, the runbook's window key.
  */
@@ -33,6 +36,9 @@ public final class BucketLayout implements Serializable {
     public static final String QUARANTINE_PREFIX = "_quarantine/";
     public static final String REJECTED_PREFIX = "_rejected/";
     public static final String CONTROL_PREFIX = "_control/";
+    /** Committed sources kept for {@code compaction.source-retention}; no event under it needs an action. */
+    public static final String TRASH_PREFIX = "_trash/";
+    public static final String RETAINED_MARKER = "_RETAINED.json";
     public static final String STAGED_MARKER = "_STAGED.json";
     public static final String FAILED_MARKER = "_FAILED.json";
     /** Rewritten while a merge moves bytes: each write is an object event that keeps its window from timing out. */
@@ -129,6 +135,33 @@ public final class BucketLayout implements Serializable {
 
     public String progressMarkerKey(String namespace, long windowStart, int generation, int attempt) {
         return stagingDir(namespace, windowStart, generation, attempt) + PROGRESS_MARKER;
+    }
+
+    /** Where a retry's merge parameters for one window are kept until its commit; each merge attempt reads it. */
+    public String windowOverridesKey(String namespace, long windowStart) {
+        return STAGING_PREFIX + namespace + "/" + windowStart + "-overrides.json";
+    }
+
+    /** Prefix of the namespace's retained sources. */
+    public static String trashNamespacePrefix(String namespace) {
+        return TRASH_PREFIX + namespace + "/";
+    }
+
+    /** Where one committed generation keeps its sources for {@code compaction.source-retention}. */
+    public static String trashDir(String namespace, long windowStart, int generation) {
+        return trashNamespacePrefix(namespace) + windowStart + "-g" + generation + "/";
+    }
+
+    /** The retained copy of {@code sourceKey} (its path below the namespace, under the generation's trash dir). */
+    public String trashKey(String namespace, long windowStart, int generation, String sourceKey) {
+        String namespacePrefix = dataPrefix + namespace + "/";
+        String relative = sourceKey.startsWith(namespacePrefix) ? sourceKey.substring(namespacePrefix.length())
+                : sourceKey.substring(sourceKey.lastIndexOf('/') + 1);
+        return trashDir(namespace, windowStart, generation) + relative;
+    }
+
+    public static String trashMarkerKey(String namespace, long windowStart, int generation) {
+        return trashDir(namespace, windowStart, generation) + RETAINED_MARKER;
     }
 
     public String manifestKey(String namespace, long windowStart, int generation) {

@@ -13,6 +13,7 @@ import dev.compactor.store.ObjectInfo;
 import dev.compactor.store.ObjectStore;
 import dev.compactor.store.ObjectStoreFactory;
 import dev.compactor.store.ProgressStore;
+import dev.compactor.window.WindowOverrides;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -262,7 +263,12 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
         }
         long started = System.nanoTime();
         CompactionTask current = withoutRewrittenInputs(withoutCommittedInputs(task, store), store);
-        StagedWindow staged = new ParquetMerger(store, layout, settings).merge(current);
+        WindowOverrides overrides = overridesOf(task, store);
+        MergeSettings windowSettings = MergeOverrides.apply(settings, overrides);
+        if (!overrides.isEmpty()) {
+            LOG.info("{}: merging with the window's overrides {}", task, overrides.spec());
+        }
+        StagedWindow staged = new ParquetMerger(store, layout, windowSettings).merge(current);
         Map<String, String> mergedVersions = requireUnchanged(current, staged, store);
         if (store.head(manifest).isPresent()) {
             // Another attempt committed while this one merged: its parts would never be published.
@@ -274,7 +280,7 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
             return List.of(new StagedWindow(task));
         }
         store.write(layout.stagedMarkerKey(task.namespace, task.windowStart, task.generation, task.attempt),
-                StagedWindowCodec.markerJson(staged, mergedVersions));
+                StagedWindowCodec.markerJson(staged, mergedVersions, overrides.fields()));
         long bytes = staged.inputs.stream().mapToLong(i -> i.size).sum();
         rows.inc(staged.totalRows());
         inputBytes.inc(bytes);
@@ -284,6 +290,20 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
                 task, staged.totalRows(), staged.inputs.size(), bytes, staged.parts.size(),
                 (System.nanoTime() - started) / 1_000_000, staged.quarantined.size(), staged.missing.size());
         return List.of(staged);
+    }
+
+    /** The merge parameters an operator's retry set for the window ({@code _staging/{ns}/{ws}-overrides.json}). */
+    private WindowOverrides overridesOf(CompactionTask task, ObjectStore store) throws IOException {
+        String key = layout.windowOverridesKey(task.namespace, task.windowStart);
+        if (store.head(key).isEmpty()) {
+            return WindowOverrides.NONE;
+        }
+        try {
+            return MergeOverrides.fromJson(store.read(key));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the window's overrides " + key + " are not readable: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Records the failure where WindowTracker sees it, so the window is retried with a backoff, or failed. */
@@ -313,6 +333,9 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
         for (ObjectInfo other : store.list(layout.manifestWindowPrefix(task.namespace, task.windowStart))) {
             if (!other.key().equals(thisManifest) && other.key().endsWith(".json")) {
                 Manifest m = ManifestCodec.fromJson(store.read(other.key()));
+                if (m.isRolledBack()) {
+                    continue; // un-compacted: its inputs are back as sources, to be merged again
+                }
                 m.inputs().forEach(i -> committed.put(i.key(), i));
                 // A crash before that commit's last step can leave its staging behind.
                 for (ObjectInfo leftover : store.list(

@@ -30,9 +30,12 @@ public final class TrackerKey implements KeySelector<BucketEvent, String> {
 
     @Override
     public String getKey(BucketEvent e) {
-        // Only a rollback names a window: the other commands of a sharded namespace reach its unsharded key alone.
+        // Rollback, trigger and uncompact name a window: the other commands of a sharded namespace reach its
+        // unsharded key alone.
         boolean namesNoWindow = e.type == BucketEvent.Type.CONTROL
-                && !ControlCommand.Kind.ROLLBACK.name().equals(e.command);
+                && !ControlCommand.Kind.ROLLBACK.name().equals(e.command)
+                && !ControlCommand.Kind.TRIGGER.name().equals(e.command)
+                && !ControlCommand.Kind.UNCOMPACT.name().equals(e.command);
         if (!shardedNamespaces.contains(e.namespace) || namesNoWindow) {
             return e.namespace;
         }

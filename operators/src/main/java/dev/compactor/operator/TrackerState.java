@@ -1,6 +1,7 @@
 package dev.compactor.operator;
 
 import dev.compactor.window.FileRecord;
+import dev.compactor.window.RetainedSources;
 import dev.compactor.window.WindowRecord;
 
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -70,6 +71,24 @@ public final class TrackerState {
     /** quarantined source key → present, so a quarantine is counted once. */
     public static MapStateDescriptor<String, Boolean> quarantined() {
         return new MapStateDescriptor<>("quarantined", Types.STRING, Types.BOOLEAN);
+    }
+
+    /**
+     * windowStart → id of the uncompact command that holds it: its generations are not dispatched until a trigger.
+     * Added after the first release: a savepoint without it restores with no window held.
+     */
+    public static MapStateDescriptor<Long, String> heldWindows() {
+        return new MapStateDescriptor<>("held-windows", Types.LONG, Types.STRING);
+    }
+
+    /** windowStart → the merge parameters a retry set for it ({@code WindowOverrides#spec}), until it commits. */
+    public static MapStateDescriptor<Long, String> windowOverrides() {
+        return new MapStateDescriptor<>("window-overrides", Types.LONG, Types.STRING);
+    }
+
+    /** "{windowStart}-g{generation}" → sources of that committed generation kept under {@code _trash/}. */
+    public static MapStateDescriptor<String, RetainedSources> retainedSources() {
+        return new MapStateDescriptor<>("retained-sources", Types.STRING, TypeInformation.of(RetainedSources.class));
     }
 
     public static ValueStateDescriptor<Long> quarantinedCount() {

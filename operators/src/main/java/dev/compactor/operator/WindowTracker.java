@@ -15,6 +15,7 @@ import dev.compactor.window.Backpressure;
 import dev.compactor.window.FileRecord;
 import dev.compactor.window.InvalidTransitionException;
 import dev.compactor.window.ReadinessRule;
+import dev.compactor.window.RetainedSources;
 import dev.compactor.window.SchedulingRules;
 import dev.compactor.window.WindowRecord;
 import dev.compactor.window.WindowRules;
@@ -87,6 +88,8 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private final SchedulingRules rules;
     private final ObjectStoreFactory storeFactory;
     private final BucketLayout layout;
+    /** {@code compaction.source-retention}: how long a commit keeps its sources under {@code _trash/}; 0 for not. */
+    private final long sourceRetentionMs;
 
     private transient WindowRules windowRules;
     /** The bucket, read only for its manifests: the committed generations of a window the state has no ledger for. */
@@ -118,6 +121,12 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     /** Keys of the reason objects of quarantined files, so a rewritten reason is not counted twice. */
     private transient MapState<String, Boolean> quarantined;
     private transient ValueState<Long> quarantinedCount;
+    /** windowStart → the uncompact command holding it until a trigger. */
+    private transient MapState<Long, String> heldWindows;
+    /** windowStart → merge parameters a retry set ({@code WindowOverrides#spec}); dropped when it commits. */
+    private transient MapState<Long, String> windowOverrides;
+    /** "{windowStart}-g{generation}" → the committed generation's sources kept under {@code _trash/}. */
+    private transient MapState<String, RetainedSources> retainedSources;
     private transient ValueState<String> status;
     /**
      * Keys of this subtask whose status timer is pending, with its time: not state (after a restore the next change
@@ -140,9 +149,22 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private transient NamespaceGauges namespaceGauges;
 
     public WindowTracker(SchedulingRules rules, ObjectStoreFactory storeFactory, BucketLayout layout) {
+        this(rules, storeFactory, layout, 0);
+    }
+
+    /**
+     * @param storeFactory      the bucket, where a window without state finds its committed generations
+     * @param sourceRetentionMs how long commits keep their sources under {@code _trash/} (0: they delete them)
+     */
+    public WindowTracker(SchedulingRules rules, ObjectStoreFactory storeFactory, BucketLayout layout,
+                         long sourceRetentionMs) {
         this.rules = Objects.requireNonNull(rules, "rules");
         this.storeFactory = Objects.requireNonNull(storeFactory, "storeFactory");
         this.layout = Objects.requireNonNull(layout, "layout");
+        if (sourceRetentionMs < 0) {
+            throw new IllegalArgumentException("source retention must not be negative, was " + sourceRetentionMs);
+        }
+        this.sourceRetentionMs = sourceRetentionMs;
     }
 
     @Override
@@ -163,6 +185,9 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         appliedCommands = getRuntimeContext().getMapState(TrackerState.appliedCommands());
         quarantined = getRuntimeContext().getMapState(TrackerState.quarantined());
         quarantinedCount = getRuntimeContext().getState(TrackerState.quarantinedCount());
+        heldWindows = getRuntimeContext().getMapState(TrackerState.heldWindows());
+        windowOverrides = getRuntimeContext().getMapState(TrackerState.windowOverrides());
+        retainedSources = getRuntimeContext().getMapState(TrackerState.retainedSources());
         status = getRuntimeContext().getState(TrackerState.status(STATUS_QUERYABLE_NAME));
         statusDue = new HashMap<>();
 
@@ -464,7 +489,13 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             }
         }
         dropGeneration(windowKey);
-        lastCompaction.update(timers.currentProcessingTime());
+        windowOverrides.remove(e.windowStart);
+        long now = timers.currentProcessingTime();
+        if (sourceRetentionMs > 0 && !heldWindows.contains(e.windowStart)) {
+            retainedSources.put(windowKey, new RetainedSources(window.totalSize, now + sourceRetentionMs));
+            timers.registerProcessingTimeTimer(now + sourceRetentionMs);
+        }
+        lastCompaction.update(now);
         windowsCommitted.inc();
         LOG.info("{} committed ({})", window, e.key);
     }
@@ -484,6 +515,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CompactionTask> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             failStuckWindows(ctx.timerService());
+            forgetExpiredRetention(timestamp);
         }
         dispatchReadyWindows(ctx.timerService(), out);
         Long statusAt = statusDue.get(ctx.getCurrentKey());
@@ -510,7 +542,17 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         }
     }
 
-    /** Dispatches every ready window, oldest first, unless backpressure holds it. */
+    /** The commit removes retained sources once their retention passed (WindowPublisher); so does the status. */
+    private void forgetExpiredRetention(long now) throws Exception {
+        Iterator<Map.Entry<String, RetainedSources>> it = retainedSources.iterator();
+        while (it.hasNext()) {
+            if (it.next().getValue().until <= now) {
+                it.remove();
+            }
+        }
+    }
+
+    /** Dispatches every ready window, oldest first, unless backpressure holds it (or an uncompact holds it). */
     private void dispatchReadyWindows(TimerService timers, Collector<CompactionTask> out) throws Exception {
         long now = timers.currentWatermark();
         long wallNow = timers.currentProcessingTime();
@@ -521,6 +563,9 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         for (WindowRecord window : windows.values()) {
             if (window.isInFlight()) {
                 inFlight++;
+            }
+            if (heldWindows.contains(window.windowStart)) {
+                continue; // un-compacted: only a trigger dispatches it
             }
             String writerPrefix = windowKey(window.windowStart, window.generation) + "/";
             ReadinessRule.Verdict verdict = readiness.evaluate(window, now, wallNow, waitAfterEnd(window), active,
@@ -628,6 +673,8 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             }
             case RESET -> reset();
             case CLEANUP -> cleanUp(timers.currentWatermark());
+            case TRIGGER -> trigger(command, timers, out);
+            case UNCOMPACT -> hold(command);
             default -> throw new IllegalStateException("unknown command " + command.kind());
         }
         lastCommand.update(command.id());
@@ -670,8 +717,55 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         return true;
     }
 
-    /** Every generation of the window that is processing, dispatched or failed goes back to pending. */
+    /**
+     * The runbook's manual trigger: the window's pending generations are dispatched now, whatever their readiness
+     * (waits, min-files, late writers, a retry's backoff, backpressure), and an uncompact's hold on it ends. A
+     * generation already in flight is left alone; the API answers 409 for it before the command is written.
+     */
+    private void trigger(ControlCommand command, TimerService timers, Collector<CompactionTask> out)
+            throws Exception {
+        heldWindows.remove(command.windowStart());
+        List<WindowRecord> pending = new ArrayList<>();
+        for (WindowRecord window : windows.values()) {
+            if (window.windowStart == command.windowStart() && window.state == WindowState.PENDING) {
+                pending.add(window);
+            }
+        }
+        pending.sort(Comparator.comparingInt(w -> w.generation));
+        int dispatched = 0;
+        for (WindowRecord window : pending) {
+            if (dispatch(window, timers, out)) {
+                dispatched++;
+            }
+        }
+        LOG.info("trigger {} of window {}: {} generation(s) dispatched", command.id(), command.windowStart(),
+                dispatched);
+    }
+
+    /**
+     * An uncompact is about to put the window's sources back: their files must wait for a trigger, not form a
+     * generation that compacts on its own. The window's retained sources go back to data/, so they no longer count.
+     */
+    private void hold(ControlCommand command) throws Exception {
+        heldWindows.put(command.windowStart(), command.id());
+        String prefix = command.windowStart() + "-g";
+        Iterator<Map.Entry<String, RetainedSources>> it = retainedSources.iterator();
+        while (it.hasNext()) {
+            if (it.next().getKey().startsWith(prefix)) {
+                it.remove();
+            }
+        }
+        LOG.info("uncompact {}: window {} is held until a trigger", command.id(), command.windowStart());
+    }
+
+    /**
+     * Every generation of the window that is processing, dispatched or failed goes back to pending; merge parameters
+     * the command carries apply to the window's merges until it commits.
+     */
     private void rollBack(ControlCommand command, TimerService timers) throws Exception {
+        if (!command.overrides().isEmpty()) {
+            windowOverrides.put(command.windowStart(), command.overrides());
+        }
         List<WindowRecord> rolledBack = new ArrayList<>();
         for (WindowRecord window : windows.values()) {
             if (window.windowStart == command.windowStart() && window.state != WindowState.PENDING
@@ -700,6 +794,8 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         lastCompaction.clear();
         quarantined.clear();
         quarantinedCount.clear();
+        heldWindows.clear();
+        windowOverrides.clear();
     }
 
     /** Drops pending generations left without files and writers no longer active. */
@@ -739,7 +835,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
                     w.generation), new TreeSet<>()));
             snapshots.add(new WindowSnapshot(w.windowStart, w.windowEnd, w.generation, w.state.runbookName(),
                     w.fileCount, w.totalSize, windowWriterList, w.startedAt, w.stagedAt, w.progressAt, w.attempts,
-                    w.lastError));
+                    w.lastError, heldWindows.contains(w.windowStart), windowOverrides.get(w.windowStart)));
         }
         List<String> known = new ArrayList<>();
         writers.keys().forEach(known::add);
@@ -753,11 +849,26 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         NamespaceSnapshot snapshot = new NamespaceSnapshot(key, ns, priority, priorityOverride.value() != null,
                 rules.priorities().waitAfterEndMs(priority), rules.backpressure().level(inFlight).runbookName(),
                 windowRules.processingTimeoutMs(), known, active, snapshots, compactedAt == null ? 0 : compactedAt,
-                quarantinedFiles == null ? 0 : quarantinedFiles, lastCommand.value());
+                quarantinedFiles == null ? 0 : quarantinedFiles, lastCommand.value(), retainedBytes(), held());
         namespaceGauges.update(snapshot);
         String json = StatusJson.write(snapshot);
         status.update(json);
         ctx.output(STATUS, new StatusUpdate(key, json));
+    }
+
+    private long retainedBytes() throws Exception {
+        long bytes = 0;
+        for (RetainedSources r : retainedSources.values()) {
+            bytes += r.bytes;
+        }
+        return bytes;
+    }
+
+    private List<Long> held() throws Exception {
+        List<Long> held = new ArrayList<>();
+        heldWindows.keys().forEach(held::add);
+        held.sort(Comparator.naturalOrder());
+        return held;
     }
 
     private List<String> activeWriters(long now) throws Exception {

@@ -9,7 +9,8 @@ import java.util.TreeSet;
 /**
  * The runbook's namespace status ({@code GET /compaction/status}), field for field, plus our additions:
  * {@code failedWindows}, {@code quarantinedFiles}, {@code lastCompactionTime} and {@code lastCommand} (the newest
- * control command applied).
+ * control command applied), {@code retainedSourceBytes} (committed sources kept for un-compaction) and
+ * {@code heldWindows} (keys of un-compacted windows waiting for a trigger).
  *
  * <p>A sharded namespace publishes one snapshot per shard ({@code namespace#windowStart}); its status is their
  * union: windows and writers of every shard, the worst backpressure of any shard (each shard counts its own windows
@@ -20,7 +21,18 @@ public record NamespaceStatus(String namespace, int priority, long effectiveMaxW
                               List<String> activeWriters, long oldestWindowAge, long totalPendingFiles,
                               int windowsStuckInProcessing, int failedWindows, long quarantinedFiles,
                               String lastCompactionTime,
-                              String lastCommand, List<WindowStatus> windows) {
+                              String lastCommand, List<WindowStatus> windows, long retainedSourceBytes,
+                              List<String> heldWindows) {
+
+    public NamespaceStatus(String namespace, int priority, long effectiveMaxWaitTimeMs, String backpressure,
+                           int activeWindows, QueueMetrics queueMetrics, Health health, List<String> knownWriters,
+                           List<String> activeWriters, long oldestWindowAge, long totalPendingFiles,
+                           int windowsStuckInProcessing, int failedWindows, long quarantinedFiles,
+                           String lastCompactionTime, String lastCommand, List<WindowStatus> windows) {
+        this(namespace, priority, effectiveMaxWaitTimeMs, backpressure, activeWindows, queueMetrics, health,
+                knownWriters, activeWriters, oldestWindowAge, totalPendingFiles, windowsStuckInProcessing,
+                failedWindows, quarantinedFiles, lastCompactionTime, lastCommand, windows, 0, List.of());
+    }
 
     private static final List<String> BACKPRESSURE_ORDER = List.of("none", "normal", "severe");
 
@@ -37,7 +49,11 @@ public record NamespaceStatus(String namespace, int priority, long effectiveMaxW
         long lastCompaction = 0;
         long quarantined = 0;
         String lastCommand = null;
+        long retained = 0;
+        TreeSet<Long> held = new TreeSet<>();
         for (NamespaceSnapshot shard : shards) {
+            retained += shard.retainedSourceBytes();
+            held.addAll(shard.heldWindows());
             known.addAll(shard.knownWriters());
             active.addAll(shard.activeWriters());
             windows.addAll(shard.windows());
@@ -81,6 +97,7 @@ public record NamespaceStatus(String namespace, int priority, long effectiveMaxW
                 activeWindows, new QueueMetrics(pending, processing, dispatched), health, List.copyOf(known),
                 List.copyOf(active), oldestAge, pendingFiles, stuck, failed, quarantined,
                 lastCompaction == 0 ? null : Instant.ofEpochMilli(lastCompaction).toString(), lastCommand,
-                windows.stream().map(WindowStatus::of).toList());
+                windows.stream().map(WindowStatus::of).toList(), retained,
+                held.stream().map(String::valueOf).toList());
     }
 }

@@ -9,13 +9,24 @@ import java.util.List;
  * @param startedAt wall-clock time of the latest dispatch, 0 before the first
  * @param stagedAt  wall-clock time the latest attempt was staged, 0 before
  * @param progressAt wall-clock time the latest attempt's merge was last seen moving bytes, 0 before
+ * @param held       the window is un-compacted and waits for a trigger
+ * @param overrides  the window's merge parameters set by a retry ({@code WindowOverrides#spec}), null for none
  */
 public record WindowSnapshot(long windowStart, long windowEnd, int generation, String state, int fileCount,
                              long totalSize, List<String> writers, long startedAt, long stagedAt, long progressAt, int attempts,
-                             String lastError) {
+                             String lastError, boolean held, String overrides) {
 
     public WindowSnapshot {
         writers = List.copyOf(writers);
+        overrides = overrides == null || overrides.isEmpty() ? null : overrides;
+    }
+
+    /** A window neither held nor with overrides. */
+    public WindowSnapshot(long windowStart, long windowEnd, int generation, String state, int fileCount,
+                          long totalSize, List<String> writers, long startedAt, long stagedAt, long progressAt,
+                          int attempts, String lastError) {
+        this(windowStart, windowEnd, generation, state, fileCount, totalSize, writers, startedAt, stagedAt, progressAt,
+                attempts, lastError, false, null);
     }
 
     public boolean isActive() {

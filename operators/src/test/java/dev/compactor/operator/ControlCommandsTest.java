@@ -2,15 +2,19 @@ package dev.compactor.operator;
 
 import dev.compactor.events.BucketEvent;
 import dev.compactor.events.ControlCommand;
+import dev.compactor.layout.BucketLayout;
 import dev.compactor.merge.CompactionTask;
 import dev.compactor.status.NamespaceSnapshot;
 import dev.compactor.status.StatusJson;
+import dev.compactor.store.LocalObjectStore;
 import dev.compactor.window.BackpressureRule;
 import dev.compactor.window.RetryPolicy;
 import dev.compactor.window.SchedulingRules;
 import dev.compactor.window.WindowRules;
 
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -46,7 +50,15 @@ class ControlCommandsTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = WindowTrackerTest.newHarness(RULES, bucket);
+        open(0);
+    }
+
+    /** A tracker over this test's bucket whose commits keep their sources for {@code sourceRetentionMs}. */
+    private void open(long sourceRetentionMs) throws Exception {
+        String root = bucket.toString();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new WindowTracker(RULES,
+                () -> new LocalObjectStore(Path.of(root)), BucketLayout.defaults(), sourceRetentionMs)),
+                e -> e.namespace, Types.STRING);
         harness.open();
         harness.setProcessingTime(1_000);
         for (String writer : List.of("w1", "w2", "w3")) {
@@ -178,5 +190,95 @@ class ControlCommandsTest {
         harness.processWatermark(new Watermark(W0 + 1_000 + 120_000));
         send(ControlCommand.of(ControlCommand.newId(5_000), ControlCommand.Kind.CLEANUP));
         assertTrue(latestStatus().knownWriters().isEmpty());
+    }
+
+    private void committed(int generation) throws Exception {
+        BucketEvent e = BucketEvent.windowCommitted(NS, "_manifests/" + NS + "/" + W0 + "-g" + generation + ".json",
+                W0, generation);
+        harness.processElement(new StreamRecord<>(e, W0));
+    }
+
+    @Test
+    void triggerDispatchesAWindowThatIsNotReadyOnceEvenWhenDeliveredAgain() throws Exception {
+        assertTrue(harness.extractOutputValues().isEmpty(), "the window waits for its end and wait");
+        ControlCommand trigger = ControlCommand.trigger(ControlCommand.newId(5_000), W0);
+        send(trigger);
+        List<CompactionTask> tasks = harness.extractOutputValues();
+        assertEquals(1, tasks.size(), "dispatched whatever its readiness");
+        assertEquals(3, tasks.get(0).files.size());
+        assertEquals("processing", latestStatus().windows().get(0).state());
+
+        send(ControlCommand.trigger(ControlCommand.newId(5_500), W0));
+        assertEquals(1, harness.extractOutputValues().size(), "a window already processing is not dispatched twice");
+        committed(0);
+        send(trigger);
+        assertEquals(1, harness.extractOutputValues().size(), "a replayed trigger is not applied again");
+        assertTrue(latestStatus().windows().isEmpty());
+    }
+
+    @Test
+    void uncompactHoldsTheWindowUntilATrigger() throws Exception {
+        String hold = send(ControlCommand.uncompact(ControlCommand.newId(5_000), W0));
+        NamespaceSnapshot status = latestStatus();
+        assertEquals(List.of(W0), status.heldWindows());
+        assertTrue(status.windows().get(0).held());
+        assertEquals(hold, status.lastCommand());
+
+        harness.processWatermark(new Watermark(W0 + 10 * WINDOW));
+        send(ControlCommand.of(ControlCommand.newId(5_500), ControlCommand.Kind.TRIGGER_CHECK));
+        assertTrue(harness.extractOutputValues().isEmpty(), "a held window is ready but not dispatched");
+
+        send(ControlCommand.trigger(ControlCommand.newId(6_000), W0));
+        assertEquals(1, harness.extractOutputValues().size());
+        assertTrue(latestStatus().heldWindows().isEmpty());
+        assertFalse(latestStatus().windows().get(0).held());
+    }
+
+    @Test
+    void aHoldSurvivesARestoreFromACheckpoint() throws Exception {
+        send(ControlCommand.uncompact(ControlCommand.newId(5_000), W0));
+        OperatorSubtaskState snapshot = harness.snapshot(1, 2_000);
+        harness.close();
+        harness = WindowTrackerTest.newHarness(RULES, bucket);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processWatermark(new Watermark(W0 + 10 * WINDOW));
+        assertTrue(harness.extractOutputValues().isEmpty(), "still held after the restore");
+        assertEquals(List.of(W0), latestStatus().heldWindows());
+    }
+
+    @Test
+    void rollbackWithOverridesShowsThemUntilTheWindowCommits() throws Exception {
+        String spec = "mem=536870912~sort=off~engine=reference";
+        send(ControlCommand.rollback(ControlCommand.newId(5_000), W0, spec));
+        assertEquals(spec, latestStatus().windows().get(0).overrides());
+        assertTrue(harness.extractOutputValues().isEmpty(), "rolling a pending window back dispatches nothing");
+
+        send(ControlCommand.trigger(ControlCommand.newId(6_000), W0));
+        assertEquals(spec, latestStatus().windows().get(0).overrides(), "kept while the window merges");
+        committed(0);
+        String late = "data/" + NS + "/" + (W0 / 1000 + 2) + "-w1-1.parquet";
+        BucketEvent e = BucketEvent.fileAdded(NS, late, 100, "etag", "w1", 1, W0 + 2_000);
+        harness.processElement(new StreamRecord<>(e, e.fileTimeMillis));
+        assertEquals(1, latestStatus().windows().get(0).generation());
+        assertEquals(null, latestStatus().windows().get(0).overrides(), "the next generation merges as configured");
+    }
+
+    @Test
+    void retainedSourcesCountUntilTheRetentionPassesOrAnUncompact() throws Exception {
+        harness.close();
+        open(60_000);
+        send(ControlCommand.trigger(ControlCommand.newId(5_000), W0));
+        committed(0);
+        assertEquals(300, latestStatus().retainedSourceBytes(), "three sources of 100 bytes kept");
+        harness.setProcessingTime(1_000 + 60_000);
+        assertEquals(0, latestStatus().retainedSourceBytes(), "the commit removes them once the retention passed");
+
+        harness.close();
+        open(60_000);
+        send(ControlCommand.trigger(ControlCommand.newId(5_000), W0));
+        committed(0);
+        send(ControlCommand.uncompact(ControlCommand.newId(6_000), W0));
+        assertEquals(0, latestStatus().retainedSourceBytes(), "an uncompact puts them back in data/");
     }
 }

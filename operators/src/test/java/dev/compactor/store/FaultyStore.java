@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -72,6 +73,26 @@ public final class FaultyStore extends ForwardingObjectStore {
                 throw new IOException("injected failure: " + call.op() + " " + call.key());
             }
         }
+    }
+
+    /** What {@link #crashAfterChanges} fails with. */
+    public static final String CRASH = "crash injected";
+
+    /**
+     * Once {@code budget} changes (write, create-only write, delete, move) were made, that change and every later one
+     * fail with an IOException {@link #CRASH}, as if the process died there; reads still work, so a test can look at
+     * what the crash left. The budget may be shared by the stores a factory opens, and reset to go on.
+     */
+    public static Plan crashAfterChanges(AtomicInteger budget) {
+        return new Plan() {
+            @Override
+            public void before(Call call) throws IOException {
+                boolean change = call.op() == Op.WRITE || call.op() == Op.DELETE || call.op() == Op.MOVE;
+                if (change && budget.getAndDecrement() <= 0) {
+                    throw new IOException(CRASH);
+                }
+            }
+        };
     }
 
     /** Every output to {@code key} fails as it opens: an IOException, or an IllegalStateException if unchecked. */

@@ -2,6 +2,7 @@ package dev.compactor.savepoints;
 
 import dev.compactor.operator.TrackerState;
 import dev.compactor.window.FileRecord;
+import dev.compactor.window.RetainedSources;
 import dev.compactor.window.WindowRecord;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,6 +39,9 @@ final class TrackerStateReader extends KeyedStateReaderFunction<String, String> 
     private transient ValueState<String> lastCommand;
     private transient ValueState<Long> lastCompaction;
     private transient ValueState<Long> quarantinedCount;
+    private transient MapState<Long, String> heldWindows;
+    private transient MapState<Long, String> windowOverrides;
+    private transient MapState<String, RetainedSources> retainedSources;
     private transient ObjectMapper json;
 
     TrackerStateReader(String namespace) {
@@ -56,6 +60,9 @@ final class TrackerStateReader extends KeyedStateReaderFunction<String, String> 
         lastCommand = getRuntimeContext().getState(TrackerState.lastCommand());
         lastCompaction = getRuntimeContext().getState(TrackerState.lastCompaction());
         quarantinedCount = getRuntimeContext().getState(TrackerState.quarantinedCount());
+        heldWindows = getRuntimeContext().getMapState(TrackerState.heldWindows());
+        windowOverrides = getRuntimeContext().getMapState(TrackerState.windowOverrides());
+        retainedSources = getRuntimeContext().getMapState(TrackerState.retainedSources());
         json = new ObjectMapper();
     }
 
@@ -77,6 +84,10 @@ final class TrackerStateReader extends KeyedStateReaderFunction<String, String> 
         node.set("lastCommand", json.valueToTree(lastCommand.value()));
         node.set("lastCompaction", json.valueToTree(lastCompaction.value()));
         node.set("quarantinedFiles", json.valueToTree(quarantinedCount.value()));
+        // added with the runbook's trigger, retry and uncompact: empty in savepoints of earlier builds
+        node.set("heldWindows", json.valueToTree(sorted(heldWindows.entries())));
+        node.set("windowOverrides", json.valueToTree(sorted(windowOverrides.entries())));
+        node.set("retainedSources", json.valueToTree(sorted(retainedSources.entries())));
         out.collect(json.writeValueAsString(node));
     }
 

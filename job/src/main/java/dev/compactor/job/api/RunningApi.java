@@ -1,6 +1,7 @@
 package dev.compactor.job.api;
 
 import dev.compactor.job.CompactorOptions;
+import dev.compactor.layout.BucketLayout;
 import dev.compactor.store.ObjectStoreFactory;
 
 import org.apache.flink.api.common.JobID;
@@ -33,7 +34,8 @@ public final class RunningApi implements AutoCloseable {
     public static RunningApi start(Configuration conf, String proxyHost, int proxyPort, Supplier<JobID> job,
                                    ObjectStoreFactory bucket, String token) throws Exception {
         QueryableStatusSource source = new QueryableStatusSource(proxyHost, proxyPort, job);
-        StatusApi api = new StatusApi(source, new ControlCommandWriter(bucket, Clock.systemUTC()),
+        StatusApi api = new StatusApi(source, new ControlCommandWriter(bucket, Clock.systemUTC(),
+                        new BucketLayout(conf.get(CompactorOptions.DATA_PREFIX))),
                 ApiSettings.healthRule(conf), token, Clock.systemUTC());
         try {
             int port = api.start("0.0.0.0", conf.get(CompactorOptions.API_PORT));

@@ -40,9 +40,14 @@ final class ApiClientOptions {
     }
 
     Answer call(String method, String path, String body) throws IOException, InterruptedException {
+        return call(method, path, body, Duration.ofSeconds(30));
+    }
+
+    /** A call whose answer may take up to {@code timeout} (an uncompact waits for the job, then moves objects). */
+    Answer call(String method, String path, String body, Duration timeout) throws IOException, InterruptedException {
         String base = api != null ? api : System.getenv().getOrDefault(URL_ENV, "http://localhost:8080");
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stripSlash(base) + path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(timeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         String bearer = token != null ? token : System.getenv(ApiSettings.TOKEN_ENV);

@@ -25,7 +25,9 @@ import java.util.ServiceLoader;
                 ClusterCommand.class, BridgeCommand.class, MergeCommand.class, ApiCommand.class, StatusCommand.class, HealthCommand.class,
                 ControlClientCommands.TriggerCheck.class, ControlClientCommands.Rollback.class,
                 ControlClientCommands.SetPriority.class, ControlClientCommands.Reset.class,
-                ControlClientCommands.Cleanup.class, CommandLine.HelpCommand.class})
+                ControlClientCommands.Cleanup.class, ControlClientCommands.Trigger.class,
+                ControlClientCommands.Retry.class, ControlClientCommands.Uncompact.class,
+                CommandLine.HelpCommand.class})
 public final class CompactorCli implements Runnable {
 
     private static final String OPTIONS_SECTION = "configurationOptions";
@@ -42,7 +44,8 @@ public final class CompactorCli implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "missing command: use 'local', 'restore', 'savepoint', 'demo', "
-                + "'cluster', 'merge', 'api', 'status', 'health', 'trigger-check', 'rollback', 'set-priority', 'reset' or 'cleanup'");
+                + "'cluster', 'merge', 'api', 'status', 'health', 'trigger-check', 'rollback', 'set-priority', 'reset', 'cleanup', "
+                + "'trigger', 'retry' or 'uncompact'");
     }
 
     public static void main(String[] args) {

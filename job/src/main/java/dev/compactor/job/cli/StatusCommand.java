@@ -53,14 +53,22 @@ final class StatusCommand implements Callable<Integer> {
                 s.path("totalPendingFiles").asLong(), s.path("oldestWindowAge").asLong() / 1000);
         out.printf("writers: %s known, %s active; last compaction %s; last command %s%n", s.path("knownWriters"),
                 s.path("activeWriters"), s.path("lastCompactionTime").asText("-"), s.path("lastCommand").asText("-"));
+        if (s.path("retainedSourceBytes").asLong() > 0 || !s.path("heldWindows").isEmpty()) {
+            out.printf("retained sources: %d bytes; held after uncompact (trigger to compact): %s%n",
+                    s.path("retainedSourceBytes").asLong(), s.path("heldWindows"));
+        }
         out.printf("%n%-15s %-22s %-11s %3s %6s %12s %8s  %s%n", "KEY", "WINDOW START", "STATE", "GEN", "FILES",
                 "BYTES", "ATTEMPTS", "LAST ERROR");
         for (JsonNode w : s.path("windows")) {
             JsonNode p = w.path("processingStatus");
+            String state = p.path("state").asText() + (w.path("held").asBoolean() ? "*" : "");
             out.printf("%-15s %-22s %-11s %3d %6d %12d %8d  %s%n", w.path("key").asText(),
-                    w.path("windowStart").asText(), p.path("state").asText(), p.path("generation").asInt(),
+                    w.path("windowStart").asText(), state, p.path("generation").asInt(),
                     w.path("fileCount").asInt(), w.path("totalSize").asLong(), p.path("attempts").asInt(),
                     p.path("lastError").isNull() ? "" : p.path("lastError").asText());
+            if (w.has("overrides")) {
+                out.printf("%15s retry parameters %s%n", "", w.path("overrides"));
+            }
         }
         return 0;
     }

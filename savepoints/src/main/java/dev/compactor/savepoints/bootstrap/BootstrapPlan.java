@@ -51,6 +51,9 @@ public final class BootstrapPlan {
             keys.computeIfAbsent(trackerKey.getKey(commit), TrackerKeyState::new)
                     .committed(m.windowStart(), m.generation());
             newestManifest.merge(windowId(m.namespace(), m.windowStart()), m.generation(), Math::max);
+            if (m.isRolledBack()) {
+                continue; // un-compacted: its generation stays used, its sources are back to be merged again
+            }
             for (Manifest.InputEntry input : m.inputs()) {
                 listedInManifests.put(input.key(), input);
                 // Compacted files still tell which writers were active, and when: readiness waits for them.

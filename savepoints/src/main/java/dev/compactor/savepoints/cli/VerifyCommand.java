@@ -21,7 +21,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "verify", description = "Check a bucket against its manifests: outputs with the listed row count and "
-        + "SHA-256, no listed source left, no staging left for a committed window. Exits 1 on any mismatch. "
+        + "SHA-256, no listed source left, no staging left for a committed window; for a manifest rolled back by "
+        + "'uncompact', its sources back and its outputs and retained copies gone. Exits 1 on any mismatch. "
         + "Run it while the job is stopped or idle.")
 final class VerifyCommand implements Callable<Integer> {
 

@@ -15,7 +15,13 @@ public record Finding(Kind kind, String key, String detail) {
         /** A source file still present although a manifest says its rows were compacted. */
         SOURCE_NOT_DELETED,
         /** A staging object of a window generation that is already committed, or one outside the staging layout. */
-        ORPHAN_STAGING
+        ORPHAN_STAGING,
+        /** An output of a rolled-back (un-compacted) generation still present: its rows are there twice. */
+        OUTPUT_NOT_REMOVED,
+        /** A source of a rolled-back generation neither back under its key nor retained: its rows are missing. */
+        SOURCE_NOT_RESTORED,
+        /** A retained copy of a rolled-back generation left under {@code _trash/}: its uncompact did not finish. */
+        TRASH_NOT_CLEARED
     }
 
     @Override

@@ -24,14 +24,19 @@ import java.util.regex.Pattern;
 /**
  * Re-reads every manifest of a bucket and checks the bucket against it: each output exists with the manifest's row
  * count, size and SHA-256; no input it lists is still present; no staging object is left for a committed
- * generation. Meant for an idle bucket: while the job runs, a commit between its manifest and its deletions is
- * reported too.
+ * generation. A manifest rolled back by an uncompact is checked the other way round: its outputs are gone, its
+ * sources back under their keys (at the size it merged), its retained copies cleared. Meant for an idle bucket:
+ * while the job runs, a commit between its manifest and its deletions is reported too, and so is an uncompact in
+ * progress.
  */
 public final class ManifestCheck {
 
     /** {@code _staging/{ns}/{windowStart}-g{generation}-a{attempt}/{object}} */
     private static final Pattern STAGING_KEY = Pattern.compile(
             Pattern.quote(BucketLayout.STAGING_PREFIX) + "(.+)/(\\d+)-g(\\d+)-a\\d+/[^/]+");
+    /** {@code _staging/{ns}/{windowStart}-overrides.json}: a retry's merge parameters, kept until the window commits. */
+    private static final Pattern OVERRIDES_KEY = Pattern.compile(
+            Pattern.quote(BucketLayout.STAGING_PREFIX) + ".+/\\d+-overrides\\.json");
     private static final int READ_CHUNK = 1 << 16;
 
     private final ObjectStore store;
@@ -55,6 +60,10 @@ public final class ManifestCheck {
             }
             Manifest manifest = read.get();
             manifests++;
+            if (manifest.isRolledBack()) {
+                checkRolledBack(object.key(), manifest, findings);
+                continue;
+            }
             committedGenerations.add(layout.stagingGenerationPrefix(manifest.namespace(), manifest.windowStart(),
                     manifest.generation()));
             for (Manifest.OutputEntry output : manifest.outputs()) {
@@ -70,6 +79,28 @@ public final class ManifestCheck {
         }
         checkStaging(namespace, committedGenerations, findings);
         return new Report(manifests, outputs, findings);
+    }
+
+    private void checkRolledBack(String manifestKey, Manifest manifest, List<Finding> findings) throws IOException {
+        String why = manifestKey + " was rolled back at " + manifest.rolledBackAt();
+        for (Manifest.OutputEntry output : manifest.outputs()) {
+            if (store.head(output.key()).isPresent()) {
+                findings.add(new Finding(Finding.Kind.OUTPUT_NOT_REMOVED, output.key(), "still present although "
+                        + why));
+            }
+        }
+        for (Manifest.InputEntry input : manifest.inputs()) {
+            Optional<ObjectInfo> source = store.head(input.key());
+            if (source.isEmpty() || source.get().size() != input.size()) {
+                findings.add(new Finding(Finding.Kind.SOURCE_NOT_RESTORED, input.key(), (source.isEmpty() ? "absent"
+                        : source.get().size() + " bytes, not " + input.size()) + " although " + why));
+            }
+        }
+        for (ObjectInfo left : store.list(BucketLayout.trashDir(manifest.namespace(), manifest.windowStart(),
+                manifest.generation()))) {
+            findings.add(new Finding(Finding.Kind.TRASH_NOT_CLEARED, left.key(), "still retained although " + why
+                    + "; run uncompact again to finish it"));
+        }
     }
 
     private static boolean matches(String manifestNamespace, String namespace) {
@@ -135,6 +166,9 @@ public final class ManifestCheck {
             throws IOException {
         for (ObjectInfo object : store.list(BucketLayout.STAGING_PREFIX)) {
             Matcher m = STAGING_KEY.matcher(object.key());
+            if (OVERRIDES_KEY.matcher(object.key()).matches()) {
+                continue;
+            }
             if (!m.matches()) {
                 if (namespace == null) {
                     findings.add(new Finding(Finding.Kind.ORPHAN_STAGING, object.key(),

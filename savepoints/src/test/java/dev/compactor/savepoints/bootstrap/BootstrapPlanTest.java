@@ -78,6 +78,19 @@ class BootstrapPlanTest {
     }
 
     @Test
+    void theSourcesOfAnUncompactedGenerationArePendingAgainInTheNextGeneration() {
+        ObjectInfo restored = source("users", W1 + 1, "w1", 1);
+        Manifest rolledBack = manifest("users", W1, 0, List.of(restored))
+                .rolledBack(java.time.Instant.parse("2025-01-01T02:00:00Z"));
+        BootstrapPlan plan = BootstrapPlan.of(List.of(restored), List.of(rolledBack), LAYOUT, RULES, Set.of());
+
+        TrackerKeyState users = plan.key("users");
+        assertTrue(plan.compactedSources().isEmpty(), "a source put back by an uncompact is not deleted");
+        assertEquals(1, users.files.get(restored.key()).generation, "its generation number is never reused");
+        assertEquals(Map.of(W1 * 1000, 1), users.latestGeneration);
+    }
+
+    @Test
     void aFullyCompactedWindowKeepsItsGenerationAndItsWriters() {
         ObjectInfo compacted = source("orders", W1 + 5, "w9", 4);
         BootstrapPlan plan = BootstrapPlan.of(List.of(), List.of(manifest("orders", W1, 3, List.of(compacted))),

@@ -80,6 +80,8 @@ class ManifestCheckTest {
         commit("app/events", 0, 5);
         // an attempt of a generation not yet committed is work in progress, not an orphan
         store.write(layout.stagingPartKey("users", WINDOW, 1, 0, 0), new byte[] {1});
+        // a retry's merge parameters for a window not committed yet
+        store.write(layout.windowOverridesKey("users", WINDOW + 3_600_000L), "{}".getBytes(StandardCharsets.UTF_8));
 
         ManifestCheck.Report report = new ManifestCheck(store, layout).check(null);
         assertTrue(report.clean(), report.findings().toString());
@@ -118,5 +120,26 @@ class ManifestCheckTest {
         assertTrue(new ManifestCheck(store, layout).check("users").clean());
         assertEquals(Set.of(Finding.Kind.SOURCE_NOT_DELETED, Finding.Kind.ORPHAN_STAGING),
                 kinds(new ManifestCheck(store, layout).check("orders")));
+    }
+
+    /** A rolled-back generation is checked the other way round: sources back, outputs and retained copies gone. */
+    @Test
+    void aRolledBackManifestExpectsItsSourcesBackAndItsOutputsGone() throws Exception {
+        Manifest finished = commit("users", 0, 10);
+        store.write(layout.manifestKey("users", WINDOW, 0), ManifestCodec.toJson(
+                finished.rolledBack(java.time.Instant.parse("2025-01-01T12:00:00Z"))));
+        store.delete(finished.outputs().get(0).key());
+        store.write(finished.inputs().get(0).key(), new byte[100]);
+        assertTrue(new ManifestCheck(store, layout).check("users").clean(), "an uncompact that finished");
+
+        Manifest interrupted = commit("orders", 0, 3);
+        store.write(layout.manifestKey("orders", WINDOW, 0), ManifestCodec.toJson(
+                interrupted.rolledBack(java.time.Instant.parse("2025-01-01T12:00:00Z"))));
+        store.write(layout.trashKey("orders", WINDOW, 0, interrupted.inputs().get(0).key()), new byte[100]);
+
+        ManifestCheck.Report report = new ManifestCheck(store, layout).check("orders");
+        assertEquals(Set.of(Finding.Kind.OUTPUT_NOT_REMOVED, Finding.Kind.SOURCE_NOT_RESTORED,
+                Finding.Kind.TRASH_NOT_CLEARED), kinds(report), report.findings().toString());
+        assertEquals(3, report.findings().size(), report.findings().toString());
     }
 }
