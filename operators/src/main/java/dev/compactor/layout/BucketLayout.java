@@ -92,6 +92,16 @@ public final class BucketLayout implements Serializable {
         return key.contains("/year=") && key.startsWith(COMPACTED_FILE_PREFIX, slash + 1);
     }
 
+    /**
+     * Whether a directory key ({@code data/{ns}/year=YYYY/}, ending in '/') is an hour partition of compacted outputs:
+     * a namespace never has a segment starting with {@code year=}, so nothing else lives there.
+     */
+    public static boolean isOutputPartition(String directoryKey) {
+        int end = directoryKey.endsWith("/") ? directoryKey.length() - 1 : directoryKey.length();
+        int slash = directoryKey.lastIndexOf('/', end - 1);
+        return directoryKey.startsWith("year=", slash + 1);
+    }
+
     /** Prefix shared by every attempt of one window generation; the commit clears it. */
     public String stagingGenerationPrefix(String namespace, long windowStart, int generation) {
         return STAGING_PREFIX + namespace + "/" + windowStart + "-g" + generation + "-a";

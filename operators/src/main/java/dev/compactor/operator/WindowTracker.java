@@ -74,6 +74,16 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     /** How long applied control command ids are remembered: past a Kinesis stream's usual retention (1 to 7 days). */
     static final Duration COMMAND_RETENTION = Duration.ofDays(8);
     public static final OutputTag<StatusUpdate> STATUS = new OutputTag<>("namespace-status") {};
+    /**
+     * How long a key's status may lag its events. A key's snapshot is rebuilt and sent once per interval in which it
+     * changed, not after every event: building it reads all of the key's windows and writers.
+     */
+    static final long STATUS_INTERVAL_MS = 800;
+    /**
+     * Event-time check timers are rounded up to this: a hot window registers one timer per second of event time, not
+     * one per file. A window is dispatched at most this much event time after it became ready.
+     */
+    static final long CHECK_GRANULARITY_MS = 1_000;
 
     private final SchedulingRules rules;
     private final ObjectStoreFactory storeFactory;
@@ -118,6 +128,11 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     /** "{windowStart}-g{generation}" → the committed generation's sources kept under {@code _trash/}. */
     private transient MapState<String, RetainedSources> retainedSources;
     private transient ValueState<String> status;
+    /**
+     * Keys of this subtask whose status timer is pending, with its time: not state (after a restore the next change
+     * schedules it again, a restored timer only schedules).
+     */
+    private transient Map<String, Long> statusDue;
 
     private transient Counter filesAdded;
     private transient Counter filesReplaced;
@@ -174,6 +189,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         windowOverrides = getRuntimeContext().getMapState(TrackerState.windowOverrides());
         retainedSources = getRuntimeContext().getMapState(TrackerState.retainedSources());
         status = getRuntimeContext().getState(TrackerState.status(STATUS_QUERYABLE_NAME));
+        statusDue = new HashMap<>();
 
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         filesAdded = metrics.counter(CompactorMetrics.FILES_ADDED);
@@ -200,9 +216,6 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
 
     @Override
     public void processElement(BucketEvent event, Context ctx, Collector<CompactionTask> out) throws Exception {
-        if (namespace.value() == null) {
-            namespace.update(event.namespace);
-        }
         switch (event.type) {
             case FILE_ADDED -> addFile(event, ctx.timerService());
             case FILE_REMOVED -> removeFile(event);
@@ -218,7 +231,27 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             case FILE_QUARANTINED -> countQuarantined(event);
             default -> throw new IllegalStateException("unknown event type " + event.type);
         }
-        publishStatus(ctx);
+        scheduleStatus(ctx);
+    }
+
+    /**
+     * Keeps the key's namespace for its status. Called where a key starts to hold something (a new generation, a
+     * command, a quarantined file), not on every event: it is a state read.
+     */
+    private void rememberNamespace(String ns) throws Exception {
+        if (namespace.value() == null) {
+            namespace.update(ns);
+        }
+    }
+
+    /** The key's status is published within {@link #STATUS_INTERVAL_MS}, once for every event until then. */
+    private void scheduleStatus(Context ctx) {
+        String key = ctx.getCurrentKey();
+        if (!statusDue.containsKey(key)) {
+            long at = ctx.timerService().currentProcessingTime() + STATUS_INTERVAL_MS;
+            statusDue.put(key, at);
+            ctx.timerService().registerProcessingTimeTimer(at);
+        }
     }
 
     private void addFile(BucketEvent e, TimerService timers) throws Exception {
@@ -237,13 +270,13 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         long windowStart = windowRules.windowStartOf(e.fileTimeMillis);
         WindowRecord window = openGeneration(e.namespace, windowStart);
         window.addFile(e.size, arrival);
+        registerCheckTimes(window, timers);
         String windowKey = windowKey(windowStart, window.generation);
         windows.put(windowKey, window);
         windowWriters.put(windowKey + "/" + e.writerId, Boolean.TRUE);
         files.put(e.key, new FileRecord(windowStart, window.generation, e.size, e.eTag, e.writerId, e.seq,
                 e.fileTimeMillis));
         filesAdded.inc();
-        registerCheckTimes(window, timers);
     }
 
     /**
@@ -266,13 +299,13 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
                     + "version joins generation {}", e.namespace, e.key, known.eTag, e.eTag, known.generation,
                     next.generation);
             next.addFile(e.size, arrival);
+            registerCheckTimes(next, timers);
             String nextKey = windowKey(known.windowStart, next.generation);
             windows.put(nextKey, next);
             windowWriters.put(nextKey + "/" + known.writerId, Boolean.TRUE);
             files.put(e.key, new FileRecord(known.windowStart, next.generation, e.size, e.eTag, known.writerId,
                     known.seq, known.fileTimeMillis));
             filesReplaced.inc();
-            registerCheckTimes(next, timers);
             return;
         }
         window.replaceFile(known.size, e.size, arrival);
@@ -297,6 +330,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         }
         int generation = latest == null ? 0 : latest + 1;
         latestGeneration.put(windowStart, generation);
+        rememberNamespace(namespace);
         return WindowRecord.open(namespace, windowStart, windowRules.windowEndOf(windowStart), generation);
     }
 
@@ -319,10 +353,35 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         }
     }
 
-    private void registerCheckTimes(WindowRecord window, TimerService timers) throws Exception {
-        for (long t : readiness.checkTimes(window, waitAfterEnd(window))) {
-            timers.registerEventTimeTimer(t);
+    /**
+     * Registers the event times at which the window's readiness can change, rounded up to
+     * {@link #CHECK_GRANULARITY_MS} and never in the past, each only when it moved since the window last registered
+     * it: a file that arrives in the same second as the one before registers nothing. The arrival check matters only
+     * once the window's wait has passed (before, the end check decides), so files of a window still open register
+     * none; the end check registers it when the window then waits for writers. Returns whether it registered any, so
+     * the caller stores the window.
+     */
+    private boolean registerCheckTimes(WindowRecord window, TimerService timers) throws Exception {
+        long wait = waitAfterEnd(window);
+        long[] times = readiness.checkTimes(window, wait);
+        long watermark = timers.currentWatermark();
+        boolean ended = watermark >= window.windowEnd + wait;
+        boolean registered = false;
+        for (int i = 0; i < times.length; i++) {
+            if (i == ReadinessRule.ARRIVAL_CHECK && !ended) {
+                continue;
+            }
+            long at = roundUp(Math.max(times[i], watermark + 1));
+            if (window.checkRegistered(i, at)) {
+                timers.registerEventTimeTimer(at);
+                registered = true;
+            }
         }
+        return registered;
+    }
+
+    private static long roundUp(long time) {
+        return Math.floorDiv(time + CHECK_GRANULARITY_MS - 1, CHECK_GRANULARITY_MS) * CHECK_GRANULARITY_MS;
     }
 
     private long waitAfterEnd(WindowRecord window) throws Exception {
@@ -459,7 +518,13 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             forgetExpiredRetention(timestamp);
         }
         dispatchReadyWindows(ctx.timerService(), out);
-        publishStatus(ctx);
+        Long statusAt = statusDue.get(ctx.getCurrentKey());
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME && statusAt != null && statusAt <= timestamp) {
+            statusDue.remove(ctx.getCurrentKey());
+            publishStatus(ctx);
+        } else {
+            scheduleStatus(ctx);
+        }
     }
 
     private void failStuckWindows(TimerService timers) throws Exception {
@@ -493,6 +558,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         long wallNow = timers.currentProcessingTime();
         List<String> active = activeWriters(now);
         List<WindowRecord> ready = new ArrayList<>();
+        List<WindowRecord> waiting = new ArrayList<>();
         int inFlight = 0;
         for (WindowRecord window : windows.values()) {
             if (window.isInFlight()) {
@@ -508,6 +574,13 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
                 ready.add(window);
             } else if (verdict == ReadinessRule.Verdict.BACKING_OFF) {
                 timers.registerProcessingTimeTimer(window.notBefore);
+            } else if (verdict == ReadinessRule.Verdict.WAITING_FOR_WRITERS) {
+                waiting.add(window);
+            }
+        }
+        for (WindowRecord window : waiting) {
+            if (registerCheckTimes(window, timers)) {
+                windows.put(windowKey(window.windowStart, window.generation), window);
             }
         }
         ready.sort(Comparator.comparingLong((WindowRecord w) -> w.windowStart).thenComparingInt(w -> w.generation));
@@ -568,6 +641,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     }
 
     private void countQuarantined(BucketEvent e) throws Exception {
+        rememberNamespace(e.namespace);
         if (!quarantined.contains(e.key)) {
             quarantined.put(e.key, Boolean.TRUE);
             Long count = quarantinedCount.value();
@@ -578,6 +652,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     /** An operator's command: its effect is state like any other, so it is checkpointed and shows in the status. */
     private void applyCommand(BucketEvent e, TimerService timers, Collector<CompactionTask> out) throws Exception {
         ControlCommand command = e.toCommand();
+        rememberNamespace(e.namespace);
         if (!firstDelivery(command, timers.currentProcessingTime(), e.namespace)) {
             return;
         }
@@ -588,9 +663,11 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             case SET_PRIORITY -> {
                 priorityOverride.update(command.priority());
                 // the new priority's wait may lie before or after the check times registered so far
-                for (WindowRecord window : windows.values()) {
+                for (Map.Entry<String, WindowRecord> entry : windows.entries()) {
+                    WindowRecord window = entry.getValue();
                     if (window.acceptsFiles()) {
                         registerCheckTimes(window, timers);
+                        entry.setValue(window);
                     }
                 }
             }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * A store that hands every call to another one; a decorator overrides only the calls it changes (announcing
@@ -27,6 +28,11 @@ public abstract class ForwardingObjectStore implements ObjectStore {
     @Override
     public List<ObjectInfo> list(String prefix) throws IOException {
         return delegate.list(prefix);
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefix, Predicate<String> skipDirectory) throws IOException {
+        return delegate.list(prefix, skipDirectory);
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * A local directory used as the bucket. Keys map to paths under the root. Writes go to a hidden temporary file
@@ -89,6 +90,12 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public List<ObjectInfo> list(String prefix) throws IOException {
+        return list(prefix, directory -> false);
+    }
+
+    /** Does not enter the directories {@code skipDirectory} names: their objects cost nothing to leave out. */
+    @Override
+    public List<ObjectInfo> list(String prefix, Predicate<String> skipDirectory) throws IOException {
         // Walk only the deepest directory the prefix names, then filter on the full key.
         int slash = prefix.lastIndexOf('/');
         Path start = root.resolve(slash < 0 ? "" : prefix.substring(0, slash)).normalize();
@@ -104,7 +111,11 @@ public final class LocalObjectStore implements ObjectStore {
         Files.walkFileTree(start, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                return !dir.equals(start) && isHidden(dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                if (dir.equals(start)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                return isHidden(dir) || skipDirectory.test(keyOf(dir) + "/") ? FileVisitResult.SKIP_SUBTREE
+                        : FileVisitResult.CONTINUE;
             }
 
             @Override

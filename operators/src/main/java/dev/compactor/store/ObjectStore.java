@@ -6,6 +6,7 @@ import org.apache.parquet.io.OutputFile;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The bucket, as the job sees it: every operation the merge and the commit need, and nothing else.
@@ -17,6 +18,15 @@ public interface ObjectStore extends AutoCloseable {
 
     /** Every object whose key starts with {@code prefix}, recursively, in key order. */
     List<ObjectInfo> list(String prefix) throws IOException;
+
+    /**
+     * As {@link #list(String)}, except that the objects under a directory for which {@code skipDirectory} holds (given
+     * the directory's key, ending in '/') may be left out: a store that walks a tree does not enter it, one with a
+     * flat listing lists it anyway. Callers that must not see those objects filter them too.
+     */
+    default List<ObjectInfo> list(String prefix, Predicate<String> skipDirectory) throws IOException {
+        return list(prefix);
+    }
 
     Optional<ObjectInfo> head(String key) throws IOException;
 

@@ -54,7 +54,13 @@ public final class ReadinessRule {
         return Verdict.READY;
     }
 
-    /** Event times at which the verdict of a pending window can change without a new file arriving. */
+    /** Index in {@link #checkTimes} of the time max-wait has passed since the newest file arrived. */
+    public static final int ARRIVAL_CHECK = 1;
+
+    /**
+     * Event times at which the verdict of a pending window can change without a new file arriving: the end of its
+     * wait, max-wait after its newest file ({@link #ARRIVAL_CHECK}), and force-after.
+     */
     public long[] checkTimes(WindowRecord window, long waitAfterEndMs) {
         return new long[] {window.windowEnd + waitAfterEndMs, window.lastArrival + rules.maxWaitMs(),
                 window.windowEnd + rules.forceAfterMs()};

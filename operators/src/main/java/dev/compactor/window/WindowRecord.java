@@ -37,6 +37,11 @@ public class WindowRecord {
     /** Wall-clock time before which a failed window is not dispatched again (its backoff). */
     public long notBefore;
     public String lastError;
+    /**
+     * The readiness check times last registered as timers, by their index in ReadinessRule.checkTimes; null before
+     * the first. Kept so a file that moves no check time registers no timer.
+     */
+    public long[] registeredChecks;
 
     public WindowRecord() {}
 
@@ -47,6 +52,21 @@ public class WindowRecord {
         r.windowEnd = windowEnd;
         r.generation = generation;
         return r;
+    }
+
+    /** Records check time {@code index} as {@code at}; true when it differs from the one registered before. */
+    public boolean checkRegistered(int index, long at) {
+        if (registeredChecks == null || registeredChecks.length <= index) {
+            long[] grown = new long[index + 1];
+            if (registeredChecks != null) {
+                System.arraycopy(registeredChecks, 0, grown, 0, registeredChecks.length);
+            }
+            registeredChecks = grown;
+        } else if (registeredChecks[index] == at) {
+            return false;
+        }
+        registeredChecks[index] = at;
+        return true;
     }
 
     /** True while files may still join this generation. */

@@ -79,7 +79,9 @@ class ControlCommandsTest {
         return command.id();
     }
 
-    private NamespaceSnapshot latestStatus() {
+    /** The status as published once the key's status interval has passed (it coalesces the events before). */
+    private NamespaceSnapshot latestStatus() throws Exception {
+        harness.setProcessingTime(harness.getProcessingTime() + WindowTracker.STATUS_INTERVAL_MS);
         List<StreamRecord<StatusUpdate>> updates = new ArrayList<>(harness.getSideOutput(WindowTracker.STATUS));
         return StatusJson.readSnapshot(updates.get(updates.size() - 1).getValue().snapshotJson);
     }

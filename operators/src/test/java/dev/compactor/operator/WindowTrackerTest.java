@@ -4,6 +4,8 @@ import dev.compactor.events.BucketEvent;
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.merge.CompactionTask;
 import dev.compactor.merge.SourceFile;
+import dev.compactor.status.NamespaceSnapshot;
+import dev.compactor.status.StatusJson;
 import dev.compactor.store.LocalObjectStore;
 import dev.compactor.window.BackpressureRule;
 import dev.compactor.window.PriorityPolicy;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -432,5 +435,51 @@ class WindowTrackerTest {
         assertEquals(3, out.get(0).generation, "after the newest committed generation, 2");
         assertEquals(W0 + WINDOW, out.get(1).windowStart);
         assertEquals(0, out.get(1).generation);
+    }
+
+    /**
+     * The status is rebuilt once per status interval for all the events of a key in it, not after every event: a
+     * hot namespace's events would otherwise each read all of its state and serialise a snapshot.
+     */
+    @Test
+    void manyEventsOfAKeyPublishOneStatusWithinTheStatusInterval() throws Exception {
+        harness.setProcessingTime(1_000);
+        for (int i = 0; i < 100; i++) {
+            send(file("w" + (i % 3), i, W0 + 1_000 + i));
+        }
+        assertTrue(harness.getSideOutput(WindowTracker.STATUS) == null
+                || harness.getSideOutput(WindowTracker.STATUS).isEmpty(), "nothing before the interval passed");
+
+        harness.setProcessingTime(1_000 + WindowTracker.STATUS_INTERVAL_MS);
+        List<StreamRecord<StatusUpdate>> updates = new ArrayList<>(harness.getSideOutput(WindowTracker.STATUS));
+        assertEquals(1, updates.size());
+        NamespaceSnapshot status = StatusJson.readSnapshot(updates.get(0).getValue().snapshotJson);
+        assertEquals(100, status.windows().get(0).fileCount());
+
+        send(file("w1", 100, W0 + 2_000));
+        harness.setProcessingTime(1_000 + 2 * WindowTracker.STATUS_INTERVAL_MS);
+        assertEquals(2, harness.getSideOutput(WindowTracker.STATUS).size(), "a later event publishes again");
+    }
+
+    /**
+     * Files of a window that is still open register no timer of their own: its end check decides then. Once its wait
+     * has passed, a file registers its arrival check, once per second of arrival.
+     */
+    @Test
+    void filesRegisterTheirArrivalCheckOnlyOnceTheWindowsWaitPassedAndOncePerSecond() throws Exception {
+        send(file("w1", 0, W0 + 1_100));
+        int timers = harness.numEventTimeTimers();
+        for (int i = 1; i < 50; i++) {
+            send(file("w1", i, W0 + 1_100 + i * 1_000L));
+        }
+        assertEquals(timers, harness.numEventTimeTimers(), "no timer per file of an open window");
+
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT + 100)); // w2 and w3 have no file: waits
+        int afterEnd = harness.numEventTimeTimers();
+        for (int i = 50; i < 60; i++) { // late files of the same window, all arriving at the watermark
+            send(file("w1", i, W0 + 30_000 + i));
+        }
+        assertEquals(afterEnd + 2, harness.numEventTimeTimers(),
+                "late files in one second: one re-check at the next second and one arrival check");
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * The tests' one fault-injecting store: a real store with faults planted by a {@link Plan}. The plan sees every call
@@ -157,6 +158,15 @@ public final class FaultyStore extends ForwardingObjectStore {
         Call call = new Call(Op.LIST, prefix, null);
         plan.before(call);
         List<ObjectInfo> listed = super.list(prefix);
+        plan.after(call);
+        return listed;
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefix, Predicate<String> skipDirectory) throws IOException {
+        Call call = new Call(Op.LIST, prefix, null);
+        plan.before(call);
+        List<ObjectInfo> listed = super.list(prefix, skipDirectory);
         plan.after(call);
         return listed;
     }

@@ -1,5 +1,7 @@
 package dev.compactor.store;
 
+import dev.compactor.layout.BucketLayout;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -160,5 +162,19 @@ class LocalObjectStoreTest {
         assertArrayEquals(first, store.read("_manifests/ns/0-g0.json"));
         assertEquals(List.of("_manifests/ns/0-g0.json"),
                 store.list("_manifests/").stream().map(ObjectInfo::key).toList(), "no temporary file is left");
+    }
+
+    /** The bucket watcher's poll does not walk compacted partitions: their cost must not grow with the output. */
+    @Test
+    void aListingSkipsTheDirectoriesItIsToldToSkip() throws IOException {
+        byte[] bytes = {1};
+        store.write("data/ns/1-w-0.parquet", bytes);
+        store.write("data/ns/year=2026/month=12/day=07/hour=10/compacted-1-g0-p0.parquet", bytes);
+        store.write("data/other/2-w-0.parquet", bytes);
+
+        assertEquals(List.of("data/ns/1-w-0.parquet", "data/other/2-w-0.parquet"),
+                store.list("data/", BucketLayout::isOutputPartition).stream()
+                        .map(ObjectInfo::key).toList());
+        assertEquals(3, store.list("data/").size(), "the plain listing still holds everything");
     }
 }

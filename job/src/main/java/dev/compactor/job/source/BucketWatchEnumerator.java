@@ -69,8 +69,9 @@ final class BucketWatchEnumerator implements SplitEnumerator<EventBatchSplit, Bu
         }
         List<ObjectInfo> listing = new ArrayList<>();
         for (String prefix : diff.prefixes()) {
-            for (ObjectInfo object : store.list(prefix)) {
-                // Compacted outputs need no action; remembering them would grow the checkpoint with the bucket.
+            // Compacted outputs need no action: a poll does not walk their partitions where the store can skip them,
+            // and remembering them would grow the checkpoint with the bucket.
+            for (ObjectInfo object : store.list(prefix, BucketLayout::isOutputPartition)) {
                 if (!BucketLayout.isCompactedOutput(object.key())) {
                     listing.add(object);
                 }
