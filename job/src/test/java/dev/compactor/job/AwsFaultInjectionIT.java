@@ -7,7 +7,6 @@ import dev.compactor.store.ObjectStoreFactory;
 import dev.compactor.store.S3ProxyServer;
 import dev.compactor.store.S3Settings;
 
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -21,9 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,32 +67,8 @@ class AwsFaultInjectionIT {
                 AwsFaults.start(seed, FAULTS_PER_KIND);
                 JobClient job = start(jobConfig(s3, kinesis),
                         NotifyingObjectStore.factory(settings, kinesis.endpoint(), "bucket-events"));
-                AtomicBoolean writing = new AtomicBoolean(true);
-                Thread writers = new Thread(() -> writeUntil(fixture, writing), "aws-chaos-writers");
-                writers.start();
-                try {
-                    Instant faultDeadline = Instant.now().plus(Duration.ofMinutes(3));
-                    while (!AwsFaults.spent() && Instant.now().isBefore(faultDeadline)) {
-                        assertTrue(!job.getJobStatus().get().isGloballyTerminalState(), "job failed for good");
-                        Thread.sleep(250);
-                    }
-                    writing.set(false);
-                    writers.join();
-                    AwsFaults.stop();
-
-                    Instant idleDeadline = Instant.now().plus(Duration.ofMinutes(3));
-                    while (!(fixture.sources().isEmpty() && fixture.staging().isEmpty())) {
-                        assertTrue(Instant.now().isBefore(idleDeadline), () -> "not idle in time: "
-                                + describe(fixture));
-                        Thread.sleep(250);
-                    }
-                    assertEquals(JobStatus.RUNNING, job.getJobStatus().get(), "the job is running after all faults");
-                } finally {
-                    AwsFaults.stop();
-                    writing.set(false);
-                    writers.join();
-                    job.cancel().get();
-                }
+                new FaultRun(List.of(NAMESPACES), List.of(WRITERS), Duration.ofMillis(400),
+                        AwsFaults::exemptCurrentThread).run(job, fixture, AwsFaults::spent, AwsFaults::stop);
                 System.out.println("AwsFaultInjectionIT survived " + AwsFaults.INJECTED.get() + " injected faults: "
                         + AwsFaults.BY_KIND + "; " + fixture.manifests().size() + " window generations committed");
                 int minFaults = FAULTS * 5 / 6;
@@ -144,33 +117,5 @@ class AwsFaultInjectionIT {
         env.enableCheckpointing(500);
         CompactorPipeline.build(env, conf, stores);
         return env.executeAsync("aws-fault-injection");
-    }
-
-    /** Each writer drops a small file about every 400 ms into every namespace, stamped with the current time. */
-    private static void writeUntil(BucketFixture fixture, AtomicBoolean writing) {
-        AwsFaults.exemptCurrentThread();
-        long seq = 0;
-        try {
-            while (writing.get()) {
-                long now = Instant.now().getEpochSecond();
-                for (String ns : NAMESPACES) {
-                    for (String writer : WRITERS) {
-                        fixture.writeSource(ns, now, writer, seq, 20);
-                    }
-                }
-                seq++;
-                Thread.sleep(400);
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("writer simulator failed", e);
-        }
-    }
-
-    private static String describe(BucketFixture f) {
-        try {
-            return f.sources().size() + " sources, " + f.staging() + " staging, " + f.manifests().size() + " manifests";
-        } catch (Exception e) {
-            return e.toString();
-        }
     }
 }

@@ -5,7 +5,6 @@ import dev.compactor.store.FaultyStore;
 import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectStoreFactory;
 
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -20,9 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,30 +94,8 @@ class FaultInjectionIT {
         CompactorPipeline.fromObjectEvents(events, null, conf, chaos);
         JobClient job = env.executeAsync("fault-injection");
 
-        AtomicBoolean writing = new AtomicBoolean(true);
-        Thread writers = new Thread(() -> writeUntil(fixture, writing), "chaos-writers");
-        writers.start();
-        try {
-            Instant faultDeadline = Instant.now().plus(Duration.ofMinutes(4));
-            while (ChaosFaults.INJECTED.get() < FAULTS && Instant.now().isBefore(faultDeadline)) {
-                assertTrue(!job.getJobStatus().get().isGloballyTerminalState(), "job failed for good");
-                Thread.sleep(250);
-            }
-            writing.set(false);
-            writers.join();
-            ChaosFaults.stop();
-
-            Instant idleDeadline = Instant.now().plus(Duration.ofMinutes(3));
-            while (!(fixture.sources().isEmpty() && fixture.staging().isEmpty())) {
-                assertTrue(Instant.now().isBefore(idleDeadline), () -> "not idle in time: " + describe(fixture));
-                Thread.sleep(250);
-            }
-            assertEquals(JobStatus.RUNNING, job.getJobStatus().get(), "the job is running after all faults");
-        } finally {
-            writing.set(false);
-            writers.join();
-            job.cancel().get();
-        }
+        new FaultRun(List.of(NAMESPACES), List.of(WRITERS), Duration.ofMillis(300), () -> { })
+                .run(job, fixture, () -> ChaosFaults.INJECTED.get() >= FAULTS, ChaosFaults::stop);
 
         System.out.println("FaultInjectionIT survived " + ChaosFaults.INJECTED.get() + " injected faults: "
                 + ChaosFaults.BY_KIND + "; " + fixture.manifests().size() + " window generations committed");
@@ -128,32 +103,5 @@ class FaultInjectionIT {
                 + ChaosFaults.INJECTED.get() + ": " + ChaosFaults.BY_KIND);
         assertTrue(ChaosFaults.VIOLATIONS.isEmpty(), ChaosFaults.VIOLATIONS.toString());
         assertEquals(fixture.written, fixture.committedRows(), "every row exactly once (seed " + seed + ")");
-    }
-
-    /** Each writer drops a small file about every 300 ms into every namespace, stamped with the current time. */
-    private static void writeUntil(BucketFixture fixture, AtomicBoolean writing) {
-        long seq = 0;
-        try {
-            while (writing.get()) {
-                long now = Instant.now().getEpochSecond();
-                for (String ns : NAMESPACES) {
-                    for (String writer : WRITERS) {
-                        fixture.writeSource(ns, now, writer, seq, 20);
-                    }
-                }
-                seq++;
-                Thread.sleep(300);
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("writer simulator failed", e);
-        }
-    }
-
-    private static String describe(BucketFixture f) {
-        try {
-            return f.sources().size() + " sources, " + f.staging() + " staging, " + f.manifests().size() + " manifests";
-        } catch (Exception e) {
-            return e.toString();
-        }
     }
 }
