@@ -53,16 +53,7 @@ class FaultInjectionIT {
     private Configuration jobConfig() {
         Configuration conf = new Configuration();
         conf.set(CompactorOptions.BUCKET, bucket.toString());
-        conf.set(CompactorOptions.WINDOW_SIZE, Duration.ofSeconds(5));
-        conf.set(CompactorOptions.PRIORITY_WAITS, List.of(Duration.ofSeconds(1), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(1)));
-        conf.set(CompactorOptions.MAX_WAIT, Duration.ofSeconds(2));
-        conf.set(CompactorOptions.MIN_FILES, 3);
-        conf.set(CompactorOptions.FORCE_AFTER, Duration.ofSeconds(10));
-        conf.set(CompactorOptions.WRITER_INACTIVE_AFTER, Duration.ofSeconds(20));
-        conf.set(CompactorOptions.PROCESSING_TIMEOUT, Duration.ofSeconds(20));
-        conf.set(CompactorOptions.RETRY_BACKOFF, Duration.ofMillis(500));
-        conf.set(CompactorOptions.MAX_ATTEMPTS, 1_000);
+        FaultRun.fastWindows(conf);
         conf.set(CompactorOptions.POLL_INTERVAL, Duration.ofMillis(200));
         conf.set(CompactorOptions.MAX_OUT_OF_ORDERNESS, Duration.ofSeconds(1));
         return conf;

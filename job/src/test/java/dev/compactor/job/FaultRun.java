@@ -1,6 +1,7 @@
 package dev.compactor.job;
 
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 
 import java.time.Duration;
@@ -33,6 +34,24 @@ final class FaultRun {
         this.writers = writers;
         this.writeEvery = writeEvery;
         this.onWriterThread = onWriterThread;
+    }
+
+    /**
+     * Five-second windows that compact a second after they end, retried every half second as often as it takes: a
+     * run sees many windows and every fault's retry within minutes.
+     */
+    static Configuration fastWindows(Configuration conf) {
+        conf.set(CompactorOptions.WINDOW_SIZE, Duration.ofSeconds(5));
+        conf.set(CompactorOptions.PRIORITY_WAITS, List.of(Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        conf.set(CompactorOptions.MAX_WAIT, Duration.ofSeconds(2));
+        conf.set(CompactorOptions.MIN_FILES, 3);
+        conf.set(CompactorOptions.FORCE_AFTER, Duration.ofSeconds(10));
+        conf.set(CompactorOptions.WRITER_INACTIVE_AFTER, Duration.ofSeconds(20));
+        conf.set(CompactorOptions.PROCESSING_TIMEOUT, Duration.ofSeconds(20));
+        conf.set(CompactorOptions.RETRY_BACKOFF, Duration.ofMillis(500));
+        conf.set(CompactorOptions.MAX_ATTEMPTS, 1_000);
+        return conf;
     }
 
     /** Writes until {@code faultsSpent} holds, runs {@code stopFaults}, waits for idle; cancels the job at the end. */
