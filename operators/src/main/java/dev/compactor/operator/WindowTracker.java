@@ -557,18 +557,26 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         long now = timers.currentWatermark();
         long wallNow = timers.currentProcessingTime();
         List<String> active = activeWriters(now);
+        List<Long> held = held();
         List<WindowRecord> ready = new ArrayList<>();
         List<WindowRecord> waiting = new ArrayList<>();
         int inFlight = 0;
+        // One key's windows are all of one namespace: its priority and wait are read once.
+        int priority = -1;
+        long waitAfterEnd = 0;
         for (WindowRecord window : windows.values()) {
             if (window.isInFlight()) {
                 inFlight++;
             }
-            if (heldWindows.contains(window.windowStart)) {
+            if (held.contains(window.windowStart)) {
                 continue; // un-compacted: only a trigger dispatches it
             }
+            if (priority < 0) {
+                priority = priorityOf(window.namespace);
+                waitAfterEnd = rules.priorities().waitAfterEndMs(priority);
+            }
             String writerPrefix = windowKey(window.windowStart, window.generation) + "/";
-            ReadinessRule.Verdict verdict = readiness.evaluate(window, now, wallNow, waitAfterEnd(window), active,
+            ReadinessRule.Verdict verdict = readiness.evaluate(window, now, wallNow, waitAfterEnd, active,
                     writer -> hasWindowWriter(writerPrefix + writer));
             if (verdict == ReadinessRule.Verdict.READY) {
                 ready.add(window);
@@ -586,7 +594,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         ready.sort(Comparator.comparingLong((WindowRecord w) -> w.windowStart).thenComparingInt(w -> w.generation));
         for (WindowRecord window : ready) {
             Backpressure level = rules.backpressure().level(inFlight);
-            if (rules.backpressure().holds(priorityOf(window.namespace), level)) {
+            if (rules.backpressure().holds(priority, level)) {
                 windowsHeld.inc();
                 continue;
             }
@@ -817,6 +825,10 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         }
     }
 
+    /**
+     * Builds the key's snapshot and publishes it. Every state it reads is read once, with one iterator per map
+     * state, whatever the number of windows: with thousands of namespaces most events cost one of these.
+     */
     private void publishStatus(Context ctx) throws Exception {
         String key = ctx.getCurrentKey();
         Map<String, TreeSet<String>> writersByWindow = new HashMap<>();
@@ -824,6 +836,11 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             int slash = entry.indexOf('/');
             writersByWindow.computeIfAbsent(entry.substring(0, slash), k -> new TreeSet<>())
                     .add(entry.substring(slash + 1));
+        }
+        List<Long> held = held();
+        Map<Long, String> overrides = new HashMap<>();
+        for (Map.Entry<Long, String> entry : windowOverrides.entries()) {
+            overrides.put(entry.getKey(), entry.getValue());
         }
         List<WindowSnapshot> snapshots = new ArrayList<>();
         int inFlight = 0;
@@ -835,21 +852,28 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
                     w.generation), new TreeSet<>()));
             snapshots.add(new WindowSnapshot(w.windowStart, w.windowEnd, w.generation, w.state.runbookName(),
                     w.fileCount, w.totalSize, windowWriterList, w.startedAt, w.stagedAt, w.progressAt, w.attempts,
-                    w.lastError, heldWindows.contains(w.windowStart), windowOverrides.get(w.windowStart)));
+                    w.lastError, held.contains(w.windowStart), overrides.get(w.windowStart)));
         }
+        long watermark = ctx.timerService().currentWatermark();
         List<String> known = new ArrayList<>();
-        writers.keys().forEach(known::add);
+        List<String> active = new ArrayList<>();
+        for (Map.Entry<String, Long> writer : writers.entries()) {
+            known.add(writer.getKey());
+            if (windowRules.isWriterActive(writer.getValue(), watermark)) {
+                active.add(writer.getKey());
+            }
+        }
         known.sort(Comparator.naturalOrder());
-        List<String> active = activeWriters(ctx.timerService().currentWatermark());
         active.sort(Comparator.naturalOrder());
         String ns = namespace.value();
-        int priority = priorityOf(ns);
+        Integer override = priorityOverride.value();
+        int priority = override != null ? override : rules.priorities().priorityOf(ns);
         Long compactedAt = lastCompaction.value();
         Long quarantinedFiles = quarantinedCount.value();
-        NamespaceSnapshot snapshot = new NamespaceSnapshot(key, ns, priority, priorityOverride.value() != null,
+        NamespaceSnapshot snapshot = new NamespaceSnapshot(key, ns, priority, override != null,
                 rules.priorities().waitAfterEndMs(priority), rules.backpressure().level(inFlight).runbookName(),
                 windowRules.processingTimeoutMs(), known, active, snapshots, compactedAt == null ? 0 : compactedAt,
-                quarantinedFiles == null ? 0 : quarantinedFiles, lastCommand.value(), retainedBytes(), held());
+                quarantinedFiles == null ? 0 : quarantinedFiles, lastCommand.value(), retainedBytes(), held);
         namespaceGauges.update(snapshot);
         String json = StatusJson.write(snapshot);
         status.update(json);
