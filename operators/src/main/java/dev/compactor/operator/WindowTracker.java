@@ -366,15 +366,19 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         long[] times = readiness.checkTimes(window, wait);
         long watermark = timers.currentWatermark();
         boolean ended = watermark >= window.windowEnd + wait;
+        // Before the first watermark after a start, a time registered earlier may have fired already (its timer is
+        // gone): register it again. Once the watermark is known, a recorded time above it is still pending.
+        boolean watermarkKnown = watermark > Long.MIN_VALUE;
         boolean registered = false;
         for (int i = 0; i < times.length; i++) {
             if (i == ReadinessRule.ARRIVAL_CHECK && !ended) {
                 continue;
             }
             long at = roundUp(Math.max(times[i], watermark + 1));
-            if (window.checkRegistered(i, at)) {
+            boolean moved = window.checkRegistered(i, at);
+            if (moved || !watermarkKnown) {
                 timers.registerEventTimeTimer(at);
-                registered = true;
+                registered |= moved;
             }
         }
         return registered;

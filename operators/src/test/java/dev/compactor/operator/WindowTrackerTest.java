@@ -482,4 +482,26 @@ class WindowTrackerTest {
         assertEquals(afterEnd + 2, harness.numEventTimeTimers(),
                 "late files in one second: one re-check at the next second and one arrival check");
     }
+
+    /**
+     * A job restored from a savepoint knows no watermark until the first one arrives: a check time recorded before
+     * may have fired already, so a file arriving then registers it again (SavepointRescaleIT's missing-files case).
+     */
+    @Test
+    void aFileArrivingBeforeTheFirstWatermarkAfterARestoreStillGetsItsWindowChecked() throws Exception {
+        send(file("w1", 0, W0 + 1_000));
+        send(file("w2", 0, W0 + 2_000));
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT + 5_000)); // checked: two files, too few
+        assertTrue(tasks().isEmpty());
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        harness = newHarness(RULES, bucket);
+        harness.initializeState(snapshot);
+        harness.open();
+        send(file("w3", 0, W0 + 3_000)); // no watermark yet in the restored job
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT + 6_000));
+        assertEquals(1, tasks().size(), "the third file made the window ready");
+        assertEquals(3, tasks().get(0).files.size());
+    }
 }
