@@ -1,6 +1,8 @@
 package dev.compactor.job.cli;
 
 import dev.compactor.job.CompactorOptions;
+import dev.compactor.job.cli.cluster.ClusterCommand;
+
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -9,11 +9,11 @@ import java.io.IOException;
 import java.util.List;
 
 /** The job a command acts on when the user names none: the only one running, else a usage error. */
-final class RunningJob {
+public final class RunningJob {
 
     private RunningJob() {}
 
-    static String only(FlinkRestClient rest, CommandSpec spec) throws IOException {
+    public static String only(FlinkRestClient rest, CommandSpec spec) throws IOException {
         List<String> running = rest.runningJobIds();
         if (running.size() != 1) {
             throw new ParameterException(spec.commandLine(), running.size() + " jobs are running at "

@@ -1,5 +1,7 @@
-package dev.compactor.job.cli;
+package dev.compactor.job.cli.cluster;
 
+import dev.compactor.job.cli.HelpOption;
+import dev.compactor.job.cli.RunningJob;
 import dev.compactor.job.cluster.FlinkRestClient;
 import dev.compactor.job.cluster.LocalCluster;
 import picocli.CommandLine.Command;

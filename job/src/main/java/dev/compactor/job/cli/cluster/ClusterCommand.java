@@ -1,5 +1,6 @@
-package dev.compactor.job.cli;
+package dev.compactor.job.cli.cluster;
 
+import dev.compactor.job.cli.HelpOption;
 import dev.compactor.job.cluster.ClusterDirectory;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine;
@@ -16,7 +17,7 @@ import java.nio.file.Path;
                 + "task managers), started from the build's jars; the job is submitted to it through Flink's REST API.",
         subcommands = {ClusterUpCommand.class, ClusterSubmitCommand.class, ClusterStatusCommand.class,
                 ClusterStopJobCommand.class, ClusterDownCommand.class})
-final class ClusterCommand implements Runnable {
+public final class ClusterCommand implements Runnable {
 
     @Spec
     CommandSpec spec;

@@ -1,8 +1,10 @@
-package dev.compactor.job.cli;
+package dev.compactor.job.cli.cluster;
 
 import dev.compactor.job.CompactorJob;
 import dev.compactor.job.CompactorOptions;
 import dev.compactor.job.LocalDirectory;
+import dev.compactor.job.cli.FlinkOptions;
+import dev.compactor.job.cli.HelpOption;
 import dev.compactor.job.cluster.ClusterArtifacts;
 import dev.compactor.job.cluster.FlinkRestClient;
 import dev.compactor.job.cluster.LocalCluster;
