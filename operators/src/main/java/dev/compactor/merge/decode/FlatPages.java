@@ -1,15 +1,19 @@
 package dev.compactor.merge.decode;
 
+import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.DataPage;
 import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.DataPageV2;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.io.ParquetDecodingException;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /** The data pages of one column chunk, in order, as {@link FlatPage}s, with the chunk's dictionary. */
@@ -38,9 +42,7 @@ public final class FlatPages {
         if (page == null) {
             return null;
         }
-        if (!(page instanceof DataPageV1 v1)) {
-            throw new ParquetDecodingException("a V2 page in " + column + ", whose footer lists only V1 pages");
-        }
+        DataPageV1 v1 = page instanceof DataPageV2 v2 ? asV1(v2, column) : (DataPageV1) page;
         Encoding encoding = v1.getValueEncoding();
         if (!encoding.usesDictionary()) {
             return new FlatPage(v1, column, null);
@@ -54,6 +56,33 @@ public final class FlatPages {
             dictionary = dictionaryPage.getEncoding().initDictionary(column, dictionaryPage);
         }
         return new FlatPage(v1, column, dictionary);
+    }
+
+    /**
+     * A V2 data page of a flat column as the V1 page with the same values: its definition levels (RLE, stored
+     * apart and without a length in V2) prefixed by their length, then its values, which the page reader has
+     * decompressed. A flat column has no repetition levels.
+     */
+    public static DataPageV1 asV1(DataPageV2 page, ColumnDescriptor column) throws IOException {
+        if (page.isCompressed()) {
+            throw new ParquetDecodingException("a compressed V2 page of " + column + " reached the values' reader");
+        }
+        if (page.getRepetitionLevels().size() != 0) {
+            throw new ParquetDecodingException("repetition levels in a V2 page of the flat column " + column);
+        }
+        byte[] data = page.getData().toByteArray();
+        byte[] bytes;
+        if (column.getMaxDefinitionLevel() == 0) {
+            bytes = data;
+        } else {
+            byte[] levels = page.getDefinitionLevels().toByteArray();
+            bytes = new byte[4 + levels.length + data.length];
+            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(levels.length);
+            System.arraycopy(levels, 0, bytes, 4, levels.length);
+            System.arraycopy(data, 0, bytes, 4 + levels.length, data.length);
+        }
+        return new DataPageV1(BytesInput.from(bytes), page.getValueCount(), bytes.length, page.getStatistics(),
+                Encoding.RLE, Encoding.RLE, page.getDataEncoding());
     }
 
     /**
