@@ -34,9 +34,12 @@ for (let f = 0; f < files; f++) {
   const writerName = `writer-${f % 20}`
   // files overlap in time (each spans ten minutes, a new one every hour / files), so a sort interleaves them
   const fileStartMs = 1_767_222_000_000 + Math.floor(f * 3_600_000 / files)
-  const tsMs = new Float64Array(rowsPerFile)
-  for (let i = 0; i < rowsPerFile; i++) tsMs[i] = fileStartMs + Math.floor(random() * 600_000)
-  if (sorted) tsMs.sort()
+  // microseconds, sorted as numbers (exact below 2^53) before they become BigInts
+  const tsMicros = new Float64Array(rowsPerFile)
+  for (let i = 0; i < rowsPerFile; i++) {
+    tsMicros[i] = (fileStartMs + Math.floor(random() * 600_000)) * 1000 + Math.floor(random() * 1000)
+  }
+  if (sorted) tsMicros.sort()
   const ts = new BigInt64Array(rowsPerFile)
   const seq = new BigInt64Array(rowsPerFile)
   const userId = new Array(rowsPerFile)
@@ -44,7 +47,7 @@ for (let f = 0; f < files; f++) {
   const payload = new Array(rowsPerFile)
   const category = new Array(rowsPerFile)
   for (let i = 0; i < rowsPerFile; i++) {
-    ts[i] = BigInt(tsMs[i]) * 1000n + BigInt(Math.floor(random() * 1000))
+    ts[i] = BigInt(tsMicros[i])
     seq[i] = BigInt(i)
     userId[i] = random() < 0.1 ? null : BigInt(Math.floor(random() * 1_000_000))
     value[i] = random() < 0.1 ? null : random() * 1000

@@ -15,7 +15,7 @@ classpath_file=operators/target/bench-classpath.txt
 mvn -B -q -o -pl operators -am test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$(pwd)/$classpath_file" >/dev/null
 # the cold runs start bin/compactor, which builds itself when its jar is older than the sources
-bin/compactor merge --help >/dev/null
+bin/compactor --help >/dev/null
 
 java_opts="${BENCH_JAVA_OPTS:--Xmx1g}"
 [[ "$java_opts" =~ -XX:\+Use[A-Za-z0-9]*GC( |$) ]] || java_opts="-XX:+UseParallelGC $java_opts"
