@@ -31,6 +31,13 @@ public final class FlatPage {
      */
     private static final Set<Encoding> UNDERSTOOD = EnumSet.of(Encoding.PLAIN, Encoding.PLAIN_DICTIONARY,
             Encoding.RLE_DICTIONARY, Encoding.RLE, Encoding.BIT_PACKED);
+    /**
+     * Encodings of values that {@link FlatPages} reads once with parquet-java's values readers and holds as PLAIN
+     * ({@link FlatPages#asPlain}): the DELTA encodings and BYTE_STREAM_SPLIT, as DuckDB's and arrow-rs's V2 pages
+     * and hyparquet-writer's use them.
+     */
+    static final Set<Encoding> DECODED = EnumSet.of(Encoding.DELTA_BINARY_PACKED, Encoding.DELTA_LENGTH_BYTE_ARRAY,
+            Encoding.DELTA_BYTE_ARRAY, Encoding.BYTE_STREAM_SPLIT);
     private static final Set<PrimitiveTypeName> TYPES = EnumSet.of(PrimitiveTypeName.INT32, PrimitiveTypeName.INT64,
             PrimitiveTypeName.FLOAT, PrimitiveTypeName.DOUBLE, PrimitiveTypeName.BINARY,
             PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY);
@@ -52,7 +59,7 @@ public final class FlatPage {
 
     /**
      * True when every page of the chunk can be read as a FlatPage, known from the footer before any page is:
-     * a flat column of a supported type and only understood encodings, in V1 or V2 pages. A chunk's encodings do
+     * a flat column of a supported type and only understood encodings (or {@link #DECODED} ones), in V1 or V2 pages. A chunk's encodings do
      * not say which levels BIT_PACKED was used for, so definition levels are read in either encoding. Without
      * encoding statistics (DuckDB writes none) the chunk's list of encodings decides alone.
      */
@@ -61,7 +68,7 @@ public final class FlatPage {
                 || !TYPES.contains(column.getPrimitiveType().getPrimitiveTypeName())) {
             return false;
         }
-        return UNDERSTOOD.containsAll(chunk.getEncodings());
+        return chunk.getEncodings().stream().allMatch(e -> UNDERSTOOD.contains(e) || DECODED.contains(e));
     }
 
     /** @param dictionary the chunk's dictionary when the page is dictionary-encoded, else null */
