@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { mulberry32 } from '../it/writers/mulberry32.mjs'
 
 // the packages live in it/node_modules, next to the conformance suite's writers
 const require = createRequire(join(dirname(fileURLToPath(import.meta.url)), '../it/package.json'))
@@ -111,13 +112,4 @@ function hyparquet({ ts, writerName, seq, userId, value, payload, category }) {
     { name: 'category', data: category },
   ]
   return new Uint8Array(parquetWriteBuffer({ columnData, schema, rowGroupSize: 1_000_000 }))
-}
-
-function mulberry32(seed) {
-  return () => {
-    seed = seed + 0x6D2B79F5 | 0
-    let t = Math.imul(seed ^ seed >>> 15, 1 | seed)
-    t = t + Math.imul(t ^ t >>> 7, 61 | t) ^ t
-    return ((t ^ t >>> 14) >>> 0) / 4294967296
-  }
 }
