@@ -32,7 +32,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -180,7 +179,7 @@ public final class WritersBenchmark {
         if (Files.exists(out.resolve("_complete"))) {
             return;
         }
-        deleteTree(out);
+        MergeBenchmark.deleteTree(out);
         Files.createDirectories(out);
         long t0 = System.nanoTime();
         switch (writer) {
@@ -342,7 +341,7 @@ public final class WritersBenchmark {
     /** Our merge in this JVM: the window's files answer in a scratch bucket through hard links. */
     private String oursWarm(String writer, Window w) throws Exception {
         Path bucket = dir.resolve("bucket");
-        deleteTree(bucket);
+        MergeBenchmark.deleteTree(bucket);
         LocalObjectStore store = new LocalObjectStore(bucket);
         List<SourceFile> files = new ArrayList<>();
         List<Path> inputs = inputs(writer, w);
@@ -362,10 +361,10 @@ public final class WritersBenchmark {
         int rowGroups = 0;
         long bytes = 0;
         for (StagedWindow.Part p : staged.parts) {
-            rowGroups += rowGroupsOf(store.pathOf(p.stagingKey));
+            rowGroups += MergeBenchmark.rowGroupsOf(store.pathOf(p.stagingKey));
             bytes += p.sizeBytes;
         }
-        deleteTree(bucket);
+        MergeBenchmark.deleteTree(bucket);
         return String.format(Locale.ROOT, "%d row groups, %.1f MB", rowGroups, bytes / 1e6);
     }
 
@@ -439,13 +438,6 @@ public final class WritersBenchmark {
         }
     }
 
-    private static int rowGroupsOf(Path file) throws IOException {
-        try (ParquetFileReader r = ParquetFileReader.open(LocalObjectStore.fileInput(file),
-                ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
-            return r.getRowGroups().size();
-        }
-    }
-
     @FunctionalInterface
     private interface Work {
         String run() throws Exception;
@@ -488,17 +480,6 @@ public final class WritersBenchmark {
         System.out.printf("(medians of %d round(s), seconds from start to the output closed; cold: whole processes from"
                 + " start to exit; ratios are speed ratios, above 1 ours is faster; JVM: %s)%n", repeat,
                 ManagementFactory.getRuntimeMXBean().getInputArguments());
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     /** DuckDB's COPY, in this JVM (warm) or as the whole process (cold, through {@link #main}). */
