@@ -68,7 +68,9 @@ public final class FlatPage {
                 || !TYPES.contains(column.getPrimitiveType().getPrimitiveTypeName())) {
             return false;
         }
-        return chunk.getEncodings().stream().allMatch(e -> UNDERSTOOD.contains(e) || DECODED.contains(e));
+        // a footer without statistics and without encodings says nothing: parquet-java's readers take it
+        return (chunk.getEncodingStats() != null || !chunk.getEncodings().isEmpty())
+                && chunk.getEncodings().stream().allMatch(e -> UNDERSTOOD.contains(e) || DECODED.contains(e));
     }
 
     /** @param dictionary the chunk's dictionary when the page is dictionary-encoded, else null */
