@@ -35,7 +35,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -72,16 +71,14 @@ class ParquetTestingConformanceTest {
 
     /** Outcome rows by file name, filled in by the tests as they run and written out after all of them. */
     /**
-     * Files DuckDB reads that the merge must refuse, with a pattern found in the reason. DuckDB does not verify page CRCs
+     * Files DuckDB reads that the merge must refuse, with what the reason says. DuckDB does not verify page CRCs
      * and reads past a malformed dictionary that parquet-java cannot; the geospatial and unknown logical types are
      * newer than the parquet-java this build uses, and writing those columns back would drop their annotation.
      */
     private static final Map<String, String> MUST_REFUSE = Map.ofEntries(
             Map.entry("data/datapage_v1-corrupt-checksum.parquet", "CRC"),
             Map.entry("data/rle-dict-uncompressed-corrupt-checksum.parquet", "CRC"),
-            // parquet-java's reader (the reference engine's) runs off the file's end; the fast engine's own page
-            // reader finds the page that reaches past its column chunk first
-            Map.entry("data/nation.dict-malformed.parquet", "the file ends|past the end of its column chunk"),
+            Map.entry("data/nation.dict-malformed.parquet", "the file ends"),
             Map.entry("data/unknown-logical-type.parquet", "logical type this merge does not know"),
             Map.entry("data/geospatial/", "logical type this merge does not know"));
 
@@ -166,7 +163,7 @@ class ParquetTestingConformanceTest {
         if (mustRefuse.isPresent()) {
             assertEquals(COPIES, refused.size(), "copies refused");
             String reason = refused.get(0).reason;
-            assertTrue(Pattern.compile(mustRefuse.get()).matcher(reason).find() && isPlainWords(reason), reason);
+            assertTrue(reason.contains(mustRefuse.get()) && isPlainWords(reason), reason);
             return "refused as it must be: " + reason;
         }
         if (!refused.isEmpty()) {
