@@ -10,6 +10,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib'
 import * as arrow from 'apache-arrow'
 import * as wasm from 'parquet-wasm'
 import { parquetWriteBuffer, schemaFromColumnData } from 'hyparquet-writer'
+import { mulberry32 } from './mulberry32.mjs'
 
 const ROWS_PER_FILE = [300, 1200, 2500]
 const TS_BASE_MICROS = 1_700_000_000_000_000n
@@ -195,13 +196,4 @@ function hyparquetColumns(rows) {
   } })
   // with an explicit schema, the writer takes no types in the column data
   return { columnData: columnData.map(({ type, nullable, ...column }) => column), schema }
-}
-
-function mulberry32(seed) {
-  return () => {
-    seed = seed + 0x6D2B79F5 | 0
-    let t = Math.imul(seed ^ seed >>> 15, 1 | seed)
-    t = t + Math.imul(t ^ t >>> 7, 61 | t) ^ t
-    return ((t ^ t >>> 14) >>> 0) / 4294967296
-  }
 }

@@ -382,7 +382,7 @@ public final class MergeBenchmark {
         return written;
     }
 
-    private static int rowGroupsOf(Path file) throws IOException {
+    static int rowGroupsOf(Path file) throws IOException {
         try (ParquetFileReader r = ParquetFileReader.open(LocalObjectStore.fileInput(file),
                 ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
             return r.getRowGroups().size();
@@ -452,7 +452,7 @@ public final class MergeBenchmark {
                 .orElse(null);
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

@@ -52,7 +52,25 @@ public final class CompactorCli implements Runnable {
 
     public static void main(String[] args) {
         logToFileUnlessConfigured();
-        System.exit(commandLine().execute(args));
+        CommandLine cli = args.length > 0 && args[0].equals("merge") ? mergeCommandLine() : commandLine();
+        System.exit(cli.execute(args));
+    }
+
+    /**
+     * The command line for {@code compactor merge} alone: a one-off merge is a whole process, and making every
+     * command (the status API's JSON client, Flink's options, the savepoint tools) first took about a second of
+     * class loading before the merge started. Usage and errors read as with {@link #commandLine()}.
+     */
+    static CommandLine mergeCommandLine() {
+        return configured(new CommandLine(new MergeOnly()));
+    }
+
+    @Command(name = "compactor", subcommands = MergeCommand.class)
+    static final class MergeOnly implements Runnable {
+        @Override
+        public void run() {
+            throw new IllegalStateException("only reached without a command, which main never does");
+        }
     }
 
     /** The configured command line, shared by main and the tests. */
@@ -62,6 +80,20 @@ public final class CompactorCli implements Runnable {
         for (CompactorSubcommands extension : ServiceLoader.load(CompactorSubcommands.class)) {
             extension.commands().forEach(cli::addSubcommand);
         }
+        configured(cli);
+        for (String name : new String[] {"local", "restore", "demo"}) {
+            CommandLine sub = cli.getSubcommands().get(name);
+            sub.getHelpSectionMap().put(OPTIONS_SECTION, help -> String.format(OPTIONS_HEADING)
+                    + OptionsTable.render(CompactorOptions.all(), help.commandSpec().usageMessage().width()));
+            List<String> sections = new ArrayList<>(sub.getHelpSectionKeys());
+            sections.add(sections.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER_HEADING), OPTIONS_SECTION);
+            sub.setHelpSectionKeys(sections);
+        }
+        return cli;
+    }
+
+    /** Settings every command line shares; they apply to the subcommands present when they are made. */
+    private static CommandLine configured(CommandLine cli) {
         // option values may start with '@' (a payload, a tag); they are never argument files
         cli.setExpandAtFiles(false);
         // --engine fast and --engine FAST alike, as Flink's own options read enum values
@@ -72,14 +104,6 @@ public final class CompactorCli implements Runnable {
             return 1;
         });
         cli.setUsageHelpAutoWidth(true);
-        for (String name : new String[] {"local", "restore", "demo"}) {
-            CommandLine sub = cli.getSubcommands().get(name);
-            sub.getHelpSectionMap().put(OPTIONS_SECTION, help -> String.format(OPTIONS_HEADING)
-                    + OptionsTable.render(CompactorOptions.all(), help.commandSpec().usageMessage().width()));
-            List<String> sections = new ArrayList<>(sub.getHelpSectionKeys());
-            sections.add(sections.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER_HEADING), OPTIONS_SECTION);
-            sub.setHelpSectionKeys(sections);
-        }
         return cli;
     }
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.ParameterException;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -206,6 +207,25 @@ class CompactorCliTest {
         cli.parseArgs("merge", "--out", "o.parquet", "a.parquet");
         assertEquals(MergeSettings.Engine.FAST, ((MergeCommand) cli.getSubcommands().get("merge").getCommand())
                 .settings().engine());
+    }
+
+    @Test
+    void mergeAloneReadsAndAnswersAsTheWholeCommandLine() {
+        String[][] cases = {{"merge", "--help"}, {"merge", "--out", "o.parquet"}, {"merge", "--bogus", "a.parquet"},
+                {"merge", "--out", "o.parquet", "--threads", "3", "a.parquet"}};
+        for (String[] args : cases) {
+            StringWriter whole = new StringWriter();
+            StringWriter alone = new StringWriter();
+            CommandLine full = CompactorCli.commandLine();
+            CommandLine lean = CompactorCli.mergeCommandLine();
+            for (CommandLine c : List.of(full, lean)) {
+                PrintWriter to = new PrintWriter(c == full ? whole : alone);
+                c.setOut(to);
+                c.setErr(to);
+            }
+            assertEquals(full.execute(args), lean.execute(args), String.join(" ", args));
+            assertEquals(whole.toString(), alone.toString(), String.join(" ", args));
+        }
     }
 
     @Test

@@ -4,7 +4,6 @@ import dev.compactor.merge.transcode.PlainPageTranscoder;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.Encoding;
-import org.apache.parquet.column.EncodingStats;
 import org.apache.parquet.column.page.DataPageV1;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.ParquetDecodingException;
@@ -18,7 +17,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * One V1 data page of a flat column (not repeated, at most one definition level), decoded just enough to reach
+ * One V1 data page of a flat column (a V2 page arrives as the same values in a V1 page: {@link FlatPages#asV1}) (not repeated, at most one definition level), decoded just enough to reach
  * every value directly: which rows are null, and where each value's bytes are (PLAIN) or which dictionary entry
  * it is (dictionary-encoded). The page's own bytes are kept, not copied into values; a value is read from them
  * when asked for. This is what lets the merge move pages ({@link PlainPageTranscoder}) and read values
@@ -32,6 +31,13 @@ public final class FlatPage {
      */
     private static final Set<Encoding> UNDERSTOOD = EnumSet.of(Encoding.PLAIN, Encoding.PLAIN_DICTIONARY,
             Encoding.RLE_DICTIONARY, Encoding.RLE, Encoding.BIT_PACKED);
+    /**
+     * Encodings of values that {@link FlatPages} reads once with parquet-java's values readers and holds as PLAIN
+     * ({@link FlatPages#asPlain}): the DELTA encodings and BYTE_STREAM_SPLIT, as DuckDB's and arrow-rs's V2 pages
+     * and hyparquet-writer's use them.
+     */
+    static final Set<Encoding> DECODED = EnumSet.of(Encoding.DELTA_BINARY_PACKED, Encoding.DELTA_LENGTH_BYTE_ARRAY,
+            Encoding.DELTA_BYTE_ARRAY, Encoding.BYTE_STREAM_SPLIT);
     private static final Set<PrimitiveTypeName> TYPES = EnumSet.of(PrimitiveTypeName.INT32, PrimitiveTypeName.INT64,
             PrimitiveTypeName.FLOAT, PrimitiveTypeName.DOUBLE, PrimitiveTypeName.BINARY,
             PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY);
@@ -53,16 +59,18 @@ public final class FlatPage {
 
     /**
      * True when every page of the chunk can be read as a FlatPage, known from the footer before any page is:
-     * a flat column of a supported type, only V1 pages, only understood encodings. A chunk's encodings do not say
-     * which levels BIT_PACKED was used for, so definition levels are read in either encoding.
+     * a flat column of a supported type and only understood encodings (or {@link #DECODED} ones), in V1 or V2 pages. A chunk's encodings do
+     * not say which levels BIT_PACKED was used for, so definition levels are read in either encoding. Without
+     * encoding statistics (DuckDB writes none) the chunk's list of encodings decides alone.
      */
     public static boolean accepts(ColumnChunkMetaData chunk, ColumnDescriptor column) {
         if (chunk == null || column.getMaxRepetitionLevel() != 0 || column.getMaxDefinitionLevel() > 1
                 || !TYPES.contains(column.getPrimitiveType().getPrimitiveTypeName())) {
             return false;
         }
-        EncodingStats stats = chunk.getEncodingStats();
-        return stats != null && !stats.usesV2Pages() && UNDERSTOOD.containsAll(chunk.getEncodings());
+        // a footer without statistics and without encodings says nothing: parquet-java's readers take it
+        return (chunk.getEncodingStats() != null || !chunk.getEncodings().isEmpty())
+                && chunk.getEncodings().stream().allMatch(e -> UNDERSTOOD.contains(e) || DECODED.contains(e));
     }
 
     /** @param dictionary the chunk's dictionary when the page is dictionary-encoded, else null */

@@ -1,5 +1,6 @@
 package dev.compactor.merge.plan;
 
+import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.EncodingStats;
 import org.apache.parquet.column.statistics.SizeStatistics;
 import org.apache.parquet.column.statistics.Statistics;
@@ -85,9 +86,13 @@ public final class PlainColumns {
         void add(ColumnChunkMetaData chunk) {
             values += chunk.getValueCount();
             EncodingStats stats = chunk.getEncodingStats();
-            if (stats == null) {
+            // without encoding statistics (DuckDB writes none) the chunk's encodings tell whether it used a
+            // dictionary; they cannot when they are not listed at all
+            boolean dictionary = stats != null ? stats.hasDictionaryEncodedPages()
+                    : chunk.getEncodings().stream().anyMatch(Encoding::usesDictionary);
+            if (stats == null && chunk.getEncodings().isEmpty()) {
                 unknownEncodings = true;
-            } else if (stats.hasDictionaryEncodedPages()) {
+            } else if (dictionary) {
                 dictionaryPages = true;
                 dictionaryBytes += dictionaryBytes(chunk);
                 long plain = plainBytes(chunk);

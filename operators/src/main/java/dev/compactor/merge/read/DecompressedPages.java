@@ -1,11 +1,13 @@
 package dev.compactor.merge.read;
 
 import dev.compactor.merge.decode.FlatPage;
+import dev.compactor.merge.decode.FlatPages;
 import dev.compactor.merge.plan.ColumnMapping;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.page.DataPage;
 import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.DataPageV2;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.page.PageReader;
@@ -23,7 +25,7 @@ import java.util.PrimitiveIterator;
 /**
  * A row group's pages decompressed all at once when the row group is decoded, not one by one as the merge reads
  * them, so that the thread decoding ahead (the prefetch) pays for decompressing, not the merge thread. Only the
- * chunks the merge reads as flat pages ({@link FlatPage#accepts}: V1 pages) are decompressed ahead; any other
+ * chunks the merge reads as flat pages ({@link FlatPage#accepts}) are decompressed ahead (V2 pages as V1: {@link FlatPages#asV1}); any other
  * chunk is read from parquet-java's store as it would be without this.
  */
 final class DecompressedPages implements PageReadStore {
@@ -35,7 +37,7 @@ final class DecompressedPages implements PageReadStore {
         this.pages = pages;
     }
 
-    /** Decompresses the pages of every input column the mapping reads that is made of V1 pages. */
+    /** Decompresses the pages of every input column the mapping reads that is read as flat pages. */
     static DecompressedPages of(PageReadStore pages, BlockMetaData block, ColumnMapping mapping) throws IOException {
         Map<ColumnPath, ColumnChunkMetaData> chunks = new HashMap<>();
         block.getColumns().forEach(chunk -> chunks.put(chunk.getPath(), chunk));
@@ -44,7 +46,7 @@ final class DecompressedPages implements PageReadStore {
             ColumnDescriptor in = mapping.source(c);
             if (in != null && !result.decompressed.containsKey(in)
                     && FlatPage.accepts(chunks.get(ColumnPath.get(in.getPath())), in)) {
-                result.decompressed.put(in, decompressed(pages.getPageReader(in)));
+                result.decompressed.put(in, decompressed(pages.getPageReader(in), in));
             }
         }
         return result;
@@ -78,12 +80,13 @@ final class DecompressedPages implements PageReadStore {
     }
 
     /** One chunk's pages, read from parquet-java's page reader with their bytes decompressed into arrays. */
-    private static HeldPages decompressed(PageReader from) throws IOException {
+    private static HeldPages decompressed(PageReader from, ColumnDescriptor column) throws IOException {
         DictionaryPage dictionary = from.readDictionaryPage();
         ArrayDeque<DataPage> data = new ArrayDeque<>();
         for (DataPage page = from.readPage(); page != null; page = from.readPage()) {
             // parquet-java's decompressed bytes are a stream, read when first used: copying them reads it now
-            data.add(page instanceof DataPageV1 v1 ? decompressed(v1) : page);
+            data.add(page instanceof DataPageV1 v1 ? decompressed(v1)
+                    : page instanceof DataPageV2 v2 ? FlatPages.asV1(v2, column) : page);
         }
         return new HeldPages(dictionary == null ? null : dictionary.copy(), data, from.getTotalValueCount());
     }

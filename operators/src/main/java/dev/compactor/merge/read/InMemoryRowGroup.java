@@ -2,17 +2,20 @@ package dev.compactor.merge.read;
 
 import com.github.luben.zstd.Zstd;
 import dev.compactor.merge.decode.FlatPage;
+import dev.compactor.merge.decode.FlatPages;
 import dev.compactor.merge.plan.ColumnMapping;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.DataPage;
 import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.DataPageV2;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.format.DataPageHeader;
+import org.apache.parquet.format.DataPageHeaderV2;
 import org.apache.parquet.format.DictionaryPageHeader;
 import org.apache.parquet.format.PageHeader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
@@ -36,7 +39,7 @@ import java.util.zip.CRC32;
  * each page through a stream with buffers of its own: for the small files a merge reads by the thousand, that
  * was most of what reading cost besides the codec, and most of the garbage.
  *
- * <p>Only for row groups whose every chunk the merge reads is made of V1 pages it reads as flat pages
+ * <p>Only for row groups whose every chunk the merge reads is made of pages (V1 or V2) it reads as flat pages
  * ({@link FlatPage#accepts}) compressed with a codec decompressed here ({@link #reads}); any other goes through
  * parquet-java's reader. Every page is checked as a copied one is ({@link CheckedPageHeader}: its header parses, its
  * bytes stay inside the chunk, its CRC matches when the writer recorded one); it must also decompress to the size
@@ -139,6 +142,7 @@ final class InMemoryRowGroup implements PageReadStore {
                             source), source, at);
                     case DATA_PAGE -> values += readData(header, decompress(file, pageAt, size, header, chunk,
                             source), column, source, at);
+                    case DATA_PAGE_V2 -> values += readDataV2(header, file, pageAt, size, chunk, column, source, at);
                     case INDEX_PAGE -> {
                         // not needed to read the values
                     }
@@ -178,9 +182,57 @@ final class InMemoryRowGroup implements PageReadStore {
             return d.getNum_values();
         }
 
+        /**
+         * A V2 page: its levels are stored uncompressed ahead of its values, and only the values may be
+         * compressed; held as the V1 page with the same values ({@link FlatPages#asV1}).
+         */
+        private int readDataV2(PageHeader header, byte[] file, int at, int size, ColumnChunkMetaData chunk,
+                               ColumnDescriptor column, String source, int headerAt) {
+            DataPageHeaderV2 d = header.getData_page_header_v2();
+            if (d == null || d.getNum_values() < 0 || d.getNum_nulls() < 0 || d.getNum_rows() < 0
+                    || d.getRepetition_levels_byte_length() < 0 || d.getDefinition_levels_byte_length() < 0) {
+                throw new ParquetDecodingException("the V2 data page at " + headerAt + " in " + source
+                        + " is missing its header or has negative counts or lengths");
+            }
+            int levels = d.getRepetition_levels_byte_length() + d.getDefinition_levels_byte_length();
+            int uncompressed = header.getUncompressed_page_size() - levels;
+            if (levels > size || uncompressed < 0) {
+                throw new ParquetDecodingException("the V2 data page at " + headerAt + " in " + source
+                        + " has levels longer than the page");
+            }
+            BytesInput values = !d.isSetIs_compressed() || d.isIs_compressed()
+                    ? decompress(file, at + levels, size - levels, uncompressed, chunk, source)
+                    : sized(file, at + levels, size - levels, uncompressed, source);
+            DataPageV2 page = DataPageV2.uncompressed(d.getNum_rows(), d.getNum_nulls(), d.getNum_values(),
+                    BytesInput.from(file, at, d.getRepetition_levels_byte_length()),
+                    BytesInput.from(file, at + d.getRepetition_levels_byte_length(),
+                            d.getDefinition_levels_byte_length()),
+                    Encoding.valueOf(d.getEncoding().name()), values,
+                    Statistics.getBuilderForReading(column.getPrimitiveType()).build());
+            try {
+                data.add(FlatPages.asV1(page, column));
+            } catch (IOException e) {
+                throw new ParquetDecodingException("the V2 data page at " + headerAt + " in " + source
+                        + " cannot be read", e);
+            }
+            return d.getNum_values();
+        }
+
         private static BytesInput decompress(byte[] file, int at, int size, PageHeader header,
                                              ColumnChunkMetaData chunk, String source) {
-            int uncompressed = header.getUncompressed_page_size();
+            return decompress(file, at, size, header.getUncompressed_page_size(), chunk, source);
+        }
+
+        /** Bytes stored uncompressed (a V2 page's values marked not compressed): their size must match. */
+        private static BytesInput sized(byte[] file, int at, int size, int uncompressed, String source) {
+            if (size != uncompressed) {
+                throw wrongSize(at, source, size, uncompressed);
+            }
+            return BytesInput.from(file, at, size);
+        }
+
+        private static BytesInput decompress(byte[] file, int at, int size, int uncompressed,
+                                             ColumnChunkMetaData chunk, String source) {
             // checked before allocating: a damaged header must fail the input, not exhaust the heap
             if (uncompressed < 0 || uncompressed > chunk.getTotalUncompressedSize()) {
                 throw new ParquetDecodingException("the page at " + at + " in " + source + " claims "
@@ -189,10 +241,7 @@ final class InMemoryRowGroup implements PageReadStore {
             }
             CompressionCodecName codec = chunk.getCodec();
             if (codec == CompressionCodecName.UNCOMPRESSED) {
-                if (size != uncompressed) {
-                    throw wrongSize(at, source, size, uncompressed);
-                }
-                return BytesInput.from(file, at, size);
+                return sized(file, at, size, uncompressed, source);
             }
             byte[] out = new byte[uncompressed];
             long written;

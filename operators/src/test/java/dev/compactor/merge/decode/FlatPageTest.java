@@ -10,19 +10,23 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.column.values.bitpacking.ByteBitPackingValuesWriter;
 import org.apache.parquet.column.values.bitpacking.Packer;
+import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
@@ -84,6 +88,40 @@ class FlatPageTest {
                         .as(name).isEqualTo(rows.subList(0, (int) block.getRowCount()).stream()
                                 .map(r -> r.get(name) == null ? null : r.get(name).toString()).toList());
             }
+        }
+    }
+
+    @Test
+    void deltaAndByteStreamSplitValuesOfV2PagesAreReadAsPlainOnes() throws IOException {
+        List<GenericRecord> rows = nullableRows(new Random(7), 4000);
+        Path path = bucket.resolve("v2-delta.parquet");
+        // without dictionaries parquet-java's V2 pages take DELTA_BINARY_PACKED and DELTA_BYTE_ARRAY; the doubles
+        // BYTE_STREAM_SPLIT, as DuckDB writes them
+        try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(path))
+                .withSchema(NULLABLE).withConf(new PlainParquetConfiguration()).withDataModel(GenericData.get())
+                .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0).withDictionaryEncoding(false)
+                .withByteStreamSplitEncoding(true).withPageSize(2 << 10).withCompressionCodec(CompressionCodecName.ZSTD)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
+            for (GenericRecord r : rows) {
+                w.write(r);
+            }
+        }
+        try (ParquetFileReader reader = ParquetFiles.open(LocalObjectStore.fileInput(path))) {
+            MessageType schema = reader.getFileMetaData().getSchema();
+            BlockMetaData block = reader.getRowGroups().get(0);
+            PageReadStore pages = reader.readNextRowGroup();
+            List<Encoding> seen = new ArrayList<>();
+            for (ColumnDescriptor column : schema.getColumns()) {
+                ColumnChunkMetaData chunk = chunk(block, column);
+                seen.addAll(chunk.getEncodings());
+                assertThat(FlatPage.accepts(chunk, column)).as(column.toString()).isTrue();
+                String name = column.getPath()[0];
+                assertThat(values(new FlatPages(pages.getPageReader(column), column), column))
+                        .as(name).isEqualTo(rows.stream()
+                                .map(r -> r.get(name) == null ? null : r.get(name).toString()).toList());
+            }
+            assertThat(seen).contains(Encoding.DELTA_BINARY_PACKED, Encoding.DELTA_BYTE_ARRAY,
+                    Encoding.BYTE_STREAM_SPLIT);
         }
     }
 

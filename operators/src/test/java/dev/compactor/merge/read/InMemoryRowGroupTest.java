@@ -1,13 +1,18 @@
 package dev.compactor.merge.read;
 
 import dev.compactor.merge.WindowFiles;
+import dev.compactor.merge.decode.FlatPages;
 import dev.compactor.merge.plan.ColumnMapping;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.page.DataPage;
 import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.DataPageV2;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.page.PageReader;
@@ -54,7 +59,7 @@ class InMemoryRowGroupTest {
                 PageReadStore theirs = reader.readNextRowGroup();
                 assertThat(ours.getRowCount()).isEqualTo(theirs.getRowCount());
                 for (ColumnDescriptor column : schema.getColumns()) {
-                    assertSamePages(ours.getPageReader(column), theirs.getPageReader(column));
+                    assertSamePages(ours.getPageReader(column), theirs.getPageReader(column), column);
                 }
             }
         }
@@ -109,6 +114,41 @@ class InMemoryRowGroupTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = CompressionCodecName.class, names = {"UNCOMPRESSED", "SNAPPY", "ZSTD"})
+    void v2PagesAreHeldAsTheV1PagesOfTheirValues(CompressionCodecName codec) throws IOException {
+        Schema schema = SchemaBuilder.record("Row").fields().requiredLong("k").optionalString("s")
+                .optionalDouble("d").endRecord();
+        Path path = dir.resolve("v2-" + codec + ".parquet");
+        try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(path))
+                .withSchema(schema).withConf(new PlainParquetConfiguration()).withDataModel(GenericData.get())
+                .withCompressionCodec(codec).withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
+                .withPageSize(1 << 10).withRowGroupSize(32L << 10).withPageWriteChecksumEnabled(true)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
+            for (int i = 0; i < 3000; i++) {
+                GenericRecord r = new GenericData.Record(schema);
+                r.put("k", (long) (i % 7));
+                r.put("s", i % 5 == 0 ? null : "v" + i % 3);
+                r.put("d", i % 4 == 0 ? null : i % 6 * 0.5);
+                w.write(r);
+            }
+        }
+        byte[] file = Files.readAllBytes(path);
+        try (ParquetFileReader reader = reader(file)) {
+            MessageType fileSchema = reader.getFileMetaData().getSchema();
+            ColumnMapping mapping = ColumnMapping.between(fileSchema, fileSchema).orElseThrow();
+            for (BlockMetaData block : reader.getRowGroups()) {
+                assertThat(block.getColumns()).allMatch(c -> c.getEncodingStats().usesV2Pages());
+                assertThat(InMemoryRowGroup.reads(block, mapping)).isTrue();
+                PageReadStore ours = InMemoryRowGroup.read(file, block, mapping, "test.parquet");
+                PageReadStore theirs = reader.readNextRowGroup();
+                for (ColumnDescriptor column : fileSchema.getColumns()) {
+                    assertSamePages(ours.getPageReader(column), theirs.getPageReader(column), column);
+                }
+            }
+        }
+    }
+
     @Test
     void otherCodecsAreLeftToParquetJava() throws IOException {
         byte[] file = write(CompressionCodecName.GZIP, 500);
@@ -119,7 +159,9 @@ class InMemoryRowGroupTest {
         }
     }
 
-    private static void assertSamePages(PageReader ours, PageReader theirs) throws IOException {
+    /** Their V2 pages are compared as the V1 pages the merge reads them as. */
+    private static void assertSamePages(PageReader ours, PageReader theirs, ColumnDescriptor column)
+            throws IOException {
         assertThat(ours.getTotalValueCount()).isEqualTo(theirs.getTotalValueCount());
         DictionaryPage theirDictionary = theirs.readDictionaryPage();
         DictionaryPage ourDictionary = ours.readDictionaryPage();
@@ -133,7 +175,7 @@ class InMemoryRowGroupTest {
         int pages = 0;
         for (DataPage their = theirs.readPage(); their != null; their = theirs.readPage()) {
             DataPageV1 mine = (DataPageV1) ours.readPage();
-            DataPageV1 v1 = (DataPageV1) their;
+            DataPageV1 v1 = their instanceof DataPageV2 v2 ? FlatPages.asV1(v2, column) : (DataPageV1) their;
             assertThat(mine.getBytes().toByteArray()).isEqualTo(v1.getBytes().toByteArray());
             assertThat(mine.getValueCount()).isEqualTo(v1.getValueCount());
             assertThat(mine.getUncompressedSize()).isEqualTo(v1.getUncompressedSize());
