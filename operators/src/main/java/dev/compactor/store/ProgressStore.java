@@ -82,17 +82,16 @@ public final class ProgressStore extends ForwardingObjectStore {
     @Override
     public InputFile inputFile(String key) throws IOException {
         checkNotCancelled(key);
-        InputFile file = super.inputFile(key);
-        return new InputFile() {
+        return new WrappingInputFile(super.inputFile(key)) {
             @Override
-            public long getLength() throws IOException {
-                return file.getLength();
+            public SeekableInputStream newStream() throws IOException {
+                checkNotCancelled(key); // before the source opens a stream that would be left unclosed
+                return super.newStream();
             }
 
             @Override
-            public SeekableInputStream newStream() throws IOException {
-                checkNotCancelled(key);
-                return new CountingInputStream(key, file.newStream());
+            protected SeekableInputStream wrap(SeekableInputStream in) {
+                return new CountingInputStream(key, in);
             }
         };
     }

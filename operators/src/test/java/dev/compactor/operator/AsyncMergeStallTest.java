@@ -6,10 +6,10 @@ import dev.compactor.merge.MergeSettings;
 import dev.compactor.merge.SourceFile;
 import dev.compactor.merge.StagedWindow;
 import dev.compactor.store.FaultyStore;
-import dev.compactor.store.ForwardingObjectStore;
 import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectInfo;
 import dev.compactor.store.ObjectStore;
+import dev.compactor.store.WrappingInputFile;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -88,7 +88,7 @@ class AsyncMergeStallTest {
         long stallMs = 1_000;
         LocalObjectStore store = new LocalObjectStore(bucket);
         CompactionTask task = task(store, "slow", 5, 0);
-        AsyncMerge merge = start(new SlowSources(store, stallMs / 4), stallMs);
+        AsyncMerge merge = start(new FaultyStore(store, new SlowSources(stallMs / 4)), stallMs);
 
         long began = System.nanoTime();
         StagedWindow staged = single(invoke(merge, task).get(60, TimeUnit.SECONDS));
@@ -125,12 +125,11 @@ class AsyncMergeStallTest {
         assertTrue(store.head(marker(retry, BucketLayout.STAGED_MARKER)).isPresent());
     }
 
-    /** Every read of a source file takes {@code delayMs}: a slow store that still moves bytes. */
-    private static final class SlowSources extends ForwardingObjectStore {
+    /** Every open and every seek of a source file takes {@code delayMs}: a slow store that still moves bytes. */
+    private static final class SlowSources implements FaultyStore.Plan {
         private final long delayMs;
 
-        SlowSources(ObjectStore delegate, long delayMs) {
-            super(delegate);
+        SlowSources(long delayMs) {
             this.delayMs = delayMs;
         }
 
@@ -145,23 +144,17 @@ class AsyncMergeStallTest {
         }
 
         @Override
-        public byte[] read(String key) throws IOException {
-            pause(key);
-            return super.read(key);
+        public void before(FaultyStore.Call call) throws IOException {
+            if (call.op() == FaultyStore.Op.READ) {
+                pause(call.key());
+            }
         }
 
         @Override
-        public InputFile inputFile(String key) throws IOException {
-            InputFile file = super.inputFile(key);
-            return new InputFile() {
+        public InputFile input(String key, InputFile source) {
+            return new WrappingInputFile(source) {
                 @Override
-                public long getLength() throws IOException {
-                    return file.getLength();
-                }
-
-                @Override
-                public SeekableInputStream newStream() throws IOException {
-                    SeekableInputStream in = file.newStream();
+                protected SeekableInputStream wrap(SeekableInputStream in) {
                     return new DelegatingSeekableInputStream(in) {
                         @Override
                         public long getPos() throws IOException {

@@ -16,7 +16,8 @@ import java.util.function.Predicate;
  * before it runs and once it took effect, and throws where the test wants the call to fail: an {@link IOException}
  * (a store or network error), an unchecked exception (as some store clients throw), or an {@link Error} (a crashed
  * process: it fails the Flink task and the job restarts from its last checkpoint). It can also hand out outputs that
- * fail part way, as a disk filling up during a merge would. {@code deleteVersion} reaches the plan as the
+ * fail part way, as a disk filling up during a merge would, and inputs whose streams it watches or slows.
+ * {@code deleteVersion} reaches the plan as the
  * {@link Op#DELETE} it ends in.
  */
 public final class FaultyStore extends ForwardingObjectStore {
@@ -45,6 +46,11 @@ public final class FaultyStore extends ForwardingObjectStore {
         /** The output an {@link Op#OUTPUT} call hands out, e.g. one that fails after some bytes. */
         default OutputFile output(String key, OutputFile target) {
             return target;
+        }
+
+        /** The input a {@link Op#READ} of {@code inputFile} hands out, e.g. one whose seeks are slow. */
+        default InputFile input(String key, InputFile source) {
+            return source;
         }
     }
 
@@ -184,7 +190,7 @@ public final class FaultyStore extends ForwardingObjectStore {
     public InputFile inputFile(String key) throws IOException {
         Call call = new Call(Op.READ, key, null);
         plan.before(call);
-        InputFile input = super.inputFile(key);
+        InputFile input = plan.input(key, super.inputFile(key));
         plan.after(call);
         return input;
     }

@@ -8,9 +8,11 @@ import dev.compactor.merge.plan.ColumnMapping;
 import dev.compactor.merge.plan.InputFooter;
 import dev.compactor.merge.write.RowGroupFileSink;
 import dev.compactor.merge.write.RowGroupFileWriter;
+import dev.compactor.store.FaultyStore;
 import dev.compactor.store.ForwardingObjectStore;
 import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectStore;
+import dev.compactor.store.WrappingInputFile;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroSchemaConverter;
@@ -154,19 +156,12 @@ class SortedMergeTest {
             window.addEvents("w" + f, 400, f * 300L, 1);
         }
         int[] openStreams = new int[2];
-        ObjectStore store = new ForwardingObjectStore(local) {
+        ObjectStore store = new FaultyStore(local, new FaultyStore.Plan() {
             @Override
-            public InputFile inputFile(String key) throws IOException {
-                InputFile file = super.inputFile(key);
-                return new InputFile() {
+            public InputFile input(String key, InputFile source) {
+                return new WrappingInputFile(source) {
                     @Override
-                    public long getLength() throws IOException {
-                        return file.getLength();
-                    }
-
-                    @Override
-                    public SeekableInputStream newStream() throws IOException {
-                        SeekableInputStream in = file.newStream();
+                    protected SeekableInputStream wrap(SeekableInputStream in) {
                         openStreams[1] = Math.max(openStreams[1], ++openStreams[0]);
                         return new DelegatingSeekableInputStream(in) {
                             @Override
@@ -188,7 +183,7 @@ class SortedMergeTest {
                     }
                 };
             }
-        };
+        });
 
         try (SpillDirectory spill = new SpillDirectory(spillRoot)) {
             writeTo(bucket.resolve("merged.parquet"), newMerge(store, 64L << 20, 0, spill), sources(local, window));
