@@ -16,7 +16,6 @@ import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.functions.DefaultOpenContext;
-import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.util.MockStreamingRuntimeContext;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.conf.PlainParquetConfiguration;
@@ -36,11 +35,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static dev.compactor.operator.AsyncMergeCalls.invoke;
+import static dev.compactor.operator.AsyncMergeCalls.single;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -108,7 +108,8 @@ class AsyncMergeStallTest {
         LocalObjectStore store = new LocalObjectStore(bucket);
         CompactionTask first = task(store, "hung", 3, 0);
         HangOnce hanging = new HangOnce();
-        AsyncMerge merge = start(new FaultyStore(store, hanging), stallMs); // one merge thread: the retry needs the one the hang held
+        // one merge thread: the retry needs the one the hang held
+        AsyncMerge merge = start(new FaultyStore(store, hanging), stallMs);
 
         Collection<StagedWindow> givenUp = invoke(merge, first).get(30, TimeUnit.SECONDS);
 
@@ -118,8 +119,8 @@ class AsyncMergeStallTest {
         assertTrue(failed.contains("no byte read or written for " + stallMs + " ms"), failed);
         assertFalse(store.head(marker(first, BucketLayout.STAGED_MARKER)).isPresent());
 
-        CompactionTask retry = new CompactionTask(first.namespace, first.windowStart, first.windowEnd, first.generation, 1,
-                first.files);
+        CompactionTask retry = new CompactionTask(first.namespace, first.windowStart, first.windowEnd,
+                first.generation, 1, first.files);
         StagedWindow staged = single(invoke(merge, retry).get(30, TimeUnit.SECONDS));
         assertEquals(3L * ROWS, staged.totalRows());
         assertTrue(store.head(marker(retry, BucketLayout.STAGED_MARKER)).isPresent());
@@ -197,27 +198,6 @@ class AsyncMergeStallTest {
         merge.open(DefaultOpenContext.INSTANCE);
         started.add(merge);
         return merge;
-    }
-
-    private static CompletableFuture<Collection<StagedWindow>> invoke(AsyncMerge merge, CompactionTask task) {
-        CompletableFuture<Collection<StagedWindow>> done = new CompletableFuture<>();
-        merge.asyncInvoke(task, new ResultFuture<>() {
-            @Override
-            public void complete(Collection<StagedWindow> result) {
-                done.complete(result);
-            }
-
-            @Override
-            public void completeExceptionally(Throwable error) {
-                done.completeExceptionally(error);
-            }
-        });
-        return done;
-    }
-
-    private static StagedWindow single(Collection<StagedWindow> result) {
-        assertEquals(1, result.size());
-        return result.iterator().next();
     }
 
     private static String marker(CompactionTask task, String name) {

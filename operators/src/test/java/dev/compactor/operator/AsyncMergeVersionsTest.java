@@ -16,7 +16,6 @@ import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.functions.DefaultOpenContext;
-import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.util.MockStreamingRuntimeContext;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.conf.PlainParquetConfiguration;
@@ -31,14 +30,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static dev.compactor.operator.AsyncMergeCalls.invoke;
+import static dev.compactor.operator.AsyncMergeCalls.single;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -86,7 +85,7 @@ class AsyncMergeVersionsTest {
         writeSource(rewritten, 100, ROWS + 2); // the writer flushes the same name again before the merge starts
         start(store);
 
-        StagedWindow staged = single(invoke(task).get(30, TimeUnit.SECONDS));
+        StagedWindow staged = single(invoke(merge, task).get(30, TimeUnit.SECONDS));
 
         assertEquals(List.of(task.files.get(0).key, task.files.get(2).key),
                 staged.inputs.stream().map(i -> i.key).sorted().toList(), "the new version is not merged here");
@@ -104,13 +103,13 @@ class AsyncMergeVersionsTest {
         start(new RewriteOnHeadAfterStaging(store, rewritten));
 
         ExecutionException failed = assertThrows(ExecutionException.class,
-                () -> invoke(task).get(30, TimeUnit.SECONDS));
+                () -> invoke(merge, task).get(30, TimeUnit.SECONDS));
         assertInstanceOf(IOException.class, failed.getCause(), "a store error: Flink's async retry runs it again");
         assertTrue(failed.getCause().getMessage().contains(rewritten), failed.getCause().getMessage());
         assertFalse(store.head(LAYOUT.stagedMarkerKey(NS, WINDOW_START, 0, 0)).isPresent(),
                 "no marker: this try's mix of versions is never committed");
 
-        StagedWindow retried = single(invoke(task).get(30, TimeUnit.SECONDS));
+        StagedWindow retried = single(invoke(merge, task).get(30, TimeUnit.SECONDS));
         assertEquals(List.of(task.files.get(0).key, task.files.get(2).key),
                 retried.inputs.stream().map(i -> i.key).sorted().toList());
         assertEquals(2L * ROWS, retried.totalRows());
@@ -153,27 +152,6 @@ class AsyncMergeVersionsTest {
         merge = new AsyncMerge(() -> merging, LAYOUT, settings, 1, 3, 60_000);
         merge.setRuntimeContext(new MockStreamingRuntimeContext(false, 1, 0));
         merge.open(DefaultOpenContext.INSTANCE);
-    }
-
-    private CompletableFuture<Collection<StagedWindow>> invoke(CompactionTask task) {
-        CompletableFuture<Collection<StagedWindow>> done = new CompletableFuture<>();
-        merge.asyncInvoke(task, new ResultFuture<>() {
-            @Override
-            public void complete(Collection<StagedWindow> result) {
-                done.complete(result);
-            }
-
-            @Override
-            public void completeExceptionally(Throwable error) {
-                done.completeExceptionally(error);
-            }
-        });
-        return done;
-    }
-
-    private static StagedWindow single(Collection<StagedWindow> result) {
-        assertEquals(1, result.size());
-        return result.iterator().next();
     }
 
     /** Generation 0, attempt 0 of a window of {@code count} sources, each frozen with the eTag it has now. */
