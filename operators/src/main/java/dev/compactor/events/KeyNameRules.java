@@ -1,5 +1,7 @@
 package dev.compactor.events;
 
+import dev.compactor.layout.BucketLayout;
+
 /**
  * Rules shared by every key name the classifier parses. Namespaces (one or more '/'-separated segments) become
  * state keys, metric labels and output paths, so anything that could alias another path or break a log line is
@@ -22,7 +24,7 @@ final class KeyNameRules {
                 throw new InvalidNameException("namespace '" + Printable.excerpt(path) + "' has a '" + segment
                         + "' segment, which would alias another path");
             }
-            if (segment.startsWith("year=")) {
+            if (segment.startsWith(BucketLayout.PARTITION_SEGMENT_PREFIX)) {
                 throw new InvalidNameException("namespace '" + Printable.excerpt(path) + "' has a segment '"
                         + Printable.excerpt(segment) + "' that collides with the compacted-output partitions");
             }

@@ -47,6 +47,8 @@ public final class BucketLayout implements Serializable {
     /** Between a quarantined file's name and its version (size in bytes). */
     private static final String QUARANTINE_VERSION = ".v";
     public static final String COMPACTED_FILE_PREFIX = "compacted-";
+    /** How the first directory of an hour partition starts; no namespace segment may start so (KeyNameRules). */
+    public static final String PARTITION_SEGMENT_PREFIX = "year=";
 
     private final String dataPrefix;
 
@@ -89,7 +91,7 @@ public final class BucketLayout implements Serializable {
     /** Whether a key names one of our compacted outputs ({@code .../year=…/compacted-….parquet}). */
     public static boolean isCompactedOutput(String key) {
         int slash = key.lastIndexOf('/');
-        return key.contains("/year=") && key.startsWith(COMPACTED_FILE_PREFIX, slash + 1);
+        return key.contains("/" + PARTITION_SEGMENT_PREFIX) && key.startsWith(COMPACTED_FILE_PREFIX, slash + 1);
     }
 
     /**
@@ -99,7 +101,7 @@ public final class BucketLayout implements Serializable {
     public static boolean isOutputPartition(String directoryKey) {
         int end = directoryKey.endsWith("/") ? directoryKey.length() - 1 : directoryKey.length();
         int slash = directoryKey.lastIndexOf('/', end - 1);
-        return directoryKey.startsWith("year=", slash + 1);
+        return directoryKey.startsWith(PARTITION_SEGMENT_PREFIX, slash + 1);
     }
 
     /** Prefix shared by every attempt of one window generation; the commit clears it. */
