@@ -64,16 +64,16 @@ class AwsFaultInjectionIT {
             try (NotifyingObjectStore writerStore = NotifyingObjectStore.open(settings, kinesis.endpoint(),
                     "bucket-events")) {
                 BucketFixture fixture = new BucketFixture(writerStore);
-                AwsFaults.start(seed, FAULTS_PER_KIND);
+                AwsFaults.BUDGET.start(seed, FAULTS_PER_KIND);
                 JobClient job = start(jobConfig(s3, kinesis),
                         NotifyingObjectStore.factory(settings, kinesis.endpoint(), "bucket-events"));
                 new FaultRun(List.of(NAMESPACES), List.of(WRITERS), Duration.ofMillis(400),
-                        AwsFaults::exemptCurrentThread).run(job, fixture, AwsFaults::spent, AwsFaults::stop);
-                System.out.println("AwsFaultInjectionIT survived " + AwsFaults.INJECTED.get() + " injected faults: "
-                        + AwsFaults.BY_KIND + "; " + fixture.manifests().size() + " window generations committed");
+                        AwsFaults::exemptCurrentThread).run(job, fixture, AwsFaults.BUDGET::spent, AwsFaults.BUDGET::stop);
+                System.out.println("AwsFaultInjectionIT survived " + AwsFaults.BUDGET.injected() + " injected faults: "
+                        + AwsFaults.BUDGET.byKind() + "; " + fixture.manifests().size() + " window generations committed");
                 int minFaults = FAULTS * 5 / 6;
-                assertTrue(AwsFaults.INJECTED.get() >= minFaults, "at least " + minFaults + " faults, got "
-                        + AwsFaults.INJECTED.get() + ": " + AwsFaults.BY_KIND);
+                assertTrue(AwsFaults.BUDGET.injected() >= minFaults, "at least " + minFaults + " faults, got "
+                        + AwsFaults.BUDGET.injected() + ": " + AwsFaults.BUDGET.byKind());
                 assertEquals(fixture.written, fixture.committedRows(), "every row exactly once (seed " + seed + ")");
             }
         }

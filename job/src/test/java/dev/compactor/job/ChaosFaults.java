@@ -9,12 +9,8 @@ import dev.compactor.store.ObjectStore;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
-import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Random faults, as a {@link FaultyStore} plan over the local bucket, at every step of a compaction that can fail: a
@@ -46,11 +42,8 @@ final class ChaosFaults implements FaultyStore.Plan {
         }
     }
 
-    private static Random random;
     /** Faults still to inject, per site, so every step gets its share. */
-    private static final Map<Site, Integer> BUDGET = new ConcurrentHashMap<>();
-    static final AtomicInteger INJECTED = new AtomicInteger();
-    static final Map<String, AtomicInteger> BY_KIND = new ConcurrentHashMap<>();
+    static final FaultBudget<Site> BUDGET = new FaultBudget<>(Site.class);
     static final Queue<String> VIOLATIONS = new ConcurrentLinkedQueue<>();
 
     /** The bucket itself, without faults, where the check on deletions reads the manifests. */
@@ -60,33 +53,17 @@ final class ChaosFaults implements FaultyStore.Plan {
         this.bucket = bucket;
     }
 
-    static synchronized void start(long seed, int faultsPerSite) {
-        random = new Random(seed);
-        for (Site site : Site.values()) {
-            BUDGET.put(site, faultsPerSite);
-        }
-        INJECTED.set(0);
-        BY_KIND.clear();
+    static void start(long seed, int faultsPerSite) {
+        BUDGET.start(seed, faultsPerSite);
         VIOLATIONS.clear();
     }
 
-    static synchronized void stop() {
-        BUDGET.clear();
-    }
-
     static void maybeFail(Site site) throws IOException {
-        boolean crash;
-        synchronized (ChaosFaults.class) {
-            int left = BUDGET.getOrDefault(site, 0);
-            if (left <= 0 || random.nextDouble() >= site.probability) {
-                return;
-            }
-            BUDGET.put(site, left - 1);
-            crash = random.nextBoolean();
+        if (!BUDGET.draw(site, site.probability)) {
+            return;
         }
-        INJECTED.incrementAndGet();
-        BY_KIND.computeIfAbsent((crash ? "task failure at " : "store error at ") + site, k -> new AtomicInteger())
-                .incrementAndGet();
+        boolean crash = BUDGET.coin();
+        BUDGET.count((crash ? "task failure at " : "store error at ") + site);
         if (crash) {
             throw new InjectedCrash(site);
         }

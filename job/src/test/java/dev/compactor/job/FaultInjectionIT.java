@@ -86,12 +86,12 @@ class FaultInjectionIT {
         JobClient job = env.executeAsync("fault-injection");
 
         new FaultRun(List.of(NAMESPACES), List.of(WRITERS), Duration.ofMillis(300), () -> { })
-                .run(job, fixture, () -> ChaosFaults.INJECTED.get() >= FAULTS, ChaosFaults::stop);
+                .run(job, fixture, () -> ChaosFaults.BUDGET.injected() >= FAULTS, ChaosFaults.BUDGET::stop);
 
-        System.out.println("FaultInjectionIT survived " + ChaosFaults.INJECTED.get() + " injected faults: "
-                + ChaosFaults.BY_KIND + "; " + fixture.manifests().size() + " window generations committed");
-        assertTrue(ChaosFaults.INJECTED.get() >= MIN_FAULTS, "at least " + MIN_FAULTS + " faults, got "
-                + ChaosFaults.INJECTED.get() + ": " + ChaosFaults.BY_KIND);
+        System.out.println("FaultInjectionIT survived " + ChaosFaults.BUDGET.injected() + " injected faults: "
+                + ChaosFaults.BUDGET.byKind() + "; " + fixture.manifests().size() + " window generations committed");
+        assertTrue(ChaosFaults.BUDGET.injected() >= MIN_FAULTS, "at least " + MIN_FAULTS + " faults, got "
+                + ChaosFaults.BUDGET.injected() + ": " + ChaosFaults.BUDGET.byKind());
         assertTrue(ChaosFaults.VIOLATIONS.isEmpty(), ChaosFaults.VIOLATIONS.toString());
         assertEquals(fixture.written, fixture.committedRows(), "every row exactly once (seed " + seed + ")");
     }

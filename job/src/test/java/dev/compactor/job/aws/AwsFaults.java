@@ -1,17 +1,15 @@
 package dev.compactor.job.aws;
 
-import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.compactor.job.FaultBudget;
 
 /**
  * The faults that {@link S3Faults} and {@link KinesisFaults} inject into the AWS SDK's calls, while a test has started
  * them: S3 requests that time out, answer 500 or are throttled (503 SlowDown), and Kinesis reads that answer 500 or
  * are throttled. Each kind has a budget, so every kind gets its share. Half the faults are an outage of the call:
  * every retry the SDK makes fails the same way, so the error reaches the job; the others fail one attempt, which
- * the SDK's retries absorb. Each failed attempt counts as an injected fault. The state is static: the interceptors are created by the SDK for every client, in the
- * test's JVM (the MiniCluster runs there). Without {@link #start} nothing is injected.
+ * the SDK's retries absorb. Each failed attempt counts as an injected fault. The state is static: the interceptors
+ * are created by the SDK for every client, in the test's JVM (the MiniCluster runs there). Without
+ * {@code BUDGET.start} nothing is injected.
  */
 public final class AwsFaults {
 
@@ -30,34 +28,13 @@ public final class AwsFaults {
 
     /** Threads of the test itself (its writers, its checks), which must see the store as it is. */
     private static final ThreadLocal<Boolean> EXEMPT = ThreadLocal.withInitial(() -> false);
-    private static Random random;
-    private static final Map<Kind, Integer> BUDGET = new ConcurrentHashMap<>();
-    public static final AtomicInteger INJECTED = new AtomicInteger();
-    public static final Map<Kind, AtomicInteger> BY_KIND = new ConcurrentHashMap<>();
+    public static final FaultBudget<Kind> BUDGET = new FaultBudget<>(Kind.class);
 
     private AwsFaults() {}
-
-    public static synchronized void start(long seed, int faultsPerKind) {
-        random = new Random(seed);
-        for (Kind kind : Kind.values()) {
-            BUDGET.put(kind, faultsPerKind);
-        }
-        INJECTED.set(0);
-        BY_KIND.clear();
-    }
-
-    public static synchronized void stop() {
-        BUDGET.clear();
-    }
 
     /** No fault for the calling thread from now on: a thread of the test, not of the job. */
     public static void exemptCurrentThread() {
         EXEMPT.set(true);
-    }
-
-    /** Every budget spent. */
-    public static synchronized boolean spent() {
-        return BUDGET.values().stream().allMatch(left -> left <= 0);
     }
 
     /** A fault for one attempt; {@code outage} when every later attempt of the same call fails too. */
@@ -72,34 +49,15 @@ public final class AwsFaults {
             return null;
         }
         if (ongoing != null) {
-            count(ongoing);
+            BUDGET.count(ongoing.name());
             return new Fault(ongoing, true);
         }
-        Kind chosen = null;
-        boolean outage = false;
-        synchronized (AwsFaults.class) {
-            if (BUDGET.isEmpty()) {
-                return null;
-            }
-            for (Kind kind : Kind.values()) {
-                int left = BUDGET.getOrDefault(kind, 0);
-                if (kind.service.equals(service) && left > 0 && random.nextDouble() < kind.probability) {
-                    BUDGET.put(kind, left - 1);
-                    chosen = kind;
-                    outage = random.nextBoolean();
-                    break;
-                }
+        for (Kind kind : Kind.values()) {
+            if (kind.service.equals(service) && BUDGET.draw(kind, kind.probability)) {
+                BUDGET.count(kind.name());
+                return new Fault(kind, BUDGET.coin());
             }
         }
-        if (chosen == null) {
-            return null;
-        }
-        count(chosen);
-        return new Fault(chosen, outage);
-    }
-
-    private static void count(Kind kind) {
-        INJECTED.incrementAndGet();
-        BY_KIND.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+        return null;
     }
 }
