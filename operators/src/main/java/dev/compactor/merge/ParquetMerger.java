@@ -12,6 +12,7 @@ import dev.compactor.merge.write.PageWriteThread;
 import dev.compactor.merge.write.PartWriter;
 import dev.compactor.store.ObjectInfo;
 import dev.compactor.store.ObjectStore;
+import dev.compactor.store.StoreFailureException;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.CodecFactory;
@@ -109,6 +110,11 @@ public final class ParquetMerger {
                     engine = MergeSettings.Engine.REFERENCE;
                     continue;
                 } catch (UnreadableInputException e) {
+                    if (StoreFailureException.within(e)) {
+                        // the store failed to deliver the input, whatever wrapped that on the way: retry, never
+                        // quarantine a file for it
+                        throw new IOException(e.input().key() + ": the store failed while reading it", e);
+                    }
                     if (engine == MergeSettings.Engine.FAST && !e.isCorruption()
                             && !(e.getCause() instanceof NoSuchFileException)) {
                         // the fast engine checks more than it must (page headers, encoding statistics): the

@@ -287,8 +287,8 @@ public final class S3ObjectStore implements ObjectStore {
         return settings.prefix() + key;
     }
 
-    IOException failure(String operation, String fullKey, SdkException e) {
-        return new IOException("S3 " + operation + " of s3://" + settings.bucket() + "/" + fullKey + " failed: "
+    StoreFailureException failure(String operation, String fullKey, SdkException e) {
+        return new StoreFailureException("S3 " + operation + " of s3://" + settings.bucket() + "/" + fullKey + " failed: "
                 + e.getMessage(), e);
     }
 

@@ -3,6 +3,7 @@ package dev.compactor.merge.reference;
 import dev.compactor.merge.UnreadableInputException;
 import dev.compactor.merge.plan.InputFooter;
 import dev.compactor.store.ObjectStore;
+import dev.compactor.store.StoreFailureException;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.io.InputFile;
@@ -53,6 +54,10 @@ public final class SourceRows implements Closeable {
      * transient, and quarantining a healthy file on it would take its rows out of the outputs.
      */
     public static boolean isFormatError(Throwable e) {
+        if (StoreFailureException.within(e)) {
+            // parquet-java wraps the I/O errors it meets in unchecked exceptions: the store's, too
+            return false;
+        }
         if (e instanceof RuntimeException || e instanceof EOFException || e instanceof NoSuchFileException
                 || e instanceof OutOfMemoryError) {
             return true;
