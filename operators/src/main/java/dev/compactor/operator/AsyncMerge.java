@@ -270,17 +270,12 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
         }
         StagedWindow staged = new ParquetMerger(store, layout, windowSettings).merge(current);
         Map<String, String> mergedVersions = requireUnchanged(current, staged, store);
-        if (store.head(manifest).isPresent()) {
-            // Another attempt committed while this one merged: its parts would never be published.
-            for (StagedWindow.Part part : staged.parts) {
-                store.delete(part.stagingKey);
-            }
-            skipped.inc();
-            LOG.info("{}: committed by another attempt while merging; discarded this attempt's parts", task);
-            return List.of(new StagedWindow(task));
-        }
         store.write(layout.stagedMarkerKey(task.namespace, task.windowStart, task.generation, task.attempt),
                 StagedWindowCodec.markerJson(staged, mergedVersions, overrides.fields()));
+        if (store.head(manifest).isPresent()) {
+            discardAttempt(task, store);
+            return List.of(new StagedWindow(task));
+        }
         long bytes = staged.inputs.stream().mapToLong(i -> i.size).sum();
         rows.inc(staged.totalRows());
         inputBytes.inc(bytes);
@@ -290,6 +285,24 @@ public class AsyncMerge extends RichAsyncFunction<CompactionTask, StagedWindow> 
                 task, staged.totalRows(), staged.inputs.size(), bytes, staged.parts.size(),
                 (System.nanoTime() - started) / 1_000_000, staged.quarantined.size(), staged.missing.size());
         return List.of(staged);
+    }
+
+    /**
+     * Another attempt committed the generation while this one merged (a retry after a timeout, a replay after a
+     * restore): this attempt's parts would never be published. Its commit cleared the staging it listed after
+     * writing the manifest, and this attempt clears what it wrote itself. Checked after the marker is written, so one
+     * of the two always sees the other: a commit that listed staging before the marker existed wrote its manifest
+     * before this check. Checked before, a marker written just after that commit's listing stayed forever.
+     */
+    private void discardAttempt(CompactionTask task, ObjectStore store) throws IOException {
+        List<ObjectInfo> written = store.list(
+                layout.stagingDir(task.namespace, task.windowStart, task.generation, task.attempt));
+        for (ObjectInfo object : written) {
+            store.delete(object.key());
+        }
+        skipped.inc();
+        LOG.info("{}: committed by another attempt while merging; discarded this attempt's {} staging objects", task,
+                written.size());
     }
 
     /** The merge parameters an operator's retry set for the window ({@code _staging/{ns}/{ws}-overrides.json}). */

@@ -9,6 +9,7 @@ import dev.compactor.merge.SourceFile;
 import dev.compactor.status.NamespaceSnapshot;
 import dev.compactor.status.StatusJson;
 import dev.compactor.status.WindowSnapshot;
+import dev.compactor.store.ObjectInfo;
 import dev.compactor.store.ObjectStore;
 import dev.compactor.store.ObjectStoreFactory;
 import dev.compactor.window.Backpressure;
@@ -141,6 +142,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private transient Counter windowsDispatched;
     private transient Counter windowsHeld;
     private transient Counter windowsStaged;
+    private transient Counter strayAttemptsCleared;
     private transient Counter windowsCommitted;
     private transient Counter windowsTimedOut;
     private transient Counter attemptsFailed;
@@ -199,6 +201,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         windowsDispatched = metrics.counter(CompactorMetrics.WINDOWS_DISPATCHED);
         windowsHeld = metrics.counter(CompactorMetrics.WINDOWS_HELD_BY_BACKPRESSURE);
         windowsStaged = metrics.counter(CompactorMetrics.WINDOWS_STAGED);
+        strayAttemptsCleared = metrics.counter(CompactorMetrics.STRAY_ATTEMPTS_CLEARED);
         windowsCommitted = metrics.counter(CompactorMetrics.WINDOWS_COMMITTED);
         windowsTimedOut = metrics.counter(CompactorMetrics.WINDOWS_TIMED_OUT);
         attemptsFailed = metrics.counter(CompactorMetrics.ATTEMPTS_FAILED);
@@ -422,8 +425,12 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private void markStaged(BucketEvent e, TimerService timers) throws Exception {
         String windowKey = windowKey(e.windowStart, e.generation);
         WindowRecord window = windows.get(windowKey);
+        if (window == null) {
+            clearStrayAttempt(e);
+            return;
+        }
         // A late marker of an attempt that timed out has no committable behind it any more.
-        if (window == null || !window.isLatestAttempt(e.attempt)) {
+        if (!window.isLatestAttempt(e.attempt)) {
             return;
         }
         long wallNow = timers.currentProcessingTime();
@@ -434,11 +441,42 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         }
     }
 
+    /**
+     * A marker of a generation this state never opened: written by a merge that a restore rolled back (the job went
+     * back to a checkpoint taken before the generation was dispatched, and the replayed events put its files
+     * elsewhere) or by a job whose state this one does not have. No committable refers to it and none will, so
+     * nothing would ever remove its staging: it is removed here. No merge of this job writes there meanwhile, since
+     * only this key opens the window's generations; when it opens that generation, its merge starts clean. A marker
+     * of a generation opened here but gone from state (committed, emptied, reset) is left alone: a commit of it may
+     * still be under way, and the commit clears its staging.
+     */
+    private void clearStrayAttempt(BucketEvent e) throws Exception {
+        Integer latest = latestGeneration.get(e.windowStart);
+        if (latest != null && e.generation <= latest) {
+            return;
+        }
+        String dir = layout.stagingDir(e.namespace, e.windowStart, e.generation, e.attempt);
+        List<ObjectInfo> stray = store.list(dir);
+        for (ObjectInfo object : stray) {
+            store.delete(object.key());
+        }
+        if (!stray.isEmpty()) {
+            strayAttemptsCleared.inc();
+            LOG.warn("{}: removed {} staging objects under {}: generation {} of window {} was never opened by this "
+                    + "job's state (a merge rolled back by a restore), so nothing would ever commit or clear them",
+                    e.namespace, stray.size(), dir, e.generation, e.windowStart);
+        }
+    }
+
     /** The latest attempt's merge still moves bytes: its stuck deadline moves on. */
     private void markProgress(BucketEvent e, TimerService timers) throws Exception {
         String windowKey = windowKey(e.windowStart, e.generation);
         WindowRecord window = windows.get(windowKey);
-        if (window == null || !window.isLatestAttempt(e.attempt)) {
+        if (window == null) {
+            clearStrayAttempt(e);
+            return;
+        }
+        if (!window.isLatestAttempt(e.attempt)) {
             return;
         }
         if (window.progressed(timers.currentProcessingTime())) {
@@ -450,7 +488,11 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private void attemptFailed(BucketEvent e, TimerService timers) throws Exception {
         String windowKey = windowKey(e.windowStart, e.generation);
         WindowRecord window = windows.get(windowKey);
-        if (window == null || !window.isLatestAttempt(e.attempt)) {
+        if (window == null) {
+            clearStrayAttempt(e);
+            return;
+        }
+        if (!window.isLatestAttempt(e.attempt)) {
             return;
         }
         failAttempt(window, e.eTag, timers);

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -408,6 +409,45 @@ class WindowTrackerTest {
         harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
         assertEquals(1, tasks().size());
         assertEquals(3, tasks().get(0).files.size());
+    }
+
+    /**
+     * A merge rolled back by a restore: after the checkpoint, generation 1 was opened, dispatched and staged, then the
+     * job failed. The restored state never opened generation 1, so no committable refers to its staging; the replayed
+     * marker removes it. Generation 0, in flight in the restored state, keeps its staging for its commit.
+     */
+    @Test
+    void stagingOfAGenerationARestoreRolledBackIsRemovedWhenItsMarkerIsSeen() throws Exception {
+        fillWindowWithThreeWriters();
+        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+        assertEquals(1, tasks().size(), "generation 0 dispatched");
+        OperatorSubtaskState checkpoint = harness.snapshot(1L, 1L);
+        BucketLayout layout = BucketLayout.defaults();
+        List<String> g0Staging = List.of(layout.stagingPartKey(NS, W0, 0, 0, 0), layout.stagedMarkerKey(NS, W0, 0, 0));
+        List<String> strayStaging = List.of(layout.stagingPartKey(NS, W0, 1, 0, 0),
+                layout.stagingPartKey(NS, W0, 1, 0, 1), layout.progressMarkerKey(NS, W0, 1, 0),
+                layout.stagedMarkerKey(NS, W0, 1, 0));
+        try (LocalObjectStore store = new LocalObjectStore(bucket)) {
+            for (String key : Stream.concat(g0Staging.stream(), strayStaging.stream()).toList()) {
+                store.write(key, "staged".getBytes(StandardCharsets.UTF_8));
+            }
+            harness.close();
+
+            harness = newHarness(RULES, bucket);
+            harness.initializeState(checkpoint);
+            harness.open();
+            harness.processElement(new StreamRecord<>(BucketEvent.windowStaged(NS, strayStaging.get(3), W0, 1, 0)));
+            harness.processElement(new StreamRecord<>(BucketEvent.windowStaged(NS, g0Staging.get(1), W0, 0, 0)));
+
+            assertEquals(List.of(), store.list(layout.stagingGenerationPrefix(NS, W0, 1)), "stray staging removed");
+            assertEquals(g0Staging.stream().sorted().toList(), store.list(layout.stagingGenerationPrefix(NS, W0, 0)).stream()
+                    .map(o -> o.key()).sorted().toList(), "the restored in-flight generation keeps its staging");
+
+            // A marker of a generation this state opened and committed is the commit's to clear, not the tracker's.
+            harness.processElement(new StreamRecord<>(BucketEvent.windowCommitted(NS, "m0", W0, 0)));
+            harness.processElement(new StreamRecord<>(BucketEvent.windowStaged(NS, g0Staging.get(1), W0, 0, 0)));
+            assertEquals(2, store.list(layout.stagingGenerationPrefix(NS, W0, 0)).size());
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.compactor.merge.CompactionTask;
 import dev.compactor.merge.MergeSettings;
 import dev.compactor.merge.SourceFile;
 import dev.compactor.merge.StagedWindow;
+import dev.compactor.store.FaultyStore;
 import dev.compactor.store.ForwardingObjectStore;
 import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectInfo;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static dev.compactor.operator.AsyncMergeCalls.invoke;
 import static dev.compactor.operator.AsyncMergeCalls.single;
@@ -45,10 +48,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * AsyncMerge merges only the version of each input that the tracker froze: an input written again before the merge
- * is left to the next generation, one written again while the merge read it fails the try so that it is retried.
+ * AsyncMerge against what changes in the bucket while it merges. It merges only the version of each input that the
+ * tracker froze: an input written again before the merge is left to the next generation, one written again while the
+ * merge read it fails the try so that it is retried. Another attempt's commit of the same generation meanwhile leaves
+ * nothing of this attempt in staging.
  */
-class AsyncMergeVersionsTest {
+class AsyncMergeConcurrentChangesTest {
 
     private static final String NS = "orders";
     /** 2025-01-01T10:00:00Z */
@@ -115,6 +120,35 @@ class AsyncMergeVersionsTest {
         assertEquals(2L * ROWS, retried.totalRows());
         assertFalse(markerETags(task).containsKey(rewritten));
         assertEquals(ROWS + 7L, rowsOf(rewritten), "the new version stays for the next generation");
+    }
+
+    /**
+     * Another attempt of the generation commits just before this one writes its marker: the commit wrote the manifest
+     * and cleared the staging it listed, which did not hold the marker yet. This attempt must clear what it wrote.
+     */
+    @Test
+    void anotherAttemptsCommitWhileThisOneWritesItsMarkerLeavesNoStagingBehind() throws Exception {
+        CompactionTask task = frozenTask(3);
+        String marker = LAYOUT.stagedMarkerKey(NS, WINDOW_START, 0, 0);
+        String stagingPrefix = LAYOUT.stagingGenerationPrefix(NS, WINDOW_START, 0);
+        AtomicBoolean committed = new AtomicBoolean();
+        start(new FaultyStore(store, new FaultyStore.Plan() {
+            @Override
+            public void before(FaultyStore.Call call) throws IOException {
+                if (call.is(FaultyStore.Op.WRITE, marker) && committed.compareAndSet(false, true)) {
+                    store.write(LAYOUT.manifestKey(NS, WINDOW_START, 0), "{}".getBytes(StandardCharsets.UTF_8));
+                    for (ObjectInfo staged : store.list(stagingPrefix)) {
+                        store.delete(staged.key());
+                    }
+                }
+            }
+        }));
+
+        StagedWindow result = single(invoke(merge, task).get(30, TimeUnit.SECONDS));
+
+        assertTrue(committed.get(), "the other commit ran");
+        assertEquals(List.of(), result.parts, "nothing of this attempt goes to the commit");
+        assertEquals(List.of(), store.list(stagingPrefix), "no staging object outlives the generation's commit");
     }
 
     /**
