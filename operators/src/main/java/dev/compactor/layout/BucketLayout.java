@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * Where every object of the job lives in the bucket. One place for every name, so the merge, the commit
@@ -104,9 +105,34 @@ public final class BucketLayout implements Serializable {
         return directoryKey.startsWith(PARTITION_SEGMENT_PREFIX, slash + 1);
     }
 
+    /** Prefix shared by every attempt of every generation of one window. */
+    public String stagingWindowPrefix(String namespace, long windowStart) {
+        return STAGING_PREFIX + namespace + "/" + windowStart + "-g";
+    }
+
+    /**
+     * The generation of a staging object listed under {@code windowPrefix} ({@link #stagingWindowPrefix}); empty
+     * for anything that is not in a {@code g{generation}-a{attempt}/} directory.
+     */
+    public static OptionalInt generationOfStagingKey(String key, String windowPrefix) {
+        if (!key.startsWith(windowPrefix)) {
+            return OptionalInt.empty();
+        }
+        int end = key.indexOf("-a", windowPrefix.length());
+        if (end <= windowPrefix.length() || end - windowPrefix.length() > 9 || key.indexOf('/', end) < 0) {
+            return OptionalInt.empty();
+        }
+        for (int i = windowPrefix.length(); i < end; i++) {
+            if (!Character.isDigit(key.charAt(i))) {
+                return OptionalInt.empty();
+            }
+        }
+        return OptionalInt.of(Integer.parseInt(key.substring(windowPrefix.length(), end)));
+    }
+
     /** Prefix shared by every attempt of one window generation; the commit clears it. */
     public String stagingGenerationPrefix(String namespace, long windowStart, int generation) {
-        return STAGING_PREFIX + namespace + "/" + windowStart + "-g" + generation + "-a";
+        return stagingWindowPrefix(namespace, windowStart) + generation + "-a";
     }
 
     public String stagingDir(String namespace, long windowStart, int generation, int attempt) {

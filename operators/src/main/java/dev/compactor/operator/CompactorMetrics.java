@@ -20,7 +20,7 @@ public final class CompactorMetrics {
     public static final String WINDOWS_DISPATCHED = "windowsDispatched";
     public static final String WINDOWS_HELD_BY_BACKPRESSURE = "windowsHeldByBackpressure";
     public static final String WINDOWS_STAGED = "windowsStaged";
-    public static final String STRAY_ATTEMPTS_CLEARED = "strayAttemptsCleared";
+    public static final String STRAY_STAGING_REMOVED = "strayStagingRemoved";
     public static final String WINDOWS_COMMITTED = "windowsCommitted";
     public static final String WINDOWS_TIMED_OUT = "windowsTimedOut";
     public static final String ATTEMPTS_FAILED = "attemptsFailed";

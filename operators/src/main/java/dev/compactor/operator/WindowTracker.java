@@ -142,7 +142,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private transient Counter windowsDispatched;
     private transient Counter windowsHeld;
     private transient Counter windowsStaged;
-    private transient Counter strayAttemptsCleared;
+    private transient Counter strayStagingRemoved;
     private transient Counter windowsCommitted;
     private transient Counter windowsTimedOut;
     private transient Counter attemptsFailed;
@@ -201,7 +201,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         windowsDispatched = metrics.counter(CompactorMetrics.WINDOWS_DISPATCHED);
         windowsHeld = metrics.counter(CompactorMetrics.WINDOWS_HELD_BY_BACKPRESSURE);
         windowsStaged = metrics.counter(CompactorMetrics.WINDOWS_STAGED);
-        strayAttemptsCleared = metrics.counter(CompactorMetrics.STRAY_ATTEMPTS_CLEARED);
+        strayStagingRemoved = metrics.counter(CompactorMetrics.STRAY_STAGING_REMOVED);
         windowsCommitted = metrics.counter(CompactorMetrics.WINDOWS_COMMITTED);
         windowsTimedOut = metrics.counter(CompactorMetrics.WINDOWS_TIMED_OUT);
         attemptsFailed = metrics.counter(CompactorMetrics.ATTEMPTS_FAILED);
@@ -425,12 +425,8 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private void markStaged(BucketEvent e, TimerService timers) throws Exception {
         String windowKey = windowKey(e.windowStart, e.generation);
         WindowRecord window = windows.get(windowKey);
-        if (window == null) {
-            clearStrayAttempt(e);
-            return;
-        }
         // A late marker of an attempt that timed out has no committable behind it any more.
-        if (!window.isLatestAttempt(e.attempt)) {
+        if (window == null || !window.isLatestAttempt(e.attempt)) {
             return;
         }
         long wallNow = timers.currentProcessingTime();
@@ -441,42 +437,11 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         }
     }
 
-    /**
-     * A marker of a generation this state never opened: written by a merge that a restore rolled back (the job went
-     * back to a checkpoint taken before the generation was dispatched, and the replayed events put its files
-     * elsewhere) or by a job whose state this one does not have. No committable refers to it and none will, so
-     * nothing would ever remove its staging: it is removed here. No merge of this job writes there meanwhile, since
-     * only this key opens the window's generations; when it opens that generation, its merge starts clean. A marker
-     * of a generation opened here but gone from state (committed, emptied, reset) is left alone: a commit of it may
-     * still be under way, and the commit clears its staging.
-     */
-    private void clearStrayAttempt(BucketEvent e) throws Exception {
-        Integer latest = latestGeneration.get(e.windowStart);
-        if (latest != null && e.generation <= latest) {
-            return;
-        }
-        String dir = layout.stagingDir(e.namespace, e.windowStart, e.generation, e.attempt);
-        List<ObjectInfo> stray = store.list(dir);
-        for (ObjectInfo object : stray) {
-            store.delete(object.key());
-        }
-        if (!stray.isEmpty()) {
-            strayAttemptsCleared.inc();
-            LOG.warn("{}: removed {} staging objects under {}: generation {} of window {} was never opened by this "
-                    + "job's state (a merge rolled back by a restore), so nothing would ever commit or clear them",
-                    e.namespace, stray.size(), dir, e.generation, e.windowStart);
-        }
-    }
-
     /** The latest attempt's merge still moves bytes: its stuck deadline moves on. */
     private void markProgress(BucketEvent e, TimerService timers) throws Exception {
         String windowKey = windowKey(e.windowStart, e.generation);
         WindowRecord window = windows.get(windowKey);
-        if (window == null) {
-            clearStrayAttempt(e);
-            return;
-        }
-        if (!window.isLatestAttempt(e.attempt)) {
+        if (window == null || !window.isLatestAttempt(e.attempt)) {
             return;
         }
         if (window.progressed(timers.currentProcessingTime())) {
@@ -488,11 +453,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private void attemptFailed(BucketEvent e, TimerService timers) throws Exception {
         String windowKey = windowKey(e.windowStart, e.generation);
         WindowRecord window = windows.get(windowKey);
-        if (window == null) {
-            clearStrayAttempt(e);
-            return;
-        }
-        if (!window.isLatestAttempt(e.attempt)) {
+        if (window == null || !window.isLatestAttempt(e.attempt)) {
             return;
         }
         failAttempt(window, e.eTag, timers);
@@ -535,6 +496,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             }
         }
         dropGeneration(windowKey);
+        clearStrayGenerations(e.namespace, e.windowStart);
         windowOverrides.remove(e.windowStart);
         long now = timers.currentProcessingTime();
         if (sourceRetentionMs > 0 && !heldWindows.contains(e.windowStart)) {
@@ -544,6 +506,34 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         lastCompaction.update(now);
         windowsCommitted.inc();
         LOG.info("{} committed ({})", window, e.key);
+    }
+
+    /**
+     * Removes the window's staging of generations above the newest this state opened: merges that a restore rolled
+     * back. The job went back to a checkpoint taken before those generations were opened, and the replayed events put
+     * their files into a generation this state did open (one not yet dispatched when the checkpoint was taken). No
+     * committable refers to that staging and no commit of those generations comes, so nothing else would ever remove
+     * it, whether the merge got as far as its marker or not. No merge of this job writes there: only this key opens
+     * the window's generations, and when it opens one of those numbers its merge starts clean. Run when one of the
+     * window's generations commits, so a window costs one listing per commit.
+     */
+    private void clearStrayGenerations(String ns, long windowStart) throws Exception {
+        int newestOpened = latestGeneration.get(windowStart);
+        String prefix = layout.stagingWindowPrefix(ns, windowStart);
+        int removed = 0;
+        for (ObjectInfo object : store.list(prefix)) {
+            OptionalInt generation = BucketLayout.generationOfStagingKey(object.key(), prefix);
+            if (generation.isPresent() && generation.getAsInt() > newestOpened) {
+                store.delete(object.key());
+                removed++;
+            }
+        }
+        if (removed > 0) {
+            strayStagingRemoved.inc(removed);
+            LOG.warn("{}: removed {} staging objects of window {} generations above {}, the newest this job's state "
+                    + "opened: merges rolled back by a restore, which nothing would ever commit or clear", ns, removed,
+                    windowStart, newestOpened);
+        }
     }
 
     private void dropGeneration(String windowKey) throws Exception {

@@ -2,6 +2,8 @@ package dev.compactor.layout;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.OptionalInt;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,6 +32,21 @@ class BucketLayoutTest {
         assertFalse(BucketLayout.isCompactedOutput("data/users/1700000000-w1-0.parquet"));
         assertFalse(BucketLayout.isCompactedOutput("data/users/compacted-notes.parquet"));
         assertFalse(BucketLayout.isCompactedOutput("data/year=2024/users/1700000000-w1-0.parquet"));
+    }
+
+    @Test
+    void readsTheGenerationOfAStagingObjectOfItsWindowOnly() {
+        String prefix = layout.stagingWindowPrefix("app/users", WINDOW);
+        assertEquals(OptionalInt.of(12), BucketLayout.generationOfStagingKey(
+                layout.stagedMarkerKey("app/users", WINDOW, 12, 3), prefix));
+        assertEquals(OptionalInt.of(0), BucketLayout.generationOfStagingKey(
+                layout.stagingPartKey("app/users", WINDOW, 0, 0, 7), prefix));
+        assertEquals(OptionalInt.empty(), BucketLayout.generationOfStagingKey(
+                layout.windowOverridesKey("app/users", WINDOW), prefix));
+        assertEquals(OptionalInt.empty(), BucketLayout.generationOfStagingKey(prefix + "x-a0/p0.parquet", prefix));
+        assertEquals(OptionalInt.empty(), BucketLayout.generationOfStagingKey(prefix + "1-a0", prefix));
+        assertEquals(OptionalInt.empty(), BucketLayout.generationOfStagingKey(
+                layout.stagedMarkerKey("app/users/more", WINDOW, 1, 0), prefix));
     }
 
     @Test

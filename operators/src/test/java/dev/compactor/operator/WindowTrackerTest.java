@@ -412,23 +412,22 @@ class WindowTrackerTest {
     }
 
     /**
-     * A merge rolled back by a restore: after the checkpoint, generation 1 was opened, dispatched and staged, then the
-     * job failed. The restored state never opened generation 1, so no committable refers to its staging; the replayed
-     * marker removes it. Generation 0, in flight in the restored state, keeps its staging for its commit.
+     * Merges rolled back by a restore: after the checkpoint, generations 1 to 3 were opened and merged (generation 3
+     * crashed before its marker), then the job failed. In the restored state their files joined generations 0 and 1;
+     * nothing refers to the staging of generations 2 and 3, and the window's next commit removes it. Generation 1,
+     * opened by the restored state too, keeps its staging (the stray attempt's and its own) for its own commit.
      */
     @Test
-    void stagingOfAGenerationARestoreRolledBackIsRemovedWhenItsMarkerIsSeen() throws Exception {
-        fillWindowWithThreeWriters();
-        harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
-        assertEquals(1, tasks().size(), "generation 0 dispatched");
+    void stagingOfGenerationsARestoreRolledBackIsRemovedWhenTheWindowCommits() throws Exception {
+        send(file("w1", 0, W0 + 1_000));
         OperatorSubtaskState checkpoint = harness.snapshot(1L, 1L);
         BucketLayout layout = BucketLayout.defaults();
-        List<String> g0Staging = List.of(layout.stagingPartKey(NS, W0, 0, 0, 0), layout.stagedMarkerKey(NS, W0, 0, 0));
-        List<String> strayStaging = List.of(layout.stagingPartKey(NS, W0, 1, 0, 0),
-                layout.stagingPartKey(NS, W0, 1, 0, 1), layout.progressMarkerKey(NS, W0, 1, 0),
-                layout.stagedMarkerKey(NS, W0, 1, 0));
+        List<String> stray = List.of(layout.stagingPartKey(NS, W0, 2, 0, 0), layout.stagingPartKey(NS, W0, 2, 0, 1),
+                layout.progressMarkerKey(NS, W0, 2, 0), layout.stagedMarkerKey(NS, W0, 2, 0),
+                layout.stagingPartKey(NS, W0, 3, 0, 0));
+        List<String> generation1 = List.of(layout.stagingPartKey(NS, W0, 1, 0, 0), layout.stagedMarkerKey(NS, W0, 1, 0));
         try (LocalObjectStore store = new LocalObjectStore(bucket)) {
-            for (String key : Stream.concat(g0Staging.stream(), strayStaging.stream()).toList()) {
+            for (String key : Stream.concat(stray.stream(), generation1.stream()).toList()) {
                 store.write(key, "staged".getBytes(StandardCharsets.UTF_8));
             }
             harness.close();
@@ -436,17 +435,16 @@ class WindowTrackerTest {
             harness = newHarness(RULES, bucket);
             harness.initializeState(checkpoint);
             harness.open();
-            harness.processElement(new StreamRecord<>(BucketEvent.windowStaged(NS, strayStaging.get(3), W0, 1, 0)));
-            harness.processElement(new StreamRecord<>(BucketEvent.windowStaged(NS, g0Staging.get(1), W0, 0, 0)));
+            send(file("w2", 0, W0 + 2_000));
+            send(file("w3", 0, W0 + 3_000));
+            harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT));
+            send(file("w1", 1, W0 + 4_000)); // late: opens generation 1 in the restored state
+            assertEquals(List.of(0), tasks().stream().map(t -> t.generation).toList());
 
-            assertEquals(List.of(), store.list(layout.stagingGenerationPrefix(NS, W0, 1)), "stray staging removed");
-            assertEquals(g0Staging.stream().sorted().toList(), store.list(layout.stagingGenerationPrefix(NS, W0, 0)).stream()
-                    .map(o -> o.key()).sorted().toList(), "the restored in-flight generation keeps its staging");
-
-            // A marker of a generation this state opened and committed is the commit's to clear, not the tracker's.
             harness.processElement(new StreamRecord<>(BucketEvent.windowCommitted(NS, "m0", W0, 0)));
-            harness.processElement(new StreamRecord<>(BucketEvent.windowStaged(NS, g0Staging.get(1), W0, 0, 0)));
-            assertEquals(2, store.list(layout.stagingGenerationPrefix(NS, W0, 0)).size());
+
+            assertEquals(generation1.stream().sorted().toList(), store.list(layout.stagingWindowPrefix(NS, W0))
+                    .stream().map(o -> o.key()).sorted().toList(), "only generation 1's staging stays");
         }
     }
 
