@@ -52,7 +52,7 @@ import java.util.stream.Stream;
  * ({@code commit.retry.*} table properties); one that still fails is retried here from a fresh table, which first
  * looks for the generation in the table's history again, so a commit that did land is not appended twice.
  */
-final class IcebergTableCommitter implements TableCommitter {
+public final class IcebergTableCommitter implements TableCommitter {
 
     private static final Logger LOG = LoggerFactory.getLogger(IcebergTableCommitter.class);
     /** Rounds of (refresh, look in history, append) before the commit is left to the sink's retry. */
@@ -62,7 +62,8 @@ final class IcebergTableCommitter implements TableCommitter {
     private final ObjectStore store;
     private final IcebergTarget target;
 
-    IcebergTableCommitter(Catalog catalog, ObjectStore store, IcebergTarget target) {
+    /** Owns {@code catalog} (closed with the committer); reads footers through {@code store}, which it does not own. */
+    public IcebergTableCommitter(Catalog catalog, ObjectStore store, IcebergTarget target) {
         this.catalog = catalog;
         this.store = store;
         this.target = target;

@@ -3,16 +3,22 @@ package dev.compactor.commit;
 import dev.compactor.merge.StagedWindow;
 import dev.compactor.store.FaultyStore;
 import dev.compactor.store.LocalObjectStore;
+import dev.compactor.table.IcebergTableCommitter;
 import dev.compactor.table.IcebergTarget;
 import dev.compactor.table.TableCommitter;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.SchemaBuilder;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
@@ -22,6 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -208,6 +216,91 @@ class WindowPublisherIcebergTest {
         Table table = table();
         assertEquals(ids(0, 3 * ROWS_PER_SOURCE), sortedIds(table));
         assertEquals(1, countSnapshots(table));
+    }
+
+    /**
+     * Another writer commits to the table between the committer's look at the table and its own commit. Iceberg
+     * retries it on the new table state; with Iceberg's retries off, the committer's own round looks at the table's
+     * history again. Either way the generation lands once, next to the other writer's snapshot.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"4", "0"})
+    void aCommitThatLosesToAnotherWriterIsRetriedAndAppendsOnce(String icebergRetries) throws IOException {
+        publisher(null).publish(fixture.stage(0, 0, fixture.writeSources(2), 1));
+        table().updateProperties().set(TableProperties.COMMIT_NUM_RETRIES, icebergRetries).commit();
+        fixture.writeParquet("external/foreign.parquet", 1000, 3);
+        DataFile foreign = DataFiles.builder(PartitionSpec.unpartitioned())
+                .withPath(bucket.toUri() + "external/foreign.parquet").withFormat(FileFormat.PARQUET)
+                .withFileSizeInBytes(store.head("external/foreign.parquet").orElseThrow().size()).withRecordCount(3)
+                .build();
+        // the check before publishing loads the table once, the commit a second time: the other writer comes then
+        RacingCatalog racing = new RacingCatalog(target(null).catalog(), 2,
+                () -> table().newFastAppend().appendFile(foreign).commit());
+        TableCommitter committer = new IcebergTableCommitter(racing, store, target(null));
+        committers.add(committer);
+        WindowPublisher publisher = new WindowPublisher(store, fixture.layout, Clock.fixed(NOW, ZoneOffset.UTC),
+                Duration.ZERO, committer);
+
+        PublishOutcome outcome = publisher.publish(fixture.stage(1, 0, fixture.writeSources(2), 1,
+                StagedWindowFixture.Rows.ORDERS, 100));
+
+        assertEquals(PublishOutcome.Status.COMMITTED, outcome.status(), outcome.failure());
+        assertTrue(racing.raced, "the other writer committed in between");
+        List<Long> expected = new ArrayList<>(ids(0, 2 * ROWS_PER_SOURCE));
+        expected.addAll(ids(100, 2 * ROWS_PER_SOURCE));
+        expected.addAll(ids(1000, 3));
+        Table table = table();
+        assertEquals(expected, sortedIds(table));
+        assertEquals(3, countSnapshots(table));
+    }
+
+    /** A catalog whose {@code n}th table load lets another writer commit right after it. */
+    private static final class RacingCatalog implements Catalog {
+        private final Catalog delegate;
+        private final Runnable otherWriter;
+        private int loadsBeforeRace;
+        boolean raced;
+
+        RacingCatalog(Catalog delegate, int n, Runnable otherWriter) {
+            this.delegate = delegate;
+            this.loadsBeforeRace = n;
+            this.otherWriter = otherWriter;
+        }
+
+        @Override
+        public Table loadTable(TableIdentifier identifier) {
+            Table table = delegate.loadTable(identifier);
+            if (--loadsBeforeRace == 0) {
+                otherWriter.run();
+                raced = true;
+            }
+            return table;
+        }
+
+        @Override
+        public boolean tableExists(TableIdentifier identifier) {
+            return delegate.tableExists(identifier);
+        }
+
+        @Override
+        public TableBuilder buildTable(TableIdentifier identifier, org.apache.iceberg.Schema schema) {
+            return delegate.buildTable(identifier, schema);
+        }
+
+        @Override
+        public List<TableIdentifier> listTables(Namespace namespace) {
+            return delegate.listTables(namespace);
+        }
+
+        @Override
+        public boolean dropTable(TableIdentifier identifier, boolean purge) {
+            return delegate.dropTable(identifier, purge);
+        }
+
+        @Override
+        public void renameTable(TableIdentifier from, TableIdentifier to) {
+            delegate.renameTable(from, to);
+        }
     }
 
     @Test
