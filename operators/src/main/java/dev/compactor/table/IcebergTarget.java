@@ -57,9 +57,22 @@ public record IcebergTarget(String catalogName, Map<String, String> catalogPrope
         return bucketLocation + key;
     }
 
-    /** The catalog the properties describe; Hadoop's configuration only serves catalogs and FileIOs that use it. */
+    /**
+     * The catalog the properties describe; Hadoop's configuration only serves catalogs and FileIOs that use it.
+     *
+     * <p>Built with this class's loader as the thread's context loader: Hadoop's file system starts its shutdown
+     * hook thread on first use, that thread keeps the context loader it was created with, and Flink's user-code
+     * loader of a local run is closed by the time the hook runs at exit (a stack trace on every Ctrl-C).
+     */
     public Catalog catalog() {
-        return CatalogUtil.buildIcebergCatalog(catalogName, catalogProperties, new Configuration());
+        Thread thread = Thread.currentThread();
+        ClassLoader context = thread.getContextClassLoader();
+        thread.setContextClassLoader(IcebergTarget.class.getClassLoader());
+        try {
+            return CatalogUtil.buildIcebergCatalog(catalogName, catalogProperties, new Configuration());
+        } finally {
+            thread.setContextClassLoader(context);
+        }
     }
 
     @Override
