@@ -32,6 +32,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
 import static dev.compactor.commit.StagedWindowFixture.NAMESPACE;
@@ -81,14 +83,21 @@ class WindowPublisherIcebergTest {
     Path bucket;
 
     private final FaultyStore.FailNext faults = new FaultyStore.FailNext();
+    /** The bucket of the current run: {@link #bucket}, or one per crash point in a sweep. */
+    private Path root;
     private FaultyStore store;
     private StagedWindowFixture fixture;
     private Catalog catalog;
     private final List<TableCommitter> committers = new ArrayList<>();
 
     @BeforeEach
-    void setUp() {
-        store = new FaultyStore(new LocalObjectStore(bucket), faults);
+    void setUp() throws IOException {
+        useBucket(bucket, faults);
+    }
+
+    private void useBucket(Path dir, FaultyStore.Plan plan) throws IOException {
+        root = Files.createDirectories(dir);
+        store = new FaultyStore(new LocalObjectStore(dir), plan);
         fixture = new StagedWindowFixture(store);
         catalog = target(null).catalog();
     }
@@ -102,8 +111,8 @@ class WindowPublisherIcebergTest {
 
     private IcebergTarget target(String partitionColumn) {
         return new IcebergTarget("compactor", Map.of("type", "hadoop", "warehouse",
-                bucket.resolve("_tables").toUri().toString()), "compactor", "{namespace}", partitionColumn,
-                bucket.toUri().toString());
+                root.resolve("_tables").toUri().toString()), "compactor", "{namespace}", partitionColumn,
+                root.toUri().toString());
     }
 
     private WindowPublisher publisher(String partitionColumn) throws IOException {
@@ -169,7 +178,7 @@ class WindowPublisherIcebergTest {
         Map<String, DataFile> files = new TreeMap<>();
         dataFiles(table).forEach(f -> files.put(f.location(), f));
         StagedWindow.Part first = g0.parts.get(0);
-        DataFile file = files.get(bucket.toUri() + first.finalKey);
+        DataFile file = files.get(root.toUri() + first.finalKey);
         assertEquals(first.rowCount, file.recordCount());
         assertEquals(first.sizeBytes, file.fileSizeInBytes());
         int idColumn = table.schema().findField("id").fieldId();
@@ -201,6 +210,39 @@ class WindowPublisherIcebergTest {
         assertEquals(1, countSnapshots(table));
     }
 
+    /**
+     * A crash after each change the commit makes to the bucket in turn (part moves, manifest, source and staging
+     * deletions; the table commit lies between the moves and the manifest), then a replay: every row is in the table
+     * once, in one snapshot, and the sources are gone.
+     */
+    @Test
+    void aCrashAtAnyStepOfTheCommitLeavesEveryRowInTheTableOnceAfterTheReplay() throws IOException {
+        boolean crashed = true;
+        for (int changes = 0; crashed; changes++) {
+            AtomicInteger budget = new AtomicInteger(Integer.MAX_VALUE);
+            useBucket(bucket.resolve("crash-after-" + changes), FaultyStore.crashAfterChanges(budget));
+            List<StagedWindow.Input> inputs = fixture.writeSources(3);
+            StagedWindow window = fixture.stage(0, 0, inputs, 2);
+            budget.set(changes);
+            try {
+                publisher(null).publish(window);
+                crashed = false;
+            } catch (IOException e) {
+                assertEquals(FaultyStore.CRASH, e.getMessage());
+            }
+            budget.set(Integer.MAX_VALUE);
+
+            publisher(null).publish(window);
+
+            Table table = table();
+            assertEquals(ids(0, 3 * ROWS_PER_SOURCE), sortedIds(table), "crash after " + changes + " changes");
+            assertEquals(1, countSnapshots(table), "crash after " + changes + " changes");
+            for (StagedWindow.Input input : inputs) {
+                assertFalse(fixture.exists(input.key), input.key);
+            }
+        }
+    }
+
     @Test
     void aCrashBeforeTheTableCommitLeavesNoSnapshotAndTheReplayAppendsOnce() throws IOException {
         WindowPublisher publisher = publisher(null);
@@ -230,7 +272,7 @@ class WindowPublisherIcebergTest {
         table().updateProperties().set(TableProperties.COMMIT_NUM_RETRIES, icebergRetries).commit();
         fixture.writeParquet("external/foreign.parquet", 1000, 3);
         DataFile foreign = DataFiles.builder(PartitionSpec.unpartitioned())
-                .withPath(bucket.toUri() + "external/foreign.parquet").withFormat(FileFormat.PARQUET)
+                .withPath(root.toUri() + "external/foreign.parquet").withFormat(FileFormat.PARQUET)
                 .withFileSizeInBytes(store.head("external/foreign.parquet").orElseThrow().size()).withRecordCount(3)
                 .build();
         // the check before publishing loads the table once, the commit a second time: the other writer comes then
