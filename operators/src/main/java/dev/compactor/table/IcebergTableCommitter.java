@@ -10,6 +10,7 @@ import org.apache.iceberg.Metrics;
 import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.Transaction;
@@ -89,6 +90,7 @@ public final class IcebergTableCommitter implements TableCommitter {
         }
         Schema schema;
         PartitionSpec spec;
+        MetricsConfig metrics = MetricsConfig.getDefault();
         if (existing.isPresent()) {
             Table table = existing.get();
             for (PartFooter part : parts) {
@@ -96,6 +98,8 @@ public final class IcebergTableCommitter implements TableCommitter {
             }
             schema = unioned(table.updateSchema(), parts, id).apply();
             spec = table.spec();
+            // the commit computes the partitions from the same metrics, so it cannot refuse what passed here
+            metrics = MetricsConfig.forTable(table);
         } else {
             // the table this commit would create, with the ids Iceberg would give it
             schema = TypeUtil.assignFreshIds(IcebergSchemas.of(parts.get(0).schema()),
@@ -106,7 +110,7 @@ public final class IcebergTableCommitter implements TableCommitter {
             spec = specFor(schema, id);
         }
         for (PartFooter part : parts) {
-            dataFile(spec, schema, MetricsConfig.getDefault(), part, id);
+            dataFile(spec, schema, metrics, part, id);
         }
     }
 
@@ -118,14 +122,14 @@ public final class IcebergTableCommitter implements TableCommitter {
         TableIdentifier id = target.tableOf(window.namespace);
         List<PartFooter> parts = footers(window, true);
         for (int round = 1; ; round++) {
-            Table table = loadOrCreate(id, parts.get(0));
-            Optional<org.apache.iceberg.Snapshot> done = WindowSnapshots.committed(table, window);
-            if (done.isPresent()) {
-                LOG.info("{}: {} g{} is already in table {} (snapshot {}); appending nothing", window.namespace,
-                        window.windowStart, window.generation, id, done.get().snapshotId());
-                return;
-            }
             try {
+                Table table = loadOrCreate(id, parts.get(0));
+                Optional<Snapshot> done = WindowSnapshots.committed(table, window);
+                if (done.isPresent()) {
+                    LOG.info("{}: {} g{} is already in table {} (snapshot {}); appending nothing", window.namespace,
+                            window.windowStart, window.generation, id, done.get().snapshotId());
+                    return;
+                }
                 long snapshot = append(table, window, parts, id);
                 LOG.info("{}: appended {} g{} ({} files, {} rows) to table {} as snapshot {}", window.namespace,
                         window.windowStart, window.generation, parts.size(), window.totalRows(), id, snapshot);
@@ -133,7 +137,8 @@ public final class IcebergTableCommitter implements TableCommitter {
             } catch (CommitFailedException e) {
                 if (round == COMMIT_ROUNDS) {
                     throw new IOException("table " + id + " kept changing under the commit of " + window + " ("
-                            + COMMIT_ROUNDS + " rounds of Iceberg's own retries); the commit will be retried", e);
+                            + COMMIT_ROUNDS + " rounds, each after Iceberg's own retries); the commit will be "
+                            + "retried", e);
                 }
                 LOG.warn("{}: commit to table {} lost to other writers, looking at the table again: {}",
                         window.namespace, id, e.getMessage());

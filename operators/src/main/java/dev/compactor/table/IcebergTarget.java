@@ -8,6 +8,7 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 import java.io.IOException;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -33,7 +34,8 @@ public record IcebergTarget(String catalogName, Map<String, String> catalogPrope
 
     public IcebergTarget {
         Objects.requireNonNull(catalogName, "catalogName");
-        catalogProperties = new TreeMap<>(Objects.requireNonNull(catalogProperties, "catalogProperties"));
+        catalogProperties = Collections.unmodifiableMap(
+                new TreeMap<>(Objects.requireNonNull(catalogProperties, "catalogProperties")));
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(tableNamePattern, "tableNamePattern");
         Objects.requireNonNull(bucketLocation, "bucketLocation");
