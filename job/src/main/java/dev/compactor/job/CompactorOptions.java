@@ -1,6 +1,7 @@
 package dev.compactor.job;
 
 import dev.compactor.merge.MergeSettings;
+import dev.compactor.table.IcebergTarget;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -114,6 +115,38 @@ public final class CompactorOptions {
             .withDescription("How long a commit keeps its source files under _trash/{ns}/{windowStart}-g{gen}/ "
                     + "instead of deleting them, so that 'bin/compactor uncompact' can put them back; the job removes "
                     + "them once this has passed (at the namespace's next commit). 0 deletes them at commit.");
+
+    public static final ConfigOption<String> TARGET_FORMAT = ConfigOptions.key("compaction.target-format")
+            .stringType()
+            .defaultValue(TargetFormat.NATIVE.optionValue())
+            .withDescription("Where committed windows land: native (Parquet files under the data prefix, listed by "
+                    + "our manifests) or iceberg (the same files, also appended to one Iceberg table per namespace, "
+                    + "one snapshot per window generation, before the manifest; see docs/tables.md).");
+
+    public static final ConfigOption<Map<String, String>> ICEBERG_CATALOG = ConfigOptions.key("compaction.iceberg.catalog")
+            .mapType()
+            .defaultValue(Map.of())
+            .withDescription("Iceberg catalog properties, passed to Iceberg unchanged: one option per property "
+                    + "(--compaction.iceberg.catalog.type rest --compaction.iceberg.catalog.uri http://...) or "
+                    + "'type:rest,uri:http://...'. Unset: a Hadoop catalog with its warehouse under the bucket's "
+                    + "_tables/ (local directory buckets only).");
+
+    public static final ConfigOption<String> TABLE_DATABASE = ConfigOptions.key("compaction.table-database")
+            .stringType()
+            .defaultValue("compactor")
+            .withDescription("The catalog namespace (database) the tables live in; dots separate levels.");
+
+    public static final ConfigOption<String> TABLE_NAME_PATTERN = ConfigOptions.key("compaction.table-name-pattern")
+            .stringType()
+            .defaultValue(IcebergTarget.NAMESPACE_PLACEHOLDER)
+            .withDescription("The table of a namespace; " + IcebergTarget.NAMESPACE_PLACEHOLDER + " stands for the "
+                    + "namespace with '/' as '_'.");
+
+    public static final ConfigOption<String> TABLE_PARTITION_COLUMN = ConfigOptions.key("compaction.table-partition-column")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("A timestamp column whose hour partitions the tables the job creates; unset creates "
+                    + "unpartitioned tables. A compacted part whose rows span two hours is refused (its sources stay).");
 
     public static final ConfigOption<MemorySize> TARGET_FILE_SIZE = ConfigOptions.key("compaction.target-file-size")
             .memoryType()
@@ -330,7 +363,8 @@ public final class CompactorOptions {
         return List.of(BUCKET, DATA_PREFIX, WINDOW_SIZE, PRIORITY_WAITS, DEFAULT_PRIORITY, PRIORITIES, MAX_WAIT,
                 MIN_FILES, FORCE_AFTER, WRITER_INACTIVE_AFTER, BACKPRESSURE_NORMAL, BACKPRESSURE_SEVERE, MAX_ATTEMPTS,
                 RETRY_BACKOFF, SHARDED_NAMESPACES,
-                PROCESSING_TIMEOUT, SOURCE_RETENTION, TARGET_FILE_SIZE, SORT_COLUMN, MERGE_MEMORY, COMPRESSION, COMPRESSION_LEVEL,
+                PROCESSING_TIMEOUT, SOURCE_RETENTION, TARGET_FORMAT, ICEBERG_CATALOG, TABLE_DATABASE, TABLE_NAME_PATTERN,
+                TABLE_PARTITION_COLUMN, TARGET_FILE_SIZE, SORT_COLUMN, MERGE_MEMORY, COMPRESSION, COMPRESSION_LEVEL,
                 ROW_GROUP_SIZE,
                 COPY_ROW_GROUP_SIZE, ROW_GROUP_ROWS, COPY_ROW_GROUP_ROWS, MERGE_THREADS, MERGE_ENGINE, MAX_CONCURRENT_MERGES,
                 POLL_INTERVAL, MAX_OUT_OF_ORDERNESS, EVENTS_SOURCE, KINESIS_STREAM_ARN, KINESIS_REGION,

@@ -169,7 +169,9 @@ public final class CompactorPipeline {
                 .returns(CompactorTypes.STAGED_WINDOW)
                 .uid(UID_MERGE).name("merge");
 
-        staged.sinkTo(new ParquetCommitSink(storeFactory, layout, conf.get(CompactorOptions.SOURCE_RETENTION))).uid(UID_COMMIT).name("commit");
+        staged.sinkTo(new ParquetCommitSink(storeFactory, layout, conf.get(CompactorOptions.SOURCE_RETENTION),
+                        TableTargets.of(conf)))
+                .uid(UID_COMMIT).name("commit");
 
         DataStream<Rejection> rejections = classified.getSideOutput(ClassifyEvents.REJECTED);
         if (malformed != null) {

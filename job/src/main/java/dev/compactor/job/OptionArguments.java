@@ -2,6 +2,7 @@ package dev.compactor.job;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ConfigurationUtils;
 
 import java.util.List;
 import java.util.Set;
@@ -48,7 +49,10 @@ public final class OptionArguments {
             return;
         }
         Set<String> known = CompactorOptions.all().stream().map(ConfigOption::key).collect(Collectors.toSet());
-        if (!known.contains(key)) {
+        // a map option also takes one key per entry (compaction.iceberg.catalog.uri), as Flink reads them
+        boolean mapEntry = CompactorOptions.all().stream()
+                .anyMatch(o -> ConfigurationUtils.canBePrefixMap(o) && key.startsWith(o.key() + "."));
+        if (!known.contains(key) && !mapEntry) {
             String valid = CompactorOptions.all().stream()
                     .map(ConfigOption::key)
                     .filter(k -> OWN_PREFIXES.stream().anyMatch(k::startsWith))

@@ -142,7 +142,7 @@ class StatusApiIT {
         source = new QueryableStatusSource("localhost", PROXY_PORT, currentJob::get);
         api = new StatusApi(source, new ControlCommandWriter(
                 () -> new FaultyStore(new LocalObjectStore(bucket), FaultyStore.crashAfterChanges(apiChanges)), Clock.systemUTC(),
-                BucketLayout.defaults()),
+                BucketLayout.defaults(), null),
                 new HealthRule(thresholds), TOKEN, Clock.systemUTC());
         base = "http://localhost:" + api.start("localhost", 0);
     }

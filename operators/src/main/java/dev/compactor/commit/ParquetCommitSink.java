@@ -4,6 +4,8 @@ import dev.compactor.layout.BucketLayout;
 import dev.compactor.merge.StagedWindow;
 import dev.compactor.store.ObjectStore;
 import dev.compactor.store.ObjectStoreFactory;
+import dev.compactor.table.TableCommitter;
+import dev.compactor.table.TableTarget;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
@@ -28,6 +30,7 @@ public final class ParquetCommitSink implements Sink<StagedWindow>, SupportsComm
     private final ObjectStoreFactory storeFactory;
     private final BucketLayout layout;
     private final Duration sourceRetention;
+    private final TableTarget tableTarget;
 
     /**
      * @param storeFactory opens the bucket on the task manager that runs the committer
@@ -39,6 +42,13 @@ public final class ParquetCommitSink implements Sink<StagedWindow>, SupportsComm
 
     /** @param sourceRetention how long commits keep their sources under {@code _trash/}; zero deletes them */
     public ParquetCommitSink(ObjectStoreFactory storeFactory, BucketLayout layout, Duration sourceRetention) {
+        this(storeFactory, layout, sourceRetention, TableTarget.NATIVE);
+    }
+
+    /** @param tableTarget the table each committed generation is appended to, or {@link TableTarget#NATIVE} */
+    public ParquetCommitSink(ObjectStoreFactory storeFactory, BucketLayout layout, Duration sourceRetention,
+                             TableTarget tableTarget) {
+        this.tableTarget = Objects.requireNonNull(tableTarget, "table target must not be null");
         this.storeFactory = Objects.requireNonNull(storeFactory, "object store factory must not be null");
         this.layout = Objects.requireNonNull(layout, "bucket layout must not be null");
         this.sourceRetention = Objects.requireNonNull(sourceRetention, "source retention must not be null");
@@ -59,7 +69,9 @@ public final class ParquetCommitSink implements Sink<StagedWindow>, SupportsComm
     @Override
     public Committer<StagedWindow> createCommitter(CommitterInitContext context) throws IOException {
         ObjectStore store = storeFactory.open();
-        return new WindowCommitter(store, new WindowPublisher(store, layout, Clock.systemUTC(), sourceRetention),
+        TableCommitter table = tableTarget.open(store);
+        return new WindowCommitter(store, table,
+                new WindowPublisher(store, layout, Clock.systemUTC(), sourceRetention, table),
                 new CommitMetrics(context.metricGroup()));
     }
 

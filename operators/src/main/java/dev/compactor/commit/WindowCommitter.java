@@ -2,6 +2,7 @@ package dev.compactor.commit;
 
 import dev.compactor.merge.StagedWindow;
 import dev.compactor.store.ObjectStore;
+import dev.compactor.table.TableCommitter;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,12 +20,19 @@ public final class WindowCommitter implements Committer<StagedWindow> {
     private static final Logger LOG = LoggerFactory.getLogger(WindowCommitter.class);
 
     private final ObjectStore store;
+    private final TableCommitter table;
     private final WindowPublisher publisher;
     private final CommitMetrics metrics;
 
     /** Takes ownership of {@code store}: it is closed with the committer. */
     public WindowCommitter(ObjectStore store, WindowPublisher publisher, CommitMetrics metrics) {
+        this(store, TableCommitter.NONE, publisher, metrics);
+    }
+
+    /** Takes ownership of {@code store} and {@code table} (the publisher's): both are closed with the committer. */
+    public WindowCommitter(ObjectStore store, TableCommitter table, WindowPublisher publisher, CommitMetrics metrics) {
         this.store = Objects.requireNonNull(store, "store must not be null");
+        this.table = Objects.requireNonNull(table, "table must not be null");
         this.publisher = Objects.requireNonNull(publisher, "publisher must not be null");
         this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
     }
@@ -65,6 +73,8 @@ public final class WindowCommitter implements Committer<StagedWindow> {
 
     @Override
     public void close() throws Exception {
-        store.close();
+        try (ObjectStore closingStore = store) {
+            table.close();
+        }
     }
 }

@@ -4,6 +4,8 @@ import dev.compactor.layout.BucketLayout;
 import dev.compactor.merge.StagedWindow;
 import dev.compactor.store.ObjectInfo;
 import dev.compactor.store.ObjectStore;
+import dev.compactor.table.TableCommitter;
+import dev.compactor.table.TableConflictException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +22,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Makes a staged window generation visible: publishes its parts under their final names, quarantines its
- * unreadable inputs, writes the manifest, and only then deletes the sources and the staging objects.
+ * Makes a staged window generation visible: publishes its parts under their final names, adds them to the
+ * namespace's table when there is one ({@link TableCommitter}), quarantines its unreadable inputs, writes the
+ * manifest, and only then deletes the sources and the staging objects.
  *
  * <p>Every step can be repeated: a crash at any point followed by a replay of the same committable (or of
  * another attempt of the same generation) finishes the job without publishing twice or losing a row. The
@@ -40,6 +43,7 @@ public final class WindowPublisher {
     private final BucketLayout layout;
     private final Clock clock;
     private final Duration sourceRetention;
+    private final TableCommitter table;
 
     public WindowPublisher(ObjectStore store, BucketLayout layout, Clock clock) {
         this(store, layout, clock, Duration.ZERO);
@@ -47,6 +51,13 @@ public final class WindowPublisher {
 
     /** @param sourceRetention how long sources are kept under {@code _trash/}; zero deletes them at commit */
     public WindowPublisher(ObjectStore store, BucketLayout layout, Clock clock, Duration sourceRetention) {
+        this(store, layout, clock, sourceRetention, TableCommitter.NONE);
+    }
+
+    /** @param table adds each generation's outputs to its table before the manifest is written */
+    public WindowPublisher(ObjectStore store, BucketLayout layout, Clock clock, Duration sourceRetention,
+                           TableCommitter table) {
+        this.table = Objects.requireNonNull(table, "table must not be null");
         this.store = Objects.requireNonNull(store, "store must not be null");
         this.layout = Objects.requireNonNull(layout, "layout must not be null");
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
@@ -87,7 +98,19 @@ public final class WindowPublisher {
             return PublishOutcome.uncommittable(failure);
         }
 
+        try {
+            table.check(window);
+        } catch (TableConflictException e) {
+            String failure = id + ": cannot commit into the table: " + e.getMessage() + ". Nothing published, no "
+                    + "manifest written, no source deleted; the window will be merged again and fail the same way "
+                    + "until the table or the sources change.";
+            LOG.error(failure);
+            return PublishOutcome.uncommittable(failure);
+        }
+
         int published = publishParts(window, id);
+        // Before the manifest: a crash between the two replays the table commit, which finds its own snapshot.
+        table.commit(window);
         Instant now = clock.instant();
         Manifest manifest = Manifest.of(window, mergedVersions(window, id), now)
                 .withRetry(mergeOverrides(window), sourceRetention.isZero() ? null : now.plus(sourceRetention));

@@ -39,6 +39,8 @@ public final class BucketLayout implements Serializable {
     public static final String CONTROL_PREFIX = "_control/";
     /** Committed sources kept for {@code compaction.source-retention}; no event under it needs an action. */
     public static final String TRASH_PREFIX = "_trash/";
+    /** The embedded Iceberg catalog's warehouse (compaction.target-format iceberg without catalog properties). */
+    public static final String TABLES_PREFIX = "_tables/";
     public static final String RETAINED_MARKER = "_RETAINED.json";
     public static final String STAGED_MARKER = "_STAGED.json";
     public static final String FAILED_MARKER = "_FAILED.json";

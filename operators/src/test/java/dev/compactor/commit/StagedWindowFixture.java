@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /** Writes real source files and staged parts of one window into a store, as the merge would leave them. */
 final class StagedWindowFixture {
@@ -33,6 +34,15 @@ final class StagedWindowFixture {
 
     private static final Schema SCHEMA = SchemaBuilder.record("Order").fields()
             .requiredLong("id").requiredString("payload").endRecord();
+
+    /** What a staged part holds: its schema, and the values of the row with each id. */
+    record Rows(Schema schema, BiConsumer<Long, GenericRecord> fill) {
+        /** The sources' own rows: id and "row-{id}". */
+        static final Rows ORDERS = new Rows(SCHEMA, (id, row) -> {
+            row.put("id", id);
+            row.put("payload", "row-" + id);
+        });
+    }
 
     final ObjectStore store;
     final BucketLayout layout = BucketLayout.defaults();
@@ -55,6 +65,12 @@ final class StagedWindowFixture {
     /** Stages the inputs' rows as {@code partCount} parts of one attempt and returns the committable. */
     StagedWindow stage(int generation, int attempt, List<StagedWindow.Input> inputs, int partCount)
             throws IOException {
+        return stage(generation, attempt, inputs, partCount, Rows.ORDERS, 0);
+    }
+
+    /** As {@link #stage(int, int, List, int)}, with parts of other rows, ids from {@code firstId}. */
+    StagedWindow stage(int generation, int attempt, List<StagedWindow.Input> inputs, int partCount, Rows content,
+                       long firstId) throws IOException {
         StagedWindow window = new StagedWindow();
         window.namespace = NAMESPACE;
         window.windowStart = WINDOW_START;
@@ -63,12 +79,12 @@ final class StagedWindowFixture {
         window.attempt = attempt;
         window.inputs.addAll(inputs);
         long totalRows = inputs.stream().mapToLong(i -> i.rowCount).sum();
-        long firstId = 0;
+        long nextId = firstId;
         for (int p = 0; p < partCount; p++) {
             long rows = totalRows / partCount + (p < totalRows % partCount ? 1 : 0);
             String stagingKey = layout.stagingPartKey(NAMESPACE, WINDOW_START, generation, attempt, p);
-            writeParquet(stagingKey, firstId, rows);
-            firstId += rows;
+            writeParquet(stagingKey, content, nextId, rows);
+            nextId += rows;
             byte[] bytes = store.read(stagingKey);
             window.parts.add(new StagedWindow.Part(stagingKey,
                     layout.finalPartKey(NAMESPACE, WINDOW_START, generation, p), rows, bytes.length, sha256(bytes)));
@@ -88,15 +104,18 @@ final class StagedWindowFixture {
     }
 
     void writeParquet(String key, long firstId, long rows) throws IOException {
+        writeParquet(key, Rows.ORDERS, firstId, rows);
+    }
+
+    void writeParquet(String key, Rows content, long firstId, long rows) throws IOException {
         try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(store.outputFile(key))
-                .withSchema(SCHEMA)
+                .withSchema(content.schema())
                 .withConf(new PlainParquetConfiguration())
                 .withDataModel(GenericData.get())
                 .build()) {
             for (long id = firstId; id < firstId + rows; id++) {
-                GenericRecord record = new GenericData.Record(SCHEMA);
-                record.put("id", id);
-                record.put("payload", "row-" + id);
+                GenericRecord record = new GenericData.Record(content.schema());
+                content.fill().accept(id, record);
                 writer.write(record);
             }
         }

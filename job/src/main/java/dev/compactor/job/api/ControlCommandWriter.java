@@ -27,16 +27,22 @@ public final class ControlCommandWriter {
     private final ObjectStoreFactory stores;
     private final Clock clock;
     private final BucketLayout layout;
+    private final String tableFormat;
 
     public ControlCommandWriter(ObjectStoreFactory stores, Clock clock) {
-        this(stores, clock, BucketLayout.defaults());
+        this(stores, clock, BucketLayout.defaults(), null);
     }
 
-    /** @param layout the job's bucket layout (its data prefix), for uncompact */
-    public ControlCommandWriter(ObjectStoreFactory stores, Clock clock, BucketLayout layout) {
+    /**
+     * @param layout      the job's bucket layout (its data prefix), for uncompact
+     * @param tableFormat the table format committed generations also land in ({@code compaction.target-format}),
+     *                    or null for plain files only: uncompact refuses then
+     */
+    public ControlCommandWriter(ObjectStoreFactory stores, Clock clock, BucketLayout layout, String tableFormat) {
         this.stores = stores;
         this.clock = clock;
         this.layout = layout;
+        this.tableFormat = tableFormat;
     }
 
     public String newId() {
@@ -84,6 +90,7 @@ public final class ControlCommandWriter {
 
     /** Refuses an uncompact that could not start ({@link Uncompactor#check}), changing nothing. */
     public void checkUncompact(String manifestKey) throws IOException {
+        refuseInTableMode(manifestKey);
         try (ObjectStore store = stores.open()) {
             new Uncompactor(store, layout, clock).check(manifestKey);
         }
@@ -91,8 +98,23 @@ public final class ControlCommandWriter {
 
     /** Runs (or finishes) the uncompact of the generation of {@code manifestKey}; the job must hold the window. */
     public Uncompactor.Result uncompact(String manifestKey) throws IOException {
+        refuseInTableMode(manifestKey);
         try (ObjectStore store = stores.open()) {
             return new Uncompactor(store, layout, clock).run(manifestKey);
+        }
+    }
+
+    /**
+     * The outputs of a generation committed into a table are that table's data files: removing them under it would
+     * leave a table whose scans fail, and putting the sources back would not take the rows out of it.
+     */
+    private void refuseInTableMode(String manifestKey) throws Uncompactor.RefusedException {
+        if (tableFormat != null) {
+            throw new Uncompactor.RefusedException("the outputs of " + manifestKey + " are data files of an "
+                    + tableFormat + " table (compaction.target-format " + tableFormat + "); uncompact would break "
+                    + "it. Roll the table back with its own tools (e.g. Iceberg's rollback_to_snapshot to the "
+                    + "snapshot before the one whose compactor.window and compactor.generation name this "
+                    + "generation). Nothing changed.");
         }
     }
 }

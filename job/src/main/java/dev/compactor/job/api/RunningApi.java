@@ -1,6 +1,7 @@
 package dev.compactor.job.api;
 
 import dev.compactor.job.CompactorOptions;
+import dev.compactor.job.TargetFormat;
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.store.ObjectStoreFactory;
 
@@ -35,7 +36,7 @@ public final class RunningApi implements AutoCloseable {
                                    ObjectStoreFactory bucket, String token) throws Exception {
         QueryableStatusSource source = new QueryableStatusSource(proxyHost, proxyPort, job);
         StatusApi api = new StatusApi(source, new ControlCommandWriter(bucket, Clock.systemUTC(),
-                        new BucketLayout(conf.get(CompactorOptions.DATA_PREFIX))),
+                        new BucketLayout(conf.get(CompactorOptions.DATA_PREFIX)), tableFormat(conf)),
                 ApiSettings.healthRule(conf), token, Clock.systemUTC());
         try {
             int port = api.start("0.0.0.0", conf.get(CompactorOptions.API_PORT));
@@ -44,6 +45,12 @@ public final class RunningApi implements AutoCloseable {
             source.close();
             throw e;
         }
+    }
+
+    /** The table format committed generations land in besides plain files; null for native. */
+    private static String tableFormat(Configuration conf) {
+        TargetFormat format = TargetFormat.parse(conf.get(CompactorOptions.TARGET_FORMAT));
+        return format == TargetFormat.NATIVE ? null : format.optionValue();
     }
 
     /** A random token for a local run that was given none. */

@@ -2,11 +2,17 @@ package dev.compactor.savepoints.cli;
 
 import dev.compactor.job.CompactorOptions;
 import dev.compactor.job.LocalDirectory;
+import dev.compactor.job.OptionReader;
+import dev.compactor.job.TableTargets;
+import dev.compactor.job.cli.FlinkOptions;
 import dev.compactor.job.cli.HelpOption;
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.savepoints.verify.Finding;
 import dev.compactor.savepoints.verify.ManifestCheck;
 import dev.compactor.store.LocalObjectStore;
+import dev.compactor.table.IcebergTableFiles;
+import dev.compactor.table.IcebergTarget;
+import dev.compactor.table.TableTarget;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +28,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "verify", description = "Check a bucket against its manifests: outputs with the listed row count and "
         + "SHA-256, no listed source left, no staging left for a committed window; for a manifest rolled back by "
-        + "'uncompact', its sources back and its outputs and retained copies gone. Exits 1 on any mismatch. "
+        + "'uncompact', its sources back and its outputs and retained copies gone. With the job's "
+        + "--compaction.target-format iceberg (and its catalog options), also each namespace's table: every output "
+        + "of a committed manifest is one of its data files, none listed twice. Exits 1 on any mismatch. "
         + "Run it while the job is stopped or idle.")
 final class VerifyCommand implements Callable<Integer> {
 
@@ -42,14 +50,30 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     HelpOption help;
 
+    /** The job's table options (compaction.target-format, compaction.iceberg.catalog.*, ...). */
+    @Mixin
+    FlinkOptions options;
+
     @Override
     public Integer call() throws Exception {
         Path root = LocalDirectory.resolve(CompactorOptions.BUCKET.key(), bucket);
         if (!Files.isDirectory(root)) {
             throw new ParameterException(spec.commandLine(), "--bucket " + root + " is not a directory");
         }
+        TableTarget target = options.use(conf -> {
+            conf.set(CompactorOptions.BUCKET, root.toString());
+            OptionReader.checkAll(conf, CompactorOptions.all());
+            return TableTargets.of(conf);
+        });
         LocalObjectStore store = new LocalObjectStore(root);
-        ManifestCheck.Report report = new ManifestCheck(store, new BucketLayout(dataPrefix)).check(namespace);
+        ManifestCheck.Report report;
+        if (target instanceof IcebergTarget iceberg) {
+            try (IcebergTableFiles tables = new IcebergTableFiles(iceberg)) {
+                report = new ManifestCheck(store, new BucketLayout(dataPrefix), tables).check(namespace);
+            }
+        } else {
+            report = new ManifestCheck(store, new BucketLayout(dataPrefix)).check(namespace);
+        }
         PrintWriter out = spec.commandLine().getOut();
         for (Finding finding : report.findings()) {
             out.println(finding);

@@ -21,7 +21,11 @@ public record Finding(Kind kind, String key, String detail) {
         /** A source of a rolled-back generation neither back under its key nor retained: its rows are missing. */
         SOURCE_NOT_RESTORED,
         /** A retained copy of a rolled-back generation left under {@code _trash/}: its uncompact did not finish. */
-        TRASH_NOT_CLEARED
+        TRASH_NOT_CLEARED,
+        /** An output a manifest lists is not a data file of its namespace's table: its rows are missing there. */
+        TABLE_FILE_MISSING,
+        /** A data file the table lists more than once: its rows read that many times. */
+        TABLE_FILE_DUPLICATE
     }
 
     @Override

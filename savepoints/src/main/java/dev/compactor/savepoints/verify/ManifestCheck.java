@@ -5,6 +5,7 @@ import dev.compactor.commit.ManifestCodec;
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.store.ObjectInfo;
 import dev.compactor.store.ObjectStore;
+import dev.compactor.table.IcebergTableFiles;
 
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.SeekableInputStream;
@@ -13,9 +14,11 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -28,6 +31,9 @@ import java.util.regex.Pattern;
  * sources back under their keys (at the size it merged), its retained copies cleared. Meant for an idle bucket:
  * while the job runs, a commit between its manifest and its deletions is reported too, and so is an uncompact in
  * progress.
+ *
+ * <p>In table mode ({@code compaction.target-format iceberg}) it also checks each namespace's table: every output of
+ * a committed manifest is a data file of the table's current snapshot, and no data file is listed twice.
  */
 public final class ManifestCheck {
 
@@ -41,16 +47,24 @@ public final class ManifestCheck {
 
     private final ObjectStore store;
     private final BucketLayout layout;
+    private final IcebergTableFiles tables;
 
     public ManifestCheck(ObjectStore store, BucketLayout layout) {
+        this(store, layout, null);
+    }
+
+    /** @param tables the data files of each namespace's table; null when windows are not committed into tables */
+    public ManifestCheck(ObjectStore store, BucketLayout layout, IcebergTableFiles tables) {
         this.store = store;
         this.layout = layout;
+        this.tables = tables;
     }
 
     /** What contradicts the manifests; {@code namespace} null checks every namespace. */
     public Report check(String namespace) throws IOException {
         List<Finding> findings = new ArrayList<>();
         Set<String> committedGenerations = new HashSet<>();
+        Map<String, Map<String, Integer>> tableFiles = new HashMap<>();
         int manifests = 0;
         int outputs = 0;
         for (ObjectInfo object : store.list(BucketLayout.MANIFEST_PREFIX)) {
@@ -70,6 +84,12 @@ public final class ManifestCheck {
                 outputs++;
                 checkOutput(object.key(), output, findings);
             }
+            if (tables != null) {
+                if (!tableFiles.containsKey(manifest.namespace())) {
+                    tableFiles.put(manifest.namespace(), tables.of(manifest.namespace()));
+                }
+                checkInTable(object.key(), manifest, tableFiles.get(manifest.namespace()), findings);
+            }
             for (Manifest.InputEntry input : manifest.inputs()) {
                 if (store.head(input.key()).isPresent()) {
                     findings.add(new Finding(Finding.Kind.SOURCE_NOT_DELETED, input.key(),
@@ -78,7 +98,23 @@ public final class ManifestCheck {
             }
         }
         checkStaging(namespace, committedGenerations, findings);
+        tableFiles.forEach((ns, listed) -> listed.forEach((file, times) -> {
+            if (times > 1) {
+                findings.add(new Finding(Finding.Kind.TABLE_FILE_DUPLICATE, file, "listed " + times + " times by "
+                        + "table " + tables.tableName(ns) + ": its rows read " + times + " times"));
+            }
+        }));
         return new Report(manifests, outputs, findings);
+    }
+
+    private void checkInTable(String manifestKey, Manifest manifest, Map<String, Integer> listed,
+                              List<Finding> findings) {
+        for (Manifest.OutputEntry output : manifest.outputs()) {
+            if (!listed.containsKey(output.key())) {
+                findings.add(new Finding(Finding.Kind.TABLE_FILE_MISSING, output.key(), "listed in " + manifestKey
+                        + " but not a data file of table " + tables.tableName(manifest.namespace())));
+            }
+        }
     }
 
     private void checkRolledBack(String manifestKey, Manifest manifest, List<Finding> findings) throws IOException {

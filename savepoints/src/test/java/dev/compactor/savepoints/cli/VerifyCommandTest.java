@@ -37,6 +37,17 @@ class VerifyCommandTest {
     }
 
     @Test
+    void takesTheJobsTableOptions() {
+        StringWriter table = new StringWriter();
+        assertEquals(0, run(table, "--bucket", bucket.toString(), "--compaction.target-format", "iceberg"));
+        assertTrue(table.toString().contains("everything matches"), table.toString());
+
+        StringWriter wrong = new StringWriter();
+        assertEquals(2, run(wrong, "--bucket", bucket.toString(), "--compaction.target-format", "parquet"));
+        assertTrue(wrong.toString().contains("expected one of native, iceberg"), wrong.toString());
+    }
+
+    @Test
     void aMissingBucketIsAClearError() {
         StringWriter out = new StringWriter();
         assertEquals(2, run(out, "--bucket", bucket.resolve("nope").toString()));

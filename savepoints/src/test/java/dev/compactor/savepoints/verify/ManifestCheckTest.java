@@ -4,11 +4,19 @@ import dev.compactor.commit.Manifest;
 import dev.compactor.commit.ManifestCodec;
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.store.LocalObjectStore;
+import dev.compactor.table.IcebergTableFiles;
+import dev.compactor.table.IcebergTarget;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.types.Types;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -22,6 +30,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -141,5 +150,32 @@ class ManifestCheckTest {
         assertEquals(Set.of(Finding.Kind.OUTPUT_NOT_REMOVED, Finding.Kind.SOURCE_NOT_RESTORED,
                 Finding.Kind.TRASH_NOT_CLEARED), kinds(report), report.findings().toString());
         assertEquals(3, report.findings().size(), report.findings().toString());
+    }
+
+    @Test
+    void inTableModeEveryCommittedOutputIsADataFileOfItsTableListedOnce() throws Exception {
+        Manifest users = commit("users", 0, 10);
+        Manifest events = commit("app/events", 0, 5);
+        IcebergTarget target = new IcebergTarget("compactor", Map.of("type", "hadoop", "warehouse",
+                root.resolve("_tables").toUri().toString()), "compactor", "{namespace}", null, root.toUri().toString());
+        Manifest.OutputEntry output = users.outputs().get(0);
+        DataFile file = DataFiles.builder(PartitionSpec.unpartitioned()).withPath(target.locationOf(output.key()))
+                .withFormat(FileFormat.PARQUET).withFileSizeInBytes(output.size()).withRecordCount(output.rows())
+                .build();
+        Table table = target.catalog().createTable(target.tableOf("users"),
+                new org.apache.iceberg.Schema(Types.NestedField.required(1, "id", Types.LongType.get())));
+        table.newFastAppend().appendFile(file).commit();
+
+        try (IcebergTableFiles tables = new IcebergTableFiles(target)) {
+            ManifestCheck.Report report = new ManifestCheck(store, layout, tables).check(null);
+            assertEquals(List.of(new Finding(Finding.Kind.TABLE_FILE_MISSING, events.outputs().get(0).key(),
+                    "listed in " + layout.manifestKey("app/events", WINDOW, 0)
+                            + " but not a data file of table compactor.app_events")), report.findings());
+
+            table.newFastAppend().appendFile(file).commit();
+            report = new ManifestCheck(store, layout, tables).check("users");
+            assertEquals(List.of(new Finding(Finding.Kind.TABLE_FILE_DUPLICATE, output.key(),
+                    "listed 2 times by table compactor.users: its rows read 2 times")), report.findings());
+        }
     }
 }

@@ -1,0 +1,84 @@
+package dev.compactor.table;
+
+import dev.compactor.store.ObjectStore;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+import java.io.IOException;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * One Iceberg table per namespace, in a catalog built from Iceberg's own catalog properties ({@code type=hadoop}
+ * with a {@code warehouse}, {@code type=rest} with a {@code uri}, {@code catalog-impl=...GlueCatalog}, ...).
+ *
+ * @param catalogName       the catalog's name, as Iceberg names it in logs and metrics
+ * @param catalogProperties Iceberg catalog properties, passed through unchanged
+ * @param database          the Iceberg namespace the tables live in (dots separate levels)
+ * @param tableNamePattern  the table's name; {@value #NAMESPACE_PLACEHOLDER} stands for our namespace, '/' as '_'
+ * @param partitionColumn   a timestamp column whose hour partitions the table; null for an unpartitioned table
+ * @param bucketLocation    the URI the bucket's keys are relative to (file:/dir/ or s3://bucket/prefix/), ending
+ *                          in '/': data files are registered by their full location
+ */
+public record IcebergTarget(String catalogName, Map<String, String> catalogProperties, String database,
+                            String tableNamePattern, String partitionColumn, String bucketLocation)
+        implements TableTarget {
+    private static final long serialVersionUID = 1L;
+
+    public static final String NAMESPACE_PLACEHOLDER = "{namespace}";
+
+    public IcebergTarget {
+        Objects.requireNonNull(catalogName, "catalogName");
+        catalogProperties = Collections.unmodifiableMap(
+                new TreeMap<>(Objects.requireNonNull(catalogProperties, "catalogProperties")));
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(tableNamePattern, "tableNamePattern");
+        Objects.requireNonNull(bucketLocation, "bucketLocation");
+        if (!bucketLocation.endsWith("/")) {
+            throw new IllegalArgumentException("bucket location must end in '/': " + bucketLocation);
+        }
+        if (partitionColumn != null && partitionColumn.isBlank()) {
+            partitionColumn = null;
+        }
+    }
+
+    /** The table of {@code namespace}. */
+    public TableIdentifier tableOf(String namespace) {
+        String name = tableNamePattern.replace(NAMESPACE_PLACEHOLDER, namespace.replace('/', '_'));
+        return database.isEmpty() ? TableIdentifier.of(name)
+                : TableIdentifier.of(Namespace.of(database.split("\\.")), name);
+    }
+
+    /** Where a reader finds the object under {@code key}. */
+    public String locationOf(String key) {
+        return bucketLocation + key;
+    }
+
+    /**
+     * The catalog the properties describe; Hadoop's configuration only serves catalogs and FileIOs that use it.
+     *
+     * <p>Built with this class's loader as the thread's context loader: Hadoop's file system starts its shutdown
+     * hook thread on first use, that thread keeps the context loader it was created with, and Flink's user-code
+     * loader of a local run is closed by the time the hook runs at exit (a stack trace on every Ctrl-C).
+     */
+    public Catalog catalog() {
+        Thread thread = Thread.currentThread();
+        ClassLoader context = thread.getContextClassLoader();
+        thread.setContextClassLoader(IcebergTarget.class.getClassLoader());
+        try {
+            return CatalogUtil.buildIcebergCatalog(catalogName, catalogProperties, new Configuration());
+        } finally {
+            thread.setContextClassLoader(context);
+        }
+    }
+
+    @Override
+    public TableCommitter open(ObjectStore store) throws IOException {
+        return new IcebergTableCommitter(catalog(), store, this);
+    }
+}
