@@ -42,10 +42,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.OptionalInt;
 import java.util.TreeSet;
 
@@ -102,6 +104,8 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private transient MapState<Long, Integer> latestGeneration;
     /** object key → pending file. */
     private transient MapState<String, FileRecord> files;
+    /** "{windowStart}-g{generation}#{slot}" → object key: each generation's files, see {@link #indexed}. */
+    private transient MapState<String, String> generationFiles;
     /** "{windowStart}-g{generation}/{writer}" → present. */
     private transient MapState<String, Boolean> windowWriters;
     /** writer → newest file time seen (the runbook's known writers). */
@@ -176,6 +180,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         windows = getRuntimeContext().getMapState(TrackerState.windows());
         latestGeneration = getRuntimeContext().getMapState(TrackerState.latestGeneration());
         files = getRuntimeContext().getMapState(TrackerState.files());
+        generationFiles = getRuntimeContext().getMapState(TrackerState.generationFiles());
         windowWriters = getRuntimeContext().getMapState(TrackerState.windowWriters());
         writers = getRuntimeContext().getMapState(TrackerState.writers());
         namespace = getRuntimeContext().getState(TrackerState.namespace());
@@ -272,6 +277,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         window.addFile(e.size, arrival);
         registerCheckTimes(window, timers);
         String windowKey = windowKey(windowStart, window.generation);
+        generationFiles.put(TrackerState.fileSlotKey(windowKey, indexed(window).takeFileSlot()), e.key);
         windows.put(windowKey, window);
         windowWriters.put(windowKey + "/" + e.writerId, Boolean.TRUE);
         files.put(e.key, new FileRecord(windowStart, window.generation, e.size, e.eTag, e.writerId, e.seq,
@@ -301,6 +307,8 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             next.addFile(e.size, arrival);
             registerCheckTimes(next, timers);
             String nextKey = windowKey(known.windowStart, next.generation);
+            // the frozen generation's slot stays: its file entry now names the next generation
+            generationFiles.put(TrackerState.fileSlotKey(nextKey, indexed(next).takeFileSlot()), e.key);
             windows.put(nextKey, next);
             windowWriters.put(nextKey + "/" + known.writerId, Boolean.TRUE);
             files.put(e.key, new FileRecord(known.windowStart, next.generation, e.size, e.eTag, known.writerId,
@@ -331,7 +339,89 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         int generation = latest == null ? 0 : latest + 1;
         latestGeneration.put(windowStart, generation);
         rememberNamespace(namespace);
-        return WindowRecord.open(namespace, windowStart, windowRules.windowEndOf(windowStart), generation);
+        WindowRecord opened = WindowRecord.open(namespace, windowStart, windowRules.windowEndOf(windowStart),
+                generation);
+        opened.filesIndexed = true;
+        return opened;
+    }
+
+    /**
+     * The window with its files in {@link #generationFiles}. A generation restored from a savepoint of a build
+     * without that index (or written by the state bootstrap) has none yet: every unindexed generation of the key
+     * is indexed now, in one pass over the key's files, and stored. Returns {@code window}, indexed, for the caller
+     * to store with its own changes. A caller that holds several windows' records reads them through
+     * {@link #indexedWindows} instead, so none of its copies is left unindexed.
+     */
+    private WindowRecord indexed(WindowRecord window) throws Exception {
+        if (!window.filesIndexed) {
+            indexUnindexed(window);
+        }
+        return window;
+    }
+
+    /** All of the key's windows, indexed (see {@link #indexed}). */
+    private List<WindowRecord> indexedWindows() throws Exception {
+        List<WindowRecord> all = new ArrayList<>();
+        boolean unindexed = false;
+        for (WindowRecord window : windows.values()) {
+            all.add(window);
+            unindexed |= !window.filesIndexed;
+        }
+        if (unindexed) {
+            indexUnindexed(null);
+            all.clear();
+            windows.values().forEach(all::add);
+        }
+        return all;
+    }
+
+    /** Indexes every unindexed generation of the key; {@code callers} (may be null) is the caller's copy of one. */
+    private void indexUnindexed(WindowRecord callers) throws Exception {
+        Map<String, WindowRecord> unindexed = new HashMap<>();
+        for (Map.Entry<String, WindowRecord> entry : windows.entries()) {
+            if (!entry.getValue().filesIndexed) {
+                unindexed.put(entry.getKey(), entry.getValue());
+            }
+        }
+        if (callers != null) {
+            // the caller's copy, which it goes on to change and store
+            unindexed.put(windowKey(callers.windowStart, callers.generation), callers);
+        }
+        int indexedFiles = 0;
+        for (Map.Entry<String, FileRecord> entry : files.entries()) {
+            FileRecord file = entry.getValue();
+            String fileWindow = windowKey(file.windowStart, file.generation);
+            WindowRecord owner = unindexed.get(fileWindow);
+            if (owner != null) {
+                generationFiles.put(TrackerState.fileSlotKey(fileWindow, owner.takeFileSlot()), entry.getKey());
+                indexedFiles++;
+            }
+        }
+        for (Map.Entry<String, WindowRecord> entry : unindexed.entrySet()) {
+            entry.getValue().filesIndexed = true;
+            windows.put(entry.getKey(), entry.getValue());
+        }
+        LOG.info("{}: indexed {} file(s) of {} generation(s) restored without a file index",
+                unindexed.values().iterator().next().namespace, indexedFiles, unindexed.size());
+    }
+
+    /**
+     * The object keys of the files that joined the generation, in the order they joined, each once. Some may since
+     * have been removed or rewritten into a later generation: {@link #files} says where each belongs.
+     */
+    private List<String> indexedKeys(WindowRecord window) throws Exception {
+        indexed(window);
+        String windowKey = windowKey(window.windowStart, window.generation);
+        List<String> keys = new ArrayList<>(window.fileSlots);
+        Set<String> seen = new HashSet<>();
+        for (int slot = 0; slot < window.fileSlots; slot++) {
+            String key = generationFiles.get(TrackerState.fileSlotKey(windowKey, slot));
+            // a file removed and added again while the generation was open took two slots
+            if (key != null && seen.add(key)) {
+                keys.add(key);
+            }
+        }
+        return keys;
     }
 
     /**
@@ -413,7 +503,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         filesRemoved.inc();
         window.removeFile(file.size);
         if (window.fileCount == 0) {
-            dropGeneration(windowKey);
+            dropGeneration(window);
         } else {
             windows.put(windowKey, window);
         }
@@ -486,13 +576,13 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         if (window == null) {
             return;
         }
-        Iterator<Map.Entry<String, FileRecord>> it = files.iterator();
-        while (it.hasNext()) {
-            if (it.next().getValue().belongsTo(e.windowStart, e.generation)) {
-                it.remove();
+        for (String key : indexedKeys(window)) {
+            FileRecord file = files.get(key);
+            if (file != null && file.belongsTo(e.windowStart, e.generation)) {
+                files.remove(key);
             }
         }
-        dropGeneration(windowKey);
+        dropGeneration(window);
         windowOverrides.remove(e.windowStart);
         long now = timers.currentProcessingTime();
         if (sourceRetentionMs > 0 && !heldWindows.contains(e.windowStart)) {
@@ -504,8 +594,13 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         LOG.info("{} committed ({})", window, e.key);
     }
 
-    private void dropGeneration(String windowKey) throws Exception {
+    /** Forgets the generation: its record, its writers and its file index (not its files). */
+    private void dropGeneration(WindowRecord window) throws Exception {
+        String windowKey = windowKey(window.windowStart, window.generation);
         windows.remove(windowKey);
+        for (int slot = 0; slot < window.fileSlots; slot++) {
+            generationFiles.remove(TrackerState.fileSlotKey(windowKey, slot));
+        }
         String writerPrefix = windowKey + "/";
         Iterator<String> it = windowWriters.keys().iterator();
         while (it.hasNext()) {
@@ -568,7 +663,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         // One key's windows are all of one namespace: its priority and wait are read once.
         int priority = -1;
         long waitAfterEnd = 0;
-        for (WindowRecord window : windows.values()) {
+        for (WindowRecord window : indexedWindows()) {
             if (window.isInFlight()) {
                 inFlight++;
             }
@@ -612,13 +707,14 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             throws Exception {
         String windowKey = windowKey(window.windowStart, window.generation);
         List<SourceFile> frozen = new ArrayList<>(window.fileCount);
-        for (Map.Entry<String, FileRecord> entry : files.entries()) {
-            if (entry.getValue().belongsTo(window.windowStart, window.generation)) {
-                frozen.add(entry.getValue().toSourceFile(entry.getKey()));
+        for (String key : indexedKeys(window)) {
+            FileRecord file = files.get(key);
+            if (file != null && file.belongsTo(window.windowStart, window.generation)) {
+                frozen.add(file.toSourceFile(key));
             }
         }
         if (frozen.isEmpty()) {
-            dropGeneration(windowKey);
+            dropGeneration(window);
             return false;
         }
         int attempt = window.attempts;
@@ -738,7 +834,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             throws Exception {
         heldWindows.remove(command.windowStart());
         List<WindowRecord> pending = new ArrayList<>();
-        for (WindowRecord window : windows.values()) {
+        for (WindowRecord window : indexedWindows()) {
             if (window.windowStart == command.windowStart() && window.state == WindowState.PENDING) {
                 pending.add(window);
             }
@@ -800,6 +896,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private void reset() {
         windows.clear();
         files.clear();
+        generationFiles.clear();
         windowWriters.clear();
         writers.clear();
         priorityOverride.clear();
@@ -812,14 +909,14 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
 
     /** Drops pending generations left without files and writers no longer active. */
     private void cleanUp(long watermark) throws Exception {
-        List<String> empty = new ArrayList<>();
-        for (Map.Entry<String, WindowRecord> entry : windows.entries()) {
-            if (entry.getValue().acceptsFiles() && entry.getValue().fileCount == 0) {
-                empty.add(entry.getKey());
+        List<WindowRecord> empty = new ArrayList<>();
+        for (WindowRecord window : windows.values()) {
+            if (window.acceptsFiles() && window.fileCount == 0) {
+                empty.add(window);
             }
         }
-        for (String windowKey : empty) {
-            dropGeneration(windowKey);
+        for (WindowRecord window : empty) {
+            dropGeneration(window);
         }
         Iterator<Map.Entry<String, Long>> it = writers.iterator();
         while (it.hasNext()) {
