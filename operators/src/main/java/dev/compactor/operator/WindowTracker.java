@@ -44,6 +44,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -86,6 +87,10 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
      * one per file. A window is dispatched at most this much event time after it became ready.
      */
     static final long CHECK_GRANULARITY_MS = 1_000;
+    /** How many keys' {@link KeyMemo}s are kept. */
+    static final int MEMO_KEYS = 16_384;
+    /** A key's memo forgets its window-writer entries past this many. */
+    static final int MEMO_WINDOW_WRITERS = 4_096;
 
     private final SchedulingRules rules;
     private final ObjectStoreFactory storeFactory;
@@ -137,6 +142,10 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
      * schedules it again, a restored timer only schedules).
      */
     private transient Map<String, Long> statusDue;
+    /** Recently active keys' {@link KeyMemo}s, the least recently used dropped past {@link #MEMO_KEYS}. */
+    private transient Map<String, KeyMemo> memos;
+    /** The current key's memo while a new file is added; null otherwise. */
+    private transient KeyMemo memo;
 
     private transient Counter filesAdded;
     private transient Counter filesReplaced;
@@ -195,6 +204,12 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         retainedSources = getRuntimeContext().getMapState(TrackerState.retainedSources());
         status = getRuntimeContext().getState(TrackerState.status(STATUS_QUERYABLE_NAME));
         statusDue = new HashMap<>();
+        memos = new LinkedHashMap<>(1_024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, KeyMemo> eldest) {
+                return size() > MEMO_KEYS;
+            }
+        };
 
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         filesAdded = metrics.counter(CompactorMetrics.FILES_ADDED);
@@ -221,8 +236,13 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
 
     @Override
     public void processElement(BucketEvent event, Context ctx, Collector<CompactionTask> out) throws Exception {
+        if (event.type == BucketEvent.Type.FILE_ADDED) {
+            memo = memos.computeIfAbsent(ctx.getCurrentKey(), k -> new KeyMemo());
+        } else {
+            forgetMemo(ctx.getCurrentKey());
+        }
         switch (event.type) {
-            case FILE_ADDED -> addFile(event, ctx.timerService());
+            case FILE_ADDED -> addFile(event, ctx);
             case FILE_REMOVED -> removeFile(event);
             case WINDOW_STAGED -> markStaged(event, ctx.timerService());
             case WINDOW_PROGRESS -> markProgress(event, ctx.timerService());
@@ -236,7 +256,28 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             case FILE_QUARANTINED -> countQuarantined(event);
             default -> throw new IllegalStateException("unknown event type " + event.type);
         }
+        memo = null;
         scheduleStatus(ctx);
+    }
+
+    /**
+     * What the tracker remembers of a key between its new files, so that a file costs fewer RocksDB reads and writes:
+     * the priority override, the record of each window's generation that takes files (as stored), the writers'
+     * newest file times as stored, and window-writer entries known to be stored. Not state: empty after a start, and
+     * filled from state as files are added. Only adding a new file fills or changes it; every other event and every
+     * timer of the key forgets it first ({@link #forgetMemo}), since they may write those states.
+     */
+    private static final class KeyMemo {
+        boolean priorityKnown;
+        Integer priorityOverride;
+        final Map<Long, WindowRecord> openWindows = new HashMap<>();
+        final Map<String, Long> writerTimes = new HashMap<>();
+        final Set<String> windowWriters = new HashSet<>();
+    }
+
+    private void forgetMemo(String key) {
+        memos.remove(key);
+        memo = null;
     }
 
     /**
@@ -259,27 +300,44 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         }
     }
 
-    private void addFile(BucketEvent e, TimerService timers) throws Exception {
+    private void addFile(BucketEvent e, Context ctx) throws Exception {
+        TimerService timers = ctx.timerService();
         long watermark = timers.currentWatermark();
         long arrival = Math.max(e.fileTimeMillis, watermark);
         FileRecord known = files.get(e.key);
         if (known != null) {
+            forgetMemo(ctx.getCurrentKey());
             replaceOrIgnore(e, known, arrival, timers);
             return;
         }
-        Long lastSeen = writers.get(e.writerId);
+        Long lastSeen = memo.writerTimes.containsKey(e.writerId) ? memo.writerTimes.get(e.writerId)
+                : writers.get(e.writerId);
         if (lastSeen == null || e.fileTimeMillis > lastSeen) {
             writers.put(e.writerId, e.fileTimeMillis);
+            lastSeen = e.fileTimeMillis;
         }
+        memo.writerTimes.put(e.writerId, lastSeen);
 
         long windowStart = windowRules.windowStartOf(e.fileTimeMillis);
-        WindowRecord window = openGeneration(e.namespace, windowStart);
+        // The memo's record of the window is the stored one of its newest generation: once that stops taking files
+        // (a dispatch, a timer) the memo was forgotten.
+        WindowRecord window = memo.openWindows.get(windowStart);
+        if (window == null || !window.acceptsFiles()) {
+            window = openGeneration(e.namespace, windowStart);
+        }
         window.addFile(e.size, arrival);
         registerCheckTimes(window, timers);
         String windowKey = windowKey(windowStart, window.generation);
         generationFiles.put(TrackerState.fileSlotKey(windowKey, indexed(window).takeFileSlot()), e.key);
         windows.put(windowKey, window);
-        windowWriters.put(windowKey + "/" + e.writerId, Boolean.TRUE);
+        memo.openWindows.put(windowStart, window);
+        String windowWriter = windowKey + "/" + e.writerId;
+        if (memo.windowWriters.size() >= MEMO_WINDOW_WRITERS) {
+            memo.windowWriters.clear();
+        }
+        if (memo.windowWriters.add(windowWriter)) {
+            windowWriters.put(windowWriter, Boolean.TRUE);
+        }
         files.put(e.key, new FileRecord(windowStart, window.generation, e.size, e.eTag, e.writerId, e.seq,
                 e.fileTimeMillis));
         filesAdded.inc();
@@ -483,7 +541,16 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     }
 
     private int priorityOf(String ns) throws Exception {
-        Integer override = priorityOverride.value();
+        Integer override;
+        if (memo != null && memo.priorityKnown) {
+            override = memo.priorityOverride;
+        } else {
+            override = priorityOverride.value();
+            if (memo != null) {
+                memo.priorityOverride = override;
+                memo.priorityKnown = true;
+            }
+        }
         return override != null ? override : rules.priorities().priorityOf(ns);
     }
 
@@ -612,6 +679,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CompactionTask> out) throws Exception {
+        forgetMemo(ctx.getCurrentKey());
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             failStuckWindows(ctx.timerService());
             forgetExpiredRetention(timestamp);
