@@ -114,6 +114,31 @@ class GenerationFileIndexTest {
     }
 
     /**
+     * The tracker remembers a key's open window between its files (not in state); a timer that dispatches the window
+     * must make the next file start the next generation, and a status timer that changes nothing must not lose files.
+     */
+    @Test
+    void aFileAfterATimerDispatchedItsWindowJoinsTheNextGeneration() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, BucketEvent, CompactionTask> harness = tracker()) {
+            harness.open();
+            harness.setProcessingTime(0);
+            BucketEvent a = send(harness, file(0, W0 + 1));
+            harness.setProcessingTime(10_000); // the status timer fires
+            BucketEvent b = send(harness, file(1, W0 + 2));
+            harness.processWatermark(new Watermark(W0 + WINDOW + MAX_WAIT)); // dispatches generation 0
+            BucketEvent c = send(harness, file(2, W0 + 3));
+            harness.setProcessingTime(20_000);
+            harness.processWatermark(new Watermark(W0 + WINDOW + 3 * MAX_WAIT));
+
+            List<CompactionTask> out = harness.extractOutputValues();
+            assertEquals(2, out.size(), out::toString);
+            assertEquals(Set.of(a.key, b.key), keysOf(out.get(0)));
+            assertEquals(1, out.get(1).generation);
+            assertEquals(Set.of(c.key), keysOf(out.get(1)));
+        }
+    }
+
+    /**
      * A savepoint of a build without the index holds generations with {@code filesIndexed} false: an in-flight one
      * whose commit must remove exactly its files, a pending one that takes more files after the restore, and a
      * pending one of another window. Whichever touches the index first (a file, or a dispatch), all are indexed.
