@@ -90,6 +90,7 @@ public final class LocalRunner {
 
         setIfAbsent(conf, StateBackendOptions.STATE_BACKEND, "rocksdb");
         setIfAbsent(conf, CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        RocksDbMemory.applyDefaults(conf);
         setIfAbsent(conf, CheckpointingOptions.CHECKPOINTS_DIRECTORY, stateDir.resolve("checkpoints").toUri().toString());
         setIfAbsent(conf, CheckpointingOptions.SAVEPOINT_DIRECTORY, stateDir.resolve("savepoints").toUri().toString());
         setIfAbsent(conf, CheckpointingOptions.CHECKPOINTING_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);

@@ -33,6 +33,17 @@ public final class TrackerState {
         return new MapStateDescriptor<>("files", Types.STRING, TypeInformation.of(FileRecord.class));
     }
 
+    /**
+     * "{windowStart}-g{generation}#{slot}" → object key of a file that joined that generation: a generation's files
+     * are found without reading the namespace's others ({@code WindowRecord.fileSlots} slots per generation). An
+     * entry can be stale (the file was removed, or rewritten into the next generation): {@link #files()} says where
+     * a file belongs. Added after the first release: a savepoint without it restores with every generation
+     * unindexed ({@code WindowRecord.filesIndexed} false), and the tracker indexes them on first use.
+     */
+    public static MapStateDescriptor<String, String> generationFiles() {
+        return new MapStateDescriptor<>("generation-files", Types.STRING, Types.STRING);
+    }
+
     /** "{windowStart}-g{generation}/{writer}" → present. */
     public static MapStateDescriptor<String, Boolean> windowWriters() {
         return new MapStateDescriptor<>("window-writers", Types.STRING, Types.BOOLEAN);
@@ -100,6 +111,11 @@ public final class TrackerState {
         ValueStateDescriptor<String> descriptor = new ValueStateDescriptor<>("status", Types.STRING);
         descriptor.setQueryable(queryableName);
         return descriptor;
+    }
+
+    /** The key of slot {@code slot} of a generation's file index in {@link #generationFiles()}. */
+    public static String fileSlotKey(String windowKey, int slot) {
+        return windowKey + "#" + slot;
     }
 
     /** The key of a window generation in {@link #windows()}, and the prefix of its {@link #windowWriters()}. */

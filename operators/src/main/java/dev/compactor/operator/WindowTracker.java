@@ -30,6 +30,9 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -43,10 +46,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.OptionalInt;
 import java.util.TreeSet;
 
@@ -67,7 +73,8 @@ import java.util.TreeSet;
  * writer and window-writer entries, never the per-file ones.
  */
 @Internal
-public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, CompactionTask> {
+public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, CompactionTask>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(WindowTracker.class);
 
@@ -85,6 +92,10 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
      * one per file. A window is dispatched at most this much event time after it became ready.
      */
     static final long CHECK_GRANULARITY_MS = 1_000;
+    /** How many keys' {@link KeyMemo}s are kept. */
+    static final int MEMO_KEYS = 16_384;
+    /** A key's memo forgets its window-writer entries past this many. */
+    static final int MEMO_WINDOW_WRITERS = 4_096;
 
     private final SchedulingRules rules;
     private final ObjectStoreFactory storeFactory;
@@ -103,6 +114,8 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private transient MapState<Long, Integer> latestGeneration;
     /** object key → pending file. */
     private transient MapState<String, FileRecord> files;
+    /** "{windowStart}-g{generation}#{slot}" → object key: each generation's files, see {@link #indexed}. */
+    private transient MapState<String, String> generationFiles;
     /** "{windowStart}-g{generation}/{writer}" → present. */
     private transient MapState<String, Boolean> windowWriters;
     /** writer → newest file time seen (the runbook's known writers). */
@@ -134,6 +147,10 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
      * schedules it again, a restored timer only schedules).
      */
     private transient Map<String, Long> statusDue;
+    /** Recently active keys' {@link KeyMemo}s, the least recently used dropped past {@link #MEMO_KEYS}. */
+    private transient Map<String, KeyMemo> memos;
+    /** The current key's memo while a new file is added; null otherwise. */
+    private transient KeyMemo memo;
 
     private transient Counter filesAdded;
     private transient Counter filesReplaced;
@@ -178,6 +195,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         windows = getRuntimeContext().getMapState(TrackerState.windows());
         latestGeneration = getRuntimeContext().getMapState(TrackerState.latestGeneration());
         files = getRuntimeContext().getMapState(TrackerState.files());
+        generationFiles = getRuntimeContext().getMapState(TrackerState.generationFiles());
         windowWriters = getRuntimeContext().getMapState(TrackerState.windowWriters());
         writers = getRuntimeContext().getMapState(TrackerState.writers());
         namespace = getRuntimeContext().getState(TrackerState.namespace());
@@ -192,6 +210,12 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         retainedSources = getRuntimeContext().getMapState(TrackerState.retainedSources());
         status = getRuntimeContext().getState(TrackerState.status(STATUS_QUERYABLE_NAME));
         statusDue = new HashMap<>();
+        memos = new LinkedHashMap<>(1_024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, KeyMemo> eldest) {
+                return size() > MEMO_KEYS;
+            }
+        };
 
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         filesAdded = metrics.counter(CompactorMetrics.FILES_ADDED);
@@ -219,8 +243,13 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
 
     @Override
     public void processElement(BucketEvent event, Context ctx, Collector<CompactionTask> out) throws Exception {
+        if (event.type == BucketEvent.Type.FILE_ADDED) {
+            memo = memos.computeIfAbsent(ctx.getCurrentKey(), k -> new KeyMemo());
+        } else {
+            forgetMemo(ctx.getCurrentKey());
+        }
         switch (event.type) {
-            case FILE_ADDED -> addFile(event, ctx.timerService());
+            case FILE_ADDED -> addFile(event, ctx);
             case FILE_REMOVED -> removeFile(event);
             case WINDOW_STAGED -> markStaged(event, ctx.timerService());
             case WINDOW_PROGRESS -> markProgress(event, ctx.timerService());
@@ -234,7 +263,43 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             case FILE_QUARANTINED -> countQuarantined(event);
             default -> throw new IllegalStateException("unknown event type " + event.type);
         }
+        memo = null;
         scheduleStatus(ctx);
+    }
+
+    /**
+     * What the tracker remembers of a key between its new files, so that a file costs fewer RocksDB reads and writes:
+     * the priority override, the record of each window's generation that takes files (as stored), the writers'
+     * newest file times as stored, and window-writer entries known to be stored. Not state: empty after a start, and
+     * filled from state as files are added. Only adding a new file fills or changes it; every other event and every
+     * timer of the key forgets it first ({@link #forgetMemo}), since they may write those states.
+     */
+    private static final class KeyMemo {
+        boolean priorityKnown;
+        Integer priorityOverride;
+        final Map<Long, WindowRecord> openWindows = new HashMap<>();
+        final Map<String, Long> writerTimes = new HashMap<>();
+        final Set<String> windowWriters = new HashSet<>();
+    }
+
+    /**
+     * Every memo is forgotten at a checkpoint. On the heap state backend a memo's window record is the very object in
+     * state; changed later during the snapshot's asynchronous part, it would leak into the snapshot. Read from state
+     * again, it is the copy the backend hands out while a snapshot runs.
+     */
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        memos.clear();
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+        // All state is keyed and obtained in open().
+    }
+
+    private void forgetMemo(String key) {
+        memos.remove(key);
+        memo = null;
     }
 
     /**
@@ -257,26 +322,44 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         }
     }
 
-    private void addFile(BucketEvent e, TimerService timers) throws Exception {
+    private void addFile(BucketEvent e, Context ctx) throws Exception {
+        TimerService timers = ctx.timerService();
         long watermark = timers.currentWatermark();
         long arrival = Math.max(e.fileTimeMillis, watermark);
         FileRecord known = files.get(e.key);
         if (known != null) {
+            forgetMemo(ctx.getCurrentKey());
             replaceOrIgnore(e, known, arrival, timers);
             return;
         }
-        Long lastSeen = writers.get(e.writerId);
+        Long lastSeen = memo.writerTimes.containsKey(e.writerId) ? memo.writerTimes.get(e.writerId)
+                : writers.get(e.writerId);
         if (lastSeen == null || e.fileTimeMillis > lastSeen) {
             writers.put(e.writerId, e.fileTimeMillis);
+            lastSeen = e.fileTimeMillis;
         }
+        memo.writerTimes.put(e.writerId, lastSeen);
 
         long windowStart = windowRules.windowStartOf(e.fileTimeMillis);
-        WindowRecord window = openGeneration(e.namespace, windowStart);
+        // The memo's record of the window is the stored one of its newest generation: once that stops taking files
+        // (a dispatch, a timer) the memo was forgotten.
+        WindowRecord window = memo.openWindows.get(windowStart);
+        if (window == null || !window.acceptsFiles()) {
+            window = openGeneration(e.namespace, windowStart);
+        }
         window.addFile(e.size, arrival);
         registerCheckTimes(window, timers);
         String windowKey = windowKey(windowStart, window.generation);
+        generationFiles.put(TrackerState.fileSlotKey(windowKey, indexed(window).takeFileSlot()), e.key);
         windows.put(windowKey, window);
-        windowWriters.put(windowKey + "/" + e.writerId, Boolean.TRUE);
+        memo.openWindows.put(windowStart, window);
+        String windowWriter = windowKey + "/" + e.writerId;
+        if (memo.windowWriters.size() >= MEMO_WINDOW_WRITERS) {
+            memo.windowWriters.clear();
+        }
+        if (memo.windowWriters.add(windowWriter)) {
+            windowWriters.put(windowWriter, Boolean.TRUE);
+        }
         files.put(e.key, new FileRecord(windowStart, window.generation, e.size, e.eTag, e.writerId, e.seq,
                 e.fileTimeMillis));
         filesAdded.inc();
@@ -304,6 +387,8 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             next.addFile(e.size, arrival);
             registerCheckTimes(next, timers);
             String nextKey = windowKey(known.windowStart, next.generation);
+            // the frozen generation's slot stays: its file entry now names the next generation
+            generationFiles.put(TrackerState.fileSlotKey(nextKey, indexed(next).takeFileSlot()), e.key);
             windows.put(nextKey, next);
             windowWriters.put(nextKey + "/" + known.writerId, Boolean.TRUE);
             files.put(e.key, new FileRecord(known.windowStart, next.generation, e.size, e.eTag, known.writerId,
@@ -334,7 +419,89 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         int generation = latest == null ? 0 : latest + 1;
         latestGeneration.put(windowStart, generation);
         rememberNamespace(namespace);
-        return WindowRecord.open(namespace, windowStart, windowRules.windowEndOf(windowStart), generation);
+        WindowRecord opened = WindowRecord.open(namespace, windowStart, windowRules.windowEndOf(windowStart),
+                generation);
+        opened.filesIndexed = true;
+        return opened;
+    }
+
+    /**
+     * The window with its files in {@link #generationFiles}. A generation restored from a savepoint of a build
+     * without that index (or written by the state bootstrap) has none yet: every unindexed generation of the key
+     * is indexed now, in one pass over the key's files, and stored. Returns {@code window}, indexed, for the caller
+     * to store with its own changes. A caller that holds several windows' records reads them through
+     * {@link #indexedWindows} instead, so none of its copies is left unindexed.
+     */
+    private WindowRecord indexed(WindowRecord window) throws Exception {
+        if (!window.filesIndexed) {
+            indexUnindexed(window);
+        }
+        return window;
+    }
+
+    /** All of the key's windows, indexed (see {@link #indexed}). */
+    private List<WindowRecord> indexedWindows() throws Exception {
+        List<WindowRecord> all = new ArrayList<>();
+        boolean unindexed = false;
+        for (WindowRecord window : windows.values()) {
+            all.add(window);
+            unindexed |= !window.filesIndexed;
+        }
+        if (unindexed) {
+            indexUnindexed(null);
+            all.clear();
+            windows.values().forEach(all::add);
+        }
+        return all;
+    }
+
+    /** Indexes every unindexed generation of the key; {@code callers} (may be null) is the caller's copy of one. */
+    private void indexUnindexed(WindowRecord callers) throws Exception {
+        Map<String, WindowRecord> unindexed = new HashMap<>();
+        for (Map.Entry<String, WindowRecord> entry : windows.entries()) {
+            if (!entry.getValue().filesIndexed) {
+                unindexed.put(entry.getKey(), entry.getValue());
+            }
+        }
+        if (callers != null) {
+            // the caller's copy, which it goes on to change and store
+            unindexed.put(windowKey(callers.windowStart, callers.generation), callers);
+        }
+        int indexedFiles = 0;
+        for (Map.Entry<String, FileRecord> entry : files.entries()) {
+            FileRecord file = entry.getValue();
+            String fileWindow = windowKey(file.windowStart, file.generation);
+            WindowRecord owner = unindexed.get(fileWindow);
+            if (owner != null) {
+                generationFiles.put(TrackerState.fileSlotKey(fileWindow, owner.takeFileSlot()), entry.getKey());
+                indexedFiles++;
+            }
+        }
+        for (Map.Entry<String, WindowRecord> entry : unindexed.entrySet()) {
+            entry.getValue().filesIndexed = true;
+            windows.put(entry.getKey(), entry.getValue());
+        }
+        LOG.info("{}: indexed {} file(s) of {} generation(s) restored without a file index",
+                unindexed.values().iterator().next().namespace, indexedFiles, unindexed.size());
+    }
+
+    /**
+     * The object keys of the files that joined the generation, in the order they joined, each once. Some may since
+     * have been removed or rewritten into a later generation: {@link #files} says where each belongs.
+     */
+    private List<String> indexedKeys(WindowRecord window) throws Exception {
+        indexed(window);
+        String windowKey = windowKey(window.windowStart, window.generation);
+        List<String> keys = new ArrayList<>(window.fileSlots);
+        Set<String> seen = new HashSet<>();
+        for (int slot = 0; slot < window.fileSlots; slot++) {
+            String key = generationFiles.get(TrackerState.fileSlotKey(windowKey, slot));
+            // a file removed and added again while the generation was open took two slots
+            if (key != null && seen.add(key)) {
+                keys.add(key);
+            }
+        }
+        return keys;
     }
 
     /**
@@ -396,7 +563,16 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     }
 
     private int priorityOf(String ns) throws Exception {
-        Integer override = priorityOverride.value();
+        Integer override;
+        if (memo != null && memo.priorityKnown) {
+            override = memo.priorityOverride;
+        } else {
+            override = priorityOverride.value();
+            if (memo != null) {
+                memo.priorityOverride = override;
+                memo.priorityKnown = true;
+            }
+        }
         return override != null ? override : rules.priorities().priorityOf(ns);
     }
 
@@ -416,7 +592,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         filesRemoved.inc();
         window.removeFile(file.size);
         if (window.fileCount == 0) {
-            dropGeneration(windowKey);
+            dropGeneration(window);
         } else {
             windows.put(windowKey, window);
         }
@@ -489,13 +665,13 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         if (window == null) {
             return;
         }
-        Iterator<Map.Entry<String, FileRecord>> it = files.iterator();
-        while (it.hasNext()) {
-            if (it.next().getValue().belongsTo(e.windowStart, e.generation)) {
-                it.remove();
+        for (String key : indexedKeys(window)) {
+            FileRecord file = files.get(key);
+            if (file != null && file.belongsTo(e.windowStart, e.generation)) {
+                files.remove(key);
             }
         }
-        dropGeneration(windowKey);
+        dropGeneration(window);
         clearStrayGenerations(e.namespace, e.windowStart);
         windowOverrides.remove(e.windowStart);
         long now = timers.currentProcessingTime();
@@ -536,8 +712,13 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         }
     }
 
-    private void dropGeneration(String windowKey) throws Exception {
+    /** Forgets the generation: its record, its writers and its file index (not its files). */
+    private void dropGeneration(WindowRecord window) throws Exception {
+        String windowKey = windowKey(window.windowStart, window.generation);
         windows.remove(windowKey);
+        for (int slot = 0; slot < window.fileSlots; slot++) {
+            generationFiles.remove(TrackerState.fileSlotKey(windowKey, slot));
+        }
         String writerPrefix = windowKey + "/";
         Iterator<String> it = windowWriters.keys().iterator();
         while (it.hasNext()) {
@@ -549,6 +730,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CompactionTask> out) throws Exception {
+        forgetMemo(ctx.getCurrentKey());
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             failStuckWindows(ctx.timerService());
             forgetExpiredRetention(timestamp);
@@ -600,7 +782,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         // One key's windows are all of one namespace: its priority and wait are read once.
         int priority = -1;
         long waitAfterEnd = 0;
-        for (WindowRecord window : windows.values()) {
+        for (WindowRecord window : indexedWindows()) {
             if (window.isInFlight()) {
                 inFlight++;
             }
@@ -644,13 +826,14 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             throws Exception {
         String windowKey = windowKey(window.windowStart, window.generation);
         List<SourceFile> frozen = new ArrayList<>(window.fileCount);
-        for (Map.Entry<String, FileRecord> entry : files.entries()) {
-            if (entry.getValue().belongsTo(window.windowStart, window.generation)) {
-                frozen.add(entry.getValue().toSourceFile(entry.getKey()));
+        for (String key : indexedKeys(window)) {
+            FileRecord file = files.get(key);
+            if (file != null && file.belongsTo(window.windowStart, window.generation)) {
+                frozen.add(file.toSourceFile(key));
             }
         }
         if (frozen.isEmpty()) {
-            dropGeneration(windowKey);
+            dropGeneration(window);
             return false;
         }
         int attempt = window.attempts;
@@ -770,7 +953,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
             throws Exception {
         heldWindows.remove(command.windowStart());
         List<WindowRecord> pending = new ArrayList<>();
-        for (WindowRecord window : windows.values()) {
+        for (WindowRecord window : indexedWindows()) {
             if (window.windowStart == command.windowStart() && window.state == WindowState.PENDING) {
                 pending.add(window);
             }
@@ -832,6 +1015,7 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
     private void reset() {
         windows.clear();
         files.clear();
+        generationFiles.clear();
         windowWriters.clear();
         writers.clear();
         priorityOverride.clear();
@@ -844,14 +1028,14 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
 
     /** Drops pending generations left without files and writers no longer active. */
     private void cleanUp(long watermark) throws Exception {
-        List<String> empty = new ArrayList<>();
-        for (Map.Entry<String, WindowRecord> entry : windows.entries()) {
-            if (entry.getValue().acceptsFiles() && entry.getValue().fileCount == 0) {
-                empty.add(entry.getKey());
+        List<WindowRecord> empty = new ArrayList<>();
+        for (WindowRecord window : windows.values()) {
+            if (window.acceptsFiles() && window.fileCount == 0) {
+                empty.add(window);
             }
         }
-        for (String windowKey : empty) {
-            dropGeneration(windowKey);
+        for (WindowRecord window : empty) {
+            dropGeneration(window);
         }
         Iterator<Map.Entry<String, Long>> it = writers.iterator();
         while (it.hasNext()) {
@@ -880,7 +1064,13 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         }
         List<WindowSnapshot> snapshots = new ArrayList<>();
         int inFlight = 0;
+        String ns = namespace.value();
         for (WindowRecord w : windows.values()) {
+            if (ns == null) {
+                // State written without it (a bootstrap from the bucket, older savepoints): every window knows it.
+                ns = w.namespace;
+                namespace.update(ns);
+            }
             if (w.isInFlight()) {
                 inFlight++;
             }
@@ -901,7 +1091,9 @@ public class WindowTracker extends KeyedProcessFunction<String, BucketEvent, Com
         }
         known.sort(Comparator.naturalOrder());
         active.sort(Comparator.naturalOrder());
-        String ns = namespace.value();
+        if (ns == null) {
+            return; // nothing tracked that names the namespace yet; the first file or command will
+        }
         Integer override = priorityOverride.value();
         int priority = override != null ? override : rules.priorities().priorityOf(ns);
         Long compactedAt = lastCompaction.value();

@@ -42,6 +42,17 @@ public class WindowRecord {
      * the first. Kept so a file that moves no check time registers no timer.
      */
     public long[] registeredChecks;
+    /**
+     * Whether this generation's files are listed in WindowTracker's per-generation index (slots
+     * {@code 0..fileSlots-1}). False for a generation restored from a savepoint of a build without the index, or
+     * written by the state bootstrap: the tracker indexes it on first use.
+     */
+    public boolean filesIndexed;
+    /**
+     * Index slots used: every file that joined the generation took the next one. Removed or rewritten files keep
+     * theirs (the file entry says where a file belongs), so this is at least {@link #fileCount}.
+     */
+    public int fileSlots;
 
     public WindowRecord() {}
 
@@ -52,6 +63,11 @@ public class WindowRecord {
         r.windowEnd = windowEnd;
         r.generation = generation;
         return r;
+    }
+
+    /** The next free slot of the generation's file index, taken. */
+    public int takeFileSlot() {
+        return fileSlots++;
     }
 
     /** Records check time {@code index} as {@code at}; true when it differs from the one registered before. */

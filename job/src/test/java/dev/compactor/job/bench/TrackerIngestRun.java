@@ -4,6 +4,7 @@ import dev.compactor.events.BucketEvent;
 import dev.compactor.events.ObjectEvent;
 import dev.compactor.job.CompactorOptions;
 import dev.compactor.job.NeverReadyRules;
+import dev.compactor.job.RocksDbMemory;
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.operator.BucketWatermarks;
 import dev.compactor.operator.ClassifyEvents;
@@ -100,6 +101,7 @@ final class TrackerIngestRun {
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toUri().toString());
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, CHECKPOINT_INTERVAL);
         conf.addAll(Configuration.fromMap(extraConfiguration));
+        RocksDbMemory.applyDefaults(conf); // as the job sets it, unless --conf set it
         return conf;
     }
 

@@ -7,6 +7,7 @@ import dev.compactor.window.SchedulingRules;
 import dev.compactor.window.WindowRecord;
 
 import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
 
@@ -27,6 +28,7 @@ final class TrackerStateWriter extends KeyedStateBootstrapFunction<String, Track
     private transient MapState<String, FileRecord> files;
     private transient MapState<String, Boolean> windowWriters;
     private transient MapState<String, Long> writers;
+    private transient ValueState<String> namespace;
 
     TrackerStateWriter(SchedulingRules rules) {
         this.rules = rules;
@@ -41,6 +43,7 @@ final class TrackerStateWriter extends KeyedStateBootstrapFunction<String, Track
         files = getRuntimeContext().getMapState(TrackerState.files());
         windowWriters = getRuntimeContext().getMapState(TrackerState.windowWriters());
         writers = getRuntimeContext().getMapState(TrackerState.writers());
+        namespace = getRuntimeContext().getState(TrackerState.namespace());
     }
 
     @Override
@@ -54,6 +57,7 @@ final class TrackerStateWriter extends KeyedStateBootstrapFunction<String, Track
         writers.putAll(state.writers);
         for (Map.Entry<String, WindowRecord> entry : state.windows.entrySet()) {
             WindowRecord window = entry.getValue();
+            namespace.update(window.namespace); // the status names it; a key's windows share one
             long waitAfterEnd = rules.priorities().waitAfterEndMs(rules.priorities().priorityOf(window.namespace));
             for (long t : readiness.checkTimes(window, waitAfterEnd)) {
                 ctx.timerService().registerEventTimeTimer(t);
