@@ -8,22 +8,10 @@ import dev.compactor.store.ForwardingObjectStore;
 import dev.compactor.store.LocalObjectStore;
 import dev.compactor.store.ObjectInfo;
 import dev.compactor.store.ObjectStore;
+import dev.compactor.table.DeltaTableFiles;
+import dev.compactor.table.DeltaTableReader;
 import dev.compactor.table.DeltaTarget;
 import dev.compactor.table.TableCommitter;
-import io.delta.kernel.Scan;
-import io.delta.kernel.Snapshot;
-import io.delta.kernel.Table;
-import io.delta.kernel.data.ColumnarBatch;
-import io.delta.kernel.data.FilteredColumnarBatch;
-import io.delta.kernel.data.Row;
-import io.delta.kernel.engine.Engine;
-import io.delta.kernel.internal.InternalScanFileUtils;
-import io.delta.kernel.internal.data.ScanStateRow;
-import io.delta.kernel.internal.util.Utils;
-import io.delta.kernel.types.StringType;
-import io.delta.kernel.types.StructType;
-import io.delta.kernel.utils.CloseableIterator;
-import io.delta.kernel.utils.FileStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -113,46 +100,8 @@ class WindowPublisherDeltaTest {
         return root.resolve("_delta").resolve(NAMESPACE);
     }
 
-    /** Every row of the table's latest snapshot, read with Kernel's scan and its default Parquet reader. */
     private List<Map<String, Object>> rows() throws IOException {
-        Engine engine = target().engine();
-        Snapshot snapshot = Table.forPath(engine, target().tableLocation(NAMESPACE)).getLatestSnapshot(engine);
-        Scan scan = snapshot.getScanBuilder().build();
-        Row scanState = scan.getScanState(engine);
-        StructType readSchema = ScanStateRow.getPhysicalDataReadSchema(engine, scanState);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
-            while (files.hasNext()) {
-                try (CloseableIterator<Row> scanFiles = files.next().getRows()) {
-                    while (scanFiles.hasNext()) {
-                        Row scanFile = scanFiles.next();
-                        FileStatus file = InternalScanFileUtils.getAddFileStatus(scanFile);
-                        CloseableIterator<ColumnarBatch> physical = engine.getParquetHandler().readParquetFiles(
-                                Utils.singletonCloseableIterator(file), readSchema, Optional.empty());
-                        try (CloseableIterator<FilteredColumnarBatch> logical =
-                                     Scan.transformPhysicalData(engine, scanState, scanFile, physical)) {
-                            while (logical.hasNext()) {
-                                try (CloseableIterator<Row> batch = logical.next().getRows()) {
-                                    batch.forEachRemaining(row -> rows.add(values(row)));
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return rows;
-    }
-
-    private static Map<String, Object> values(Row row) {
-        Map<String, Object> values = new HashMap<>();
-        StructType schema = row.getSchema();
-        for (int i = 0; i < schema.length(); i++) {
-            String name = schema.at(i).getName();
-            values.put(name, row.isNullAt(i) ? null
-                    : schema.at(i).getDataType() instanceof StringType ? row.getString(i) : row.getLong(i));
-        }
-        return values;
+        return DeltaTableReader.rows(target(), NAMESPACE);
     }
 
     private List<Long> sortedIds() throws IOException {
@@ -203,6 +152,14 @@ class WindowPublisherDeltaTest {
             JsonNode txn = action(appends.get(g), "txn").orElseThrow();
             assertEquals("compactor:" + NAMESPACE + ":" + WINDOW_START, txn.get("appId").asText());
             assertEquals(g, txn.get("version").asLong());
+        }
+
+        Map<String, Integer> listed = new TreeMap<>();
+        for (StagedWindow generation : List.of(g0, g1)) {
+            generation.parts.forEach(p -> listed.put(p.finalKey, 1));
+        }
+        try (DeltaTableFiles files = new DeltaTableFiles(target())) {
+            assertEquals(listed, files.of(NAMESPACE), "verify's view: each output a data file of the table, once");
         }
 
         StagedWindow.Part first = g0.parts.get(0);
