@@ -14,6 +14,7 @@ import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.exceptions.ConcurrentTransactionException;
 import io.delta.kernel.exceptions.ConcurrentWriteException;
+import io.delta.kernel.exceptions.KernelException;
 import io.delta.kernel.exceptions.TableAlreadyExistsException;
 import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.kernel.hook.PostCommitHook;
@@ -21,6 +22,7 @@ import io.delta.kernel.internal.SnapshotImpl;
 import io.delta.kernel.internal.actions.Metadata;
 import io.delta.kernel.internal.actions.SingleAction;
 import io.delta.kernel.internal.util.FileNames;
+import io.delta.kernel.internal.util.SchemaUtils;
 import io.delta.kernel.internal.util.Utils;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterable;
@@ -217,6 +219,14 @@ public final class DeltaTableCommitter implements TableCommitter {
         }
         for (PartFooter part : parts) {
             schema = DeltaSchemas.merge(schema, DeltaSchemas.of(part.schema(), part.key()), name, part.key());
+        }
+        try {
+            // what Kernel checks of a new table's schema (names Parquet and Delta can take, no duplicates ignoring
+            // case, supported types), here for evolved schemas too, which Kernel does not see
+            SchemaUtils.validateSchema(schema, false);
+        } catch (IllegalArgumentException | KernelException e) {
+            throw new TableConflictException("Delta table " + name + " cannot take the columns of "
+                    + parts.get(0).key() + (parts.size() > 1 ? " and the other parts" : "") + ": " + e.getMessage());
         }
         return schema;
     }
