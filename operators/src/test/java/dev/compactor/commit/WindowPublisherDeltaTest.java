@@ -242,16 +242,19 @@ class WindowPublisherDeltaTest {
 
     /**
      * Another writer commits to the table after the committer built its transaction and before it commits: an
-     * append of another window, which Kernel rebases onto; or the same generation by a second run (a replay racing
-     * the first), whose txn Kernel's conflict check finds, so the loser appends nothing.
+     * append of another window, which Kernel rebases onto; another window that adds a column, which Kernel will not
+     * rebase onto (the committer's next round does, from a fresh snapshot); or the same generation by a second run
+     * (a replay racing the first), whose txn Kernel's conflict check finds, so the loser appends nothing.
      */
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void aCommitThatLosesToAnotherWriterIsRetriedAndTheGenerationLandsOnce(boolean sameGeneration)
-            throws IOException {
+    @ValueSource(strings = {"another window", "a new column", "the same generation"})
+    void aCommitThatLosesToAnotherWriterIsRetriedAndTheGenerationLandsOnce(String otherWriter) throws IOException {
         publisher().publish(fixture.stage(0, 0, fixture.writeSources(2), 1));
         StagedWindow mine = fixture.stage(1, 0, fixture.writeSources(2), 1, StagedWindowFixture.Rows.ORDERS, 100);
-        StagedWindow other = sameGeneration ? mine : otherWindow(1, 1000);
+        boolean sameGeneration = otherWriter.equals("the same generation");
+        StagedWindow other = sameGeneration ? mine : fixture.stage(WINDOW_START + 3_600_000L, 0, 0,
+                fixture.writeSources(1), 1, otherWriter.equals("a new column") ? StagedWindowFixture.Rows.WITH_NOTE
+                        : StagedWindowFixture.Rows.ORDERS, 1000);
         // the committer looks at each published part's modification time after building its transaction
         RacingStore racing = new RacingStore(store, mine.parts.get(0).finalKey, () -> tableStepOf(other));
 
