@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.stream.LongStream;
 
 /** Writes real source files and staged parts of one window into a store, as the merge would leave them. */
 final class StagedWindowFixture {
@@ -64,7 +65,7 @@ final class StagedWindowFixture {
 
     /** The ids {@code from}, {@code from + 1}, ... of {@code count} rows, as the tables should read them back. */
     static List<Long> ids(long from, long count) {
-        return java.util.stream.LongStream.range(from, from + count).boxed().toList();
+        return LongStream.range(from, from + count).boxed().toList();
     }
 
     final ObjectStore store;
