@@ -120,8 +120,9 @@ public final class CompactorOptions {
             .stringType()
             .defaultValue(TargetFormat.NATIVE.optionValue())
             .withDescription("Where committed windows land: native (Parquet files under the data prefix, listed by "
-                    + "our manifests) or iceberg (the same files, also appended to one Iceberg table per namespace, "
-                    + "one snapshot per window generation, before the manifest; see docs/tables.md).");
+                    + "our manifests), iceberg (the same files, also appended to one Iceberg table per namespace, "
+                    + "one snapshot per window generation, before the manifest) or delta (the same, into one Delta "
+                    + "Lake table per namespace, one commit per window generation); see docs/tables.md.");
 
     public static final ConfigOption<Map<String, String>> ICEBERG_CATALOG = ConfigOptions.key("compaction.iceberg.catalog")
             .mapType()
@@ -131,10 +132,18 @@ public final class CompactorOptions {
                     + "'type:rest,uri:http://...'. Unset: a Hadoop catalog with its warehouse under the bucket's "
                     + "_tables/ (local directory buckets only).");
 
+    public static final ConfigOption<String> DELTA_TABLE_ROOT = ConfigOptions.key("compaction.delta.table-root")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("The local directory (or file: URI) under which each namespace's Delta table lies, "
+                    + "named by " + "compaction.table-name-pattern. Unset: the bucket's _delta/ (local directory "
+                    + "buckets only).");
+
     public static final ConfigOption<String> TABLE_DATABASE = ConfigOptions.key("compaction.table-database")
             .stringType()
             .defaultValue("compactor")
-            .withDescription("The catalog namespace (database) the tables live in; dots separate levels.");
+            .withDescription("The catalog namespace (database) the Iceberg tables live in; dots separate levels. "
+                    + "Delta tables have none: they are directories under compaction.delta.table-root.");
 
     public static final ConfigOption<String> TABLE_NAME_PATTERN = ConfigOptions.key("compaction.table-name-pattern")
             .stringType()
@@ -146,7 +155,8 @@ public final class CompactorOptions {
             .stringType()
             .noDefaultValue()
             .withDescription("A timestamp column whose hour partitions the tables the job creates; unset creates "
-                    + "unpartitioned tables. A compacted part whose rows span two hours is refused (its sources stay).");
+                    + "unpartitioned tables. A compacted part whose rows span two hours is refused (its sources stay). "
+                    + "Iceberg only: delta refuses it (Delta has no hour transform).");
 
     public static final ConfigOption<MemorySize> TARGET_FILE_SIZE = ConfigOptions.key("compaction.target-file-size")
             .memoryType()
@@ -363,7 +373,7 @@ public final class CompactorOptions {
         return List.of(BUCKET, DATA_PREFIX, WINDOW_SIZE, PRIORITY_WAITS, DEFAULT_PRIORITY, PRIORITIES, MAX_WAIT,
                 MIN_FILES, FORCE_AFTER, WRITER_INACTIVE_AFTER, BACKPRESSURE_NORMAL, BACKPRESSURE_SEVERE, MAX_ATTEMPTS,
                 RETRY_BACKOFF, SHARDED_NAMESPACES,
-                PROCESSING_TIMEOUT, SOURCE_RETENTION, TARGET_FORMAT, ICEBERG_CATALOG, TABLE_DATABASE, TABLE_NAME_PATTERN,
+                PROCESSING_TIMEOUT, SOURCE_RETENTION, TARGET_FORMAT, ICEBERG_CATALOG, DELTA_TABLE_ROOT, TABLE_DATABASE, TABLE_NAME_PATTERN,
                 TABLE_PARTITION_COLUMN, TARGET_FILE_SIZE, SORT_COLUMN, MERGE_MEMORY, COMPRESSION, COMPRESSION_LEVEL,
                 ROW_GROUP_SIZE,
                 COPY_ROW_GROUP_SIZE, ROW_GROUP_ROWS, COPY_ROW_GROUP_ROWS, MERGE_THREADS, MERGE_ENGINE, MAX_CONCURRENT_MERGES,

@@ -1,15 +1,17 @@
 package dev.compactor.job;
 
 import dev.compactor.layout.BucketLayout;
+import dev.compactor.table.DeltaTarget;
 import dev.compactor.table.IcebergTarget;
 import dev.compactor.table.TableTarget;
 
 import org.apache.flink.configuration.Configuration;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The table options as the commit's {@link TableTarget}: none, or the Iceberg catalog and tables they name. */
+/** The table options as the commit's {@link TableTarget}: none, the Iceberg catalog and tables, or the Delta tables. */
 public final class TableTargets {
 
     /** The catalog's name in Iceberg's logs and metrics. */
@@ -21,7 +23,42 @@ public final class TableTargets {
         return switch (TargetFormat.parse(conf.get(CompactorOptions.TARGET_FORMAT))) {
             case NATIVE -> TableTarget.NATIVE;
             case ICEBERG -> iceberg(conf);
+            case DELTA -> delta(conf);
         };
+    }
+
+    /**
+     * One Delta table per namespace under the table root (the bucket's _delta/ unless configured), written through
+     * Hadoop's local file system: Kernel's default engine would need Hadoop's S3A file system for an S3 bucket, and
+     * the job does not bundle it.
+     */
+    static DeltaTarget delta(Configuration conf) {
+        String bucket = conf.get(CompactorOptions.BUCKET);
+        String format = "--" + CompactorOptions.TARGET_FORMAT.key() + " delta";
+        if (BucketLocation.isS3(bucket)) {
+            throw new InvalidOptionException(format + " serves local directory buckets only (Delta Kernel's engine "
+                    + "would need Hadoop's S3A file system for " + bucket + "); use iceberg with a catalog for S3");
+        }
+        if (conf.getOptional(CompactorOptions.TABLE_PARTITION_COLUMN).isPresent()) {
+            throw new InvalidOptionException(format + " writes unpartitioned tables: --"
+                    + CompactorOptions.TABLE_PARTITION_COLUMN.key() + " is for iceberg (Delta has no hour transform)");
+        }
+        Path bucketDir = LocalDirectory.resolve(CompactorOptions.BUCKET.key(), bucket);
+        Path root = conf.getOptional(CompactorOptions.DELTA_TABLE_ROOT)
+                .map(dir -> LocalDirectory.resolve(CompactorOptions.DELTA_TABLE_ROOT.key(), dir))
+                .orElse(bucketDir.resolve(BucketLayout.DELTA_PREFIX));
+        Path data = bucketDir.resolve(conf.get(CompactorOptions.DATA_PREFIX)).normalize();
+        if (root.normalize().startsWith(data)) {
+            throw new InvalidOptionException("--" + CompactorOptions.DELTA_TABLE_ROOT.key() + " " + root
+                    + " lies under the data prefix " + data + ": the tables' logs would be taken for source files");
+        }
+        return new DeltaTarget(directoryUri(root), conf.get(CompactorOptions.TABLE_NAME_PATTERN),
+                bucketLocation(conf));
+    }
+
+    private static String directoryUri(Path dir) {
+        String uri = dir.toAbsolutePath().normalize().toUri().toString();
+        return uri.endsWith("/") ? uri : uri + "/";
     }
 
     static IcebergTarget iceberg(Configuration conf) {

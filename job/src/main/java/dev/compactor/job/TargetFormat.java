@@ -9,7 +9,9 @@ public enum TargetFormat {
     /** Plain Parquet files under the data prefix, listed by our manifests. */
     NATIVE,
     /** The same files, also appended to one Iceberg table per namespace. */
-    ICEBERG;
+    ICEBERG,
+    /** The same files, also appended to one Delta Lake table per namespace. */
+    DELTA;
 
     public String optionValue() {
         return name().toLowerCase(Locale.ROOT);

@@ -1,5 +1,6 @@
 package dev.compactor.job;
 
+import dev.compactor.table.DeltaTarget;
 import dev.compactor.table.IcebergTarget;
 import dev.compactor.table.TableTarget;
 import org.apache.flink.configuration.Configuration;
@@ -63,13 +64,42 @@ class TableTargetsTest {
     @Test
     void refusesAnUnknownFormatAMisspeltCatalogOptionAndAnS3BucketWithoutCatalog() {
         assertTrue(assertThrows(InvalidOptionException.class, () -> TableTargets.of(options("--bucket",
-                bucket.toString(), "--compaction.target-format", "delta"))).getMessage()
-                .contains("expected one of native, iceberg"));
+                bucket.toString(), "--compaction.target-format", "hudi"))).getMessage()
+                .contains("expected one of native, iceberg, delta"));
         assertTrue(assertThrows(InvalidOptionException.class, () -> options("--bucket", bucket.toString(),
                 "--compaction.iceberg.catalogs.type", "rest")).getMessage()
                 .contains("unknown option --compaction.iceberg.catalogs.type"));
         assertTrue(assertThrows(InvalidOptionException.class, () -> TableTargets.of(options("--bucket",
                 "s3://lake/raw", "--compaction.target-format", "iceberg"))).getMessage()
                 .contains("needs a catalog: set --compaction.iceberg.catalog.type"));
+    }
+
+    @Test
+    void deltaTablesLieUnderTheBucketsDeltaDirectoryOrTheConfiguredRoot(@TempDir Path elsewhere) {
+        DeltaTarget target = (DeltaTarget) TableTargets.of(options("--bucket", bucket.toString(),
+                "--compaction.target-format", "delta"));
+
+        assertEquals(bucket.toUri() + "_delta/", target.tableRoot());
+        assertEquals(bucket.toUri() + "_delta/logs_web", target.tableLocation("logs/web"));
+        assertEquals(bucket.toUri().toString(), target.bucketLocation());
+
+        DeltaTarget configured = (DeltaTarget) TableTargets.of(options("--bucket", bucket.toString(),
+                "--compaction.target-format", "delta", "--compaction.delta.table-root", elsewhere.toString(),
+                "--compaction.table-name-pattern", "t_{namespace}"));
+
+        assertEquals(elsewhere.toUri() + "t_orders", configured.tableLocation("orders"));
+    }
+
+    @Test
+    void deltaRefusesAnS3BucketAPartitionColumnAndARootUnderTheDataPrefix() {
+        assertTrue(assertThrows(InvalidOptionException.class, () -> TableTargets.of(options("--bucket",
+                "s3://lake/raw", "--compaction.target-format", "delta"))).getMessage()
+                .contains("serves local directory buckets only"));
+        assertTrue(assertThrows(InvalidOptionException.class, () -> TableTargets.of(options("--bucket",
+                bucket.toString(), "--compaction.target-format", "delta", "--compaction.table-partition-column",
+                "ts"))).getMessage().contains("writes unpartitioned tables"));
+        assertTrue(assertThrows(InvalidOptionException.class, () -> TableTargets.of(options("--bucket",
+                bucket.toString(), "--compaction.target-format", "delta", "--compaction.delta.table-root",
+                bucket.resolve("data/tables").toString()))).getMessage().contains("lies under the data prefix"));
     }
 }

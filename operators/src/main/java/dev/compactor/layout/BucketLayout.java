@@ -41,6 +41,8 @@ public final class BucketLayout implements Serializable {
     public static final String TRASH_PREFIX = "_trash/";
     /** The embedded Iceberg catalog's warehouse (compaction.target-format iceberg without catalog properties). */
     public static final String TABLES_PREFIX = "_tables/";
+    /** The Delta tables' default root (compaction.target-format delta without compaction.delta.table-root). */
+    public static final String DELTA_PREFIX = "_delta/";
     public static final String RETAINED_MARKER = "_RETAINED.json";
     public static final String STAGED_MARKER = "_STAGED.json";
     public static final String FAILED_MARKER = "_FAILED.json";

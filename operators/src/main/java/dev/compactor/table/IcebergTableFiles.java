@@ -11,11 +11,8 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
 
-/**
- * The data files a namespace's Iceberg table lists in its current snapshot, for checking a bucket against its
- * tables ({@code bin/compactor verify}): by bucket key where a file lies in the bucket, with how often each is listed.
- */
-public final class IcebergTableFiles implements AutoCloseable {
+/** The data files of each namespace's Iceberg table, in its current snapshot. */
+public final class IcebergTableFiles implements TableFiles {
 
     private final IcebergTarget target;
     private final Catalog catalog;
@@ -26,11 +23,12 @@ public final class IcebergTableFiles implements AutoCloseable {
     }
 
     /** The table of {@code namespace}, as {@code catalog.database.table}. */
+    @Override
     public String tableName(String namespace) {
         return target.tableOf(namespace).toString();
     }
 
-    /** Data file → how many times the current snapshot lists it; empty when the table does not exist. */
+    @Override
     public Map<String, Integer> of(String namespace) throws IOException {
         TableIdentifier id = target.tableOf(namespace);
         Map<String, Integer> files = new TreeMap<>();

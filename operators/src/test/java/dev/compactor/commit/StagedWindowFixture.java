@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.stream.LongStream;
 
 /** Writes real source files and staged parts of one window into a store, as the merge would leave them. */
 final class StagedWindowFixture {
@@ -42,6 +43,29 @@ final class StagedWindowFixture {
             row.put("id", id);
             row.put("payload", "row-" + id);
         });
+
+        /** Orders with a "note" column the first generations did not have: a table's schema evolves. */
+        static final Rows WITH_NOTE = new Rows(
+                SchemaBuilder.record("Order").fields().requiredLong("id").requiredString("payload")
+                        .optionalString("note").endRecord(),
+                (id, row) -> {
+                    row.put("id", id);
+                    row.put("payload", "row-" + id);
+                    row.put("note", "note-" + id);
+                });
+
+        /** Orders whose id turned into a string: a type no table of orders can take. */
+        static final Rows STRING_IDS = new Rows(
+                SchemaBuilder.record("Order").fields().requiredString("id").requiredString("payload").endRecord(),
+                (id, row) -> {
+                    row.put("id", "id-" + id);
+                    row.put("payload", "row-" + id);
+                });
+    }
+
+    /** The ids {@code from}, {@code from + 1}, ... of {@code count} rows, as the tables should read them back. */
+    static List<Long> ids(long from, long count) {
+        return LongStream.range(from, from + count).boxed().toList();
     }
 
     final ObjectStore store;
@@ -71,10 +95,16 @@ final class StagedWindowFixture {
     /** As {@link #stage(int, int, List, int)}, with parts of other rows, ids from {@code firstId}. */
     StagedWindow stage(int generation, int attempt, List<StagedWindow.Input> inputs, int partCount, Rows content,
                        long firstId) throws IOException {
+        return stage(WINDOW_START, generation, attempt, inputs, partCount, content, firstId);
+    }
+
+    /** As {@link #stage(int, int, List, int, Rows, long)}, for the hour-long window from {@code windowStart}. */
+    StagedWindow stage(long windowStart, int generation, int attempt, List<StagedWindow.Input> inputs, int partCount,
+                       Rows content, long firstId) throws IOException {
         StagedWindow window = new StagedWindow();
         window.namespace = NAMESPACE;
-        window.windowStart = WINDOW_START;
-        window.windowEnd = WINDOW_END;
+        window.windowStart = windowStart;
+        window.windowEnd = windowStart + (WINDOW_END - WINDOW_START);
         window.generation = generation;
         window.attempt = attempt;
         window.inputs.addAll(inputs);
@@ -82,14 +112,14 @@ final class StagedWindowFixture {
         long nextId = firstId;
         for (int p = 0; p < partCount; p++) {
             long rows = totalRows / partCount + (p < totalRows % partCount ? 1 : 0);
-            String stagingKey = layout.stagingPartKey(NAMESPACE, WINDOW_START, generation, attempt, p);
+            String stagingKey = layout.stagingPartKey(NAMESPACE, windowStart, generation, attempt, p);
             writeParquet(stagingKey, content, nextId, rows);
             nextId += rows;
             byte[] bytes = store.read(stagingKey);
             window.parts.add(new StagedWindow.Part(stagingKey,
-                    layout.finalPartKey(NAMESPACE, WINDOW_START, generation, p), rows, bytes.length, sha256(bytes)));
+                    layout.finalPartKey(NAMESPACE, windowStart, generation, p), rows, bytes.length, sha256(bytes)));
         }
-        store.write(layout.stagedMarkerKey(NAMESPACE, WINDOW_START, generation, attempt),
+        store.write(layout.stagedMarkerKey(NAMESPACE, windowStart, generation, attempt),
                 StagedWindowCodec.toJson(window));
         return window;
     }

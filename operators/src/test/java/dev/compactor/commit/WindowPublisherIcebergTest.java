@@ -43,11 +43,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.LongStream;
 
 import static dev.compactor.commit.StagedWindowFixture.NAMESPACE;
 import static dev.compactor.commit.StagedWindowFixture.ROWS_PER_SOURCE;
 import static dev.compactor.commit.StagedWindowFixture.WINDOW_START;
+import static dev.compactor.commit.StagedWindowFixture.ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -60,24 +60,6 @@ class WindowPublisherIcebergTest {
     private static final Instant NOW = Instant.parse("2025-01-01T12:00:00Z");
     /** The window's hour in microseconds; rows of the timestamped parts lie within it. */
     private static final long WINDOW_MICROS = WINDOW_START * 1_000;
-
-    /** Orders with a "note" column the first generations did not have. */
-    private static final StagedWindowFixture.Rows WITH_NOTE = new StagedWindowFixture.Rows(
-            SchemaBuilder.record("Order").fields().requiredLong("id").requiredString("payload")
-                    .optionalString("note").endRecord(),
-            (id, row) -> {
-                row.put("id", id);
-                row.put("payload", "row-" + id);
-                row.put("note", "note-" + id);
-            });
-
-    /** Orders whose id turned into a string: a type the table cannot take. */
-    private static final StagedWindowFixture.Rows STRING_IDS = new StagedWindowFixture.Rows(
-            SchemaBuilder.record("Order").fields().requiredString("id").requiredString("payload").endRecord(),
-            (id, row) -> {
-                row.put("id", "id-" + id);
-                row.put("payload", "row-" + id);
-            });
 
     @TempDir
     Path bucket;
@@ -135,10 +117,6 @@ class WindowPublisherIcebergTest {
 
     private static List<Long> sortedIds(Table table) throws IOException {
         return rows(table).stream().map(r -> (Long) r.getField("id")).sorted().toList();
-    }
-
-    private static List<Long> ids(long from, long count) {
-        return LongStream.range(from, from + count).boxed().toList();
     }
 
     private static List<DataFile> dataFiles(Table table) throws IOException {
@@ -349,7 +327,7 @@ class WindowPublisherIcebergTest {
     void aNewColumnInALaterGenerationEvolvesTheSchema() throws IOException {
         WindowPublisher publisher = publisher(null);
         publisher.publish(fixture.stage(0, 0, fixture.writeSources(2), 1));
-        publisher.publish(fixture.stage(1, 0, fixture.writeSources(2), 1, WITH_NOTE, 100));
+        publisher.publish(fixture.stage(1, 0, fixture.writeSources(2), 1, StagedWindowFixture.Rows.WITH_NOTE, 100));
 
         Table table = table();
         assertEquals(Types.StringType.get(), table.schema().findField("note").type());
@@ -367,7 +345,7 @@ class WindowPublisherIcebergTest {
         WindowPublisher publisher = publisher(null);
         publisher.publish(fixture.stage(0, 0, fixture.writeSources(2), 1));
         List<StagedWindow.Input> inputs = fixture.writeSources(2);
-        StagedWindow conflicting = fixture.stage(1, 0, inputs, 1, STRING_IDS, 100);
+        StagedWindow conflicting = fixture.stage(1, 0, inputs, 1, StagedWindowFixture.Rows.STRING_IDS, 100);
 
         PublishOutcome outcome = publisher.publish(conflicting);
 

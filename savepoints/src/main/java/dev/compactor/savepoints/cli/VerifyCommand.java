@@ -10,8 +10,11 @@ import dev.compactor.layout.BucketLayout;
 import dev.compactor.savepoints.verify.Finding;
 import dev.compactor.savepoints.verify.ManifestCheck;
 import dev.compactor.store.LocalObjectStore;
+import dev.compactor.table.DeltaTableFiles;
+import dev.compactor.table.DeltaTarget;
 import dev.compactor.table.IcebergTableFiles;
 import dev.compactor.table.IcebergTarget;
+import dev.compactor.table.TableFiles;
 import dev.compactor.table.TableTarget;
 
 import picocli.CommandLine.Command;
@@ -29,7 +32,7 @@ import java.util.concurrent.Callable;
 @Command(name = "verify", description = "Check a bucket against its manifests: outputs with the listed row count and "
         + "SHA-256, no listed source left, no staging left for a committed window; for a manifest rolled back by "
         + "'uncompact', its sources back and its outputs and retained copies gone. With the job's "
-        + "--compaction.target-format iceberg (and its catalog options), also each namespace's table: every output "
+        + "--compaction.target-format iceberg (and its catalog options) or delta, also each namespace's table: every output "
         + "of a committed manifest is one of its data files, none listed twice. Exits 1 on any mismatch. "
         + "Run it while the job is stopped or idle.")
 final class VerifyCommand implements Callable<Integer> {
@@ -67,8 +70,9 @@ final class VerifyCommand implements Callable<Integer> {
         });
         LocalObjectStore store = new LocalObjectStore(root);
         ManifestCheck.Report report;
-        if (target instanceof IcebergTarget iceberg) {
-            try (IcebergTableFiles tables = new IcebergTableFiles(iceberg)) {
+        if (target instanceof IcebergTarget || target instanceof DeltaTarget) {
+            try (TableFiles tables = target instanceof IcebergTarget iceberg ? new IcebergTableFiles(iceberg)
+                    : new DeltaTableFiles((DeltaTarget) target)) {
                 report = new ManifestCheck(store, new BucketLayout(dataPrefix), tables).check(namespace);
             }
         } else {

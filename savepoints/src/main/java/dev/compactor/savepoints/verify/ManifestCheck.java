@@ -5,7 +5,7 @@ import dev.compactor.commit.ManifestCodec;
 import dev.compactor.layout.BucketLayout;
 import dev.compactor.store.ObjectInfo;
 import dev.compactor.store.ObjectStore;
-import dev.compactor.table.IcebergTableFiles;
+import dev.compactor.table.TableFiles;
 
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.SeekableInputStream;
@@ -47,14 +47,14 @@ public final class ManifestCheck {
 
     private final ObjectStore store;
     private final BucketLayout layout;
-    private final IcebergTableFiles tables;
+    private final TableFiles tables;
 
     public ManifestCheck(ObjectStore store, BucketLayout layout) {
         this(store, layout, null);
     }
 
     /** @param tables the data files of each namespace's table; null when windows are not committed into tables */
-    public ManifestCheck(ObjectStore store, BucketLayout layout, IcebergTableFiles tables) {
+    public ManifestCheck(ObjectStore store, BucketLayout layout, TableFiles tables) {
         this.store = store;
         this.layout = layout;
         this.tables = tables;

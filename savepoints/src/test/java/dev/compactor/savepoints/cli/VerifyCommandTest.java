@@ -42,9 +42,13 @@ class VerifyCommandTest {
         assertEquals(0, run(table, "--bucket", bucket.toString(), "--compaction.target-format", "iceberg"));
         assertTrue(table.toString().contains("everything matches"), table.toString());
 
+        StringWriter delta = new StringWriter();
+        assertEquals(0, run(delta, "--bucket", bucket.toString(), "--compaction.target-format", "delta"));
+        assertTrue(delta.toString().contains("everything matches"), delta.toString());
+
         StringWriter wrong = new StringWriter();
         assertEquals(2, run(wrong, "--bucket", bucket.toString(), "--compaction.target-format", "parquet"));
-        assertTrue(wrong.toString().contains("expected one of native, iceberg"), wrong.toString());
+        assertTrue(wrong.toString().contains("expected one of native, iceberg, delta"), wrong.toString());
     }
 
     @Test
