@@ -19,7 +19,7 @@ public final class EventClassifier implements Serializable {
 
     /** Prefixes the job (or an operator) writes to that no event needs to act on. */
     static final List<String> NO_ACTION_PREFIXES = List.of("_state/", BucketLayout.REJECTED_PREFIX,
-            BucketLayout.TRASH_PREFIX, BucketLayout.DELTA_PREFIX);
+            BucketLayout.TRASH_PREFIX, BucketLayout.TABLES_PREFIX, BucketLayout.DELTA_PREFIX);
 
     private static final Pattern MANIFEST_FILE = Pattern.compile("(\\d+)-g(\\d+)\\.json");
     private static final Pattern STAGING_DIR = Pattern.compile("(\\d+)-g(\\d+)-a(\\d+)");

@@ -40,8 +40,8 @@ import java.util.Map;
 /**
  * A part's Delta file statistics (numRecords, minValues, maxValues, nullCount) from its Parquet footer, as Kernel's
  * own Parquet writer derives them from the footers it writes, but for files Kernel did not write: no data is read.
- * A column gets bounds only when every row group has statistics for it; timestamps in milli- or nanoseconds are
- * converted to Delta's microseconds (a lower bound rounded down, an upper bound up).
+ * A column gets bounds only when every row group has statistics for it; timestamps in milliseconds are converted to
+ * Delta's microseconds.
  */
 final class DeltaStats {
 
@@ -153,7 +153,7 @@ final class DeltaStats {
             long micros = switch (ts.getUnit()) {
                 case MILLIS -> Math.multiplyExact((Long) value, 1_000L);
                 case MICROS -> (Long) value;
-                case NANOS -> lower ? Math.floorDiv((Long) value, 1_000L) : -Math.floorDiv(-(Long) value, 1_000L);
+                case NANOS -> throw new IllegalStateException("nanosecond timestamps are refused before the commit");
             };
             return type instanceof TimestampType ? Literal.ofTimestamp(micros) : Literal.ofTimestampNtz(micros);
         } else if (type instanceof DecimalType decimal

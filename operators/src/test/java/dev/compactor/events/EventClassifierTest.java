@@ -231,7 +231,9 @@ class EventClassifierTest {
     @ValueSource(strings = {"_staging/users/1714561200000-g0-a0/p0.parquet",
             "_staging/users/1714561200000-g0-a1/p12.parquet", "_staging/stray.txt",
             "_quarantine/users/1714564800-w-0.parquet",
-            "_state/checkpoint-17", "_rejected/data/users/x.parquet"})
+            "_state/checkpoint-17", "_rejected/data/users/x.parquet",
+            "_tables/compactor/users/metadata/v3.metadata.json", "_delta/users/_delta_log/00000000000000000003.json",
+            "_trash/users/1714561200000-g0/1714564800-w-0.parquet"})
     void ownObjectsThatNeedNoActionAreIgnored(String key) {
         for (ObjectEvent e : new ObjectEvent[]{created(key), deleted(key)}) {
             Classification c = classifier.classify(e);
