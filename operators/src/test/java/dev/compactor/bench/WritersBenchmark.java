@@ -203,7 +203,7 @@ public final class WritersBenchmark {
                 w.rowsPerFile, bytes / 1e6, (System.nanoTime() - t0) / 1e9);
     }
 
-    private static String fileName(int f, int files) {
+    static String fileName(int f, int files) {
         long start = WINDOW_START_MS + (long) f * 3_600_000L / files;
         return String.format(Locale.ROOT, "%d-writer-%d-%05d.parquet", start / 1000, f % 20, f);
     }
@@ -252,22 +252,29 @@ public final class WritersBenchmark {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
             s.execute("SELECT setseed(0.5)");
             for (int f = 0; f < w.files; f++) {
-                long fileStartMs = WINDOW_START_MS + (long) f * 3_600_000L / w.files;
-                String select = "SELECT make_timestamp(" + fileStartMs * 1000 + " + (random() * 600000000)::BIGINT) AS ts,"
-                        + " 'writer-" + f % 20 + "' AS writer, range AS seq,"
-                        + " CASE WHEN random() < 0.1 THEN NULL ELSE (random() * 1000000)::BIGINT END AS user_id,"
-                        + " CASE WHEN random() < 0.1 THEN NULL ELSE random() * 1000 END AS value,"
-                        + " CASE WHEN random() < 0.1 THEN NULL ELSE md5(random()::VARCHAR)[1:20] END AS payload,"
-                        + " CASE WHEN random() < 0.2 THEN NULL ELSE ['click', 'view', 'purchase', 'search', 'login',"
-                        + " 'logout', 'share', 'error'][1 + (random() * 7.999)::INT % 8] END AS category"
-                        + " FROM range(" + w.rowsPerFile + ")";
-                if (w.sorted) {
-                    select = "SELECT * FROM (" + select + ") ORDER BY ts";
-                }
-                s.execute("COPY (" + select + ") TO '" + out.resolve(fileName(f, w.files)) + "' (FORMAT parquet,"
+                s.execute("COPY (" + duckDbSelect(f, w.files, w.rowsPerFile, w.sorted) + ") TO '"
+                        + out.resolve(fileName(f, w.files)) + "' (FORMAT parquet,"
                         + " COMPRESSION snappy, ROW_GROUP_SIZE 1000000, PARQUET_VERSION " + version + ")");
             }
         }
+    }
+
+    /**
+     * DuckDB's rows for file {@code f} of a window of {@code files}: the columns every writer of this benchmark
+     * writes (ts, writer, seq, user_id, value, payload, category), the nullable ones with DuckDB's own nulls. Also
+     * used by {@link MemoryBench}.
+     */
+    static String duckDbSelect(int f, int files, long rows, boolean sorted) {
+        long fileStartMs = WINDOW_START_MS + (long) f * 3_600_000L / files;
+        String select = "SELECT make_timestamp(" + fileStartMs * 1000 + " + (random() * 600000000)::BIGINT) AS ts,"
+                + " 'writer-" + f % 20 + "' AS writer, range AS seq,"
+                + " CASE WHEN random() < 0.1 THEN NULL ELSE (random() * 1000000)::BIGINT END AS user_id,"
+                + " CASE WHEN random() < 0.1 THEN NULL ELSE random() * 1000 END AS value,"
+                + " CASE WHEN random() < 0.1 THEN NULL ELSE md5(random()::VARCHAR)[1:20] END AS payload,"
+                + " CASE WHEN random() < 0.2 THEN NULL ELSE ['click', 'view', 'purchase', 'search', 'login',"
+                + " 'logout', 'share', 'error'][1 + (random() * 7.999)::INT % 8] END AS category"
+                + " FROM range(" + rows + ")";
+        return sorted ? "SELECT * FROM (" + select + ") ORDER BY ts" : select;
     }
 
     private static void sync(Path dir) throws IOException {

@@ -147,6 +147,31 @@ class PageWriteThreadTest {
         assertEquals(1, pages.written.size(), "pages after the failed one were written");
     }
 
+    /**
+     * A copy keeps the capacity of the largest page it held. Each round here queues one more small page ahead of
+     * a large one, so the small pages take every copy grown so far and the large one grows a new one: without a
+     * bound on the copies kept, each round kept another half megabyte (the page and its compressed form) for a
+     * one-megabyte queue, past it from the second round on.
+     */
+    @Test
+    void theCopiesKeptForReuseStayWithinTheQueuesBound() throws IOException {
+        long bound = 1L << 20;
+        for (int round = 1; round <= 16; round++) {
+            RecordingPages pages = new RecordingPages(thread.compressingWith(new TaggingCompressor(BY_PAGE_WRITER)));
+            PageWriter writer = thread.writingInto(pages);
+            for (int small = 0; small < round; small++) {
+                writePage(writer, new byte[16]);
+            }
+            writePage(writer, new byte[(int) (bound / 4)]);
+            pages.release.countDown();
+            thread.awaitWritten();
+            assertEquals(round + 1, pages.written.size());
+            long kept = thread.pooledBytes();
+            assertTrue(kept <= bound, "round " + round + ": " + kept + " bytes of page copies kept for a queue of "
+                    + bound);
+        }
+    }
+
     @Test
     void theQueueMustBeBounded() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
