@@ -28,9 +28,6 @@ import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.DataFileStatus;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.metadata.ParquetMetadata;
-import org.apache.parquet.schema.MessageType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,19 +74,13 @@ public final class DeltaTableCommitter implements TableCommitter {
         return "compactor:" + window.namespace + ":" + window.windowStart;
     }
 
-    private record PartFooter(StagedWindow.Part part, String key, ParquetMetadata footer) {
-        MessageType schema() {
-            return footer.getFileMetaData().getSchema();
-        }
-    }
-
     @Override
     public void check(StagedWindow window) throws IOException {
         if (window.parts.isEmpty()) {
             return;
         }
         String name = tableName(window);
-        List<PartFooter> parts = footers(window, false);
+        List<PartFooter> parts = PartFooter.of(window, store, false);
         try {
             Optional<Snapshot> snapshot = latest(table(window));
             if (snapshot.isPresent() && committed(snapshot.get(), window).isPresent()) {
@@ -107,7 +98,7 @@ public final class DeltaTableCommitter implements TableCommitter {
             return;
         }
         String name = tableName(window);
-        List<PartFooter> parts = footers(window, true);
+        List<PartFooter> parts = PartFooter.of(window, store, true);
         for (int round = 1; ; round++) {
             try {
                 Table table = table(window);
@@ -251,17 +242,5 @@ public final class DeltaTableCommitter implements TableCommitter {
 
     private String tableName(StagedWindow window) {
         return target.tableLocation(window.namespace);
-    }
-
-    /** Each part's footer: where it is published, or for the check, where it is now. */
-    private List<PartFooter> footers(StagedWindow window, boolean published) throws IOException {
-        List<PartFooter> footers = new ArrayList<>();
-        for (StagedWindow.Part part : window.parts) {
-            String key = published || store.head(part.stagingKey).isEmpty() ? part.finalKey : part.stagingKey;
-            try (ParquetFileReader reader = ParquetFileReader.open(store.inputFile(key))) {
-                footers.add(new PartFooter(part, key, reader.getFooter()));
-            }
-        }
-        return footers;
     }
 }

@@ -27,7 +27,6 @@ import org.apache.iceberg.parquet.ParquetUtil;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types;
-import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.FileMetaData;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.schema.MessageType;
@@ -36,7 +35,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,20 +68,13 @@ public final class IcebergTableCommitter implements TableCommitter {
         this.target = target;
     }
 
-    /** One part with the footer read from where it is now. */
-    private record PartFooter(StagedWindow.Part part, String key, ParquetMetadata footer) {
-        MessageType schema() {
-            return footer.getFileMetaData().getSchema();
-        }
-    }
-
     @Override
     public void check(StagedWindow window) throws IOException {
         if (window.parts.isEmpty()) {
             return;
         }
         TableIdentifier id = target.tableOf(window.namespace);
-        List<PartFooter> parts = footers(window, false);
+        List<PartFooter> parts = PartFooter.of(window, store, false);
         Optional<Table> existing = load(id);
         if (existing.isPresent() && WindowSnapshots.committed(existing.get(), window).isPresent()) {
             return;
@@ -120,7 +111,7 @@ public final class IcebergTableCommitter implements TableCommitter {
             return;
         }
         TableIdentifier id = target.tableOf(window.namespace);
-        List<PartFooter> parts = footers(window, true);
+        List<PartFooter> parts = PartFooter.of(window, store, true);
         for (int round = 1; ; round++) {
             try {
                 Table table = loadOrCreate(id, parts.get(0));
@@ -247,21 +238,6 @@ public final class IcebergTableCommitter implements TableCommitter {
                     + "; a timestamp column is needed");
         }
         return PartitionSpec.builderFor(schema).hour(column).build();
-    }
-
-    /**
-     * The footer of each part: where it is published, or for the check before publishing, where it is now (an earlier
-     * run may have published it already).
-     */
-    private List<PartFooter> footers(StagedWindow window, boolean published) throws IOException {
-        List<PartFooter> footers = new ArrayList<>();
-        for (StagedWindow.Part part : window.parts) {
-            String key = published || store.head(part.stagingKey).isEmpty() ? part.finalKey : part.stagingKey;
-            try (ParquetFileReader reader = ParquetFileReader.open(store.inputFile(key))) {
-                footers.add(new PartFooter(part, key, reader.getFooter()));
-            }
-        }
-        return footers;
     }
 
     @Override
