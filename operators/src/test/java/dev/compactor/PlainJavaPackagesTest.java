@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PlainJavaPackagesTest {
 
     private static final List<String> PLAIN_PACKAGES = List.of("dev/compactor/window/", "dev/compactor/events/",
-            "dev/compactor/status/", "dev/compactor/merge/", "dev/compactor/commit/");
+            "dev/compactor/status/", "dev/compactor/merge/", "dev/compactor/commit/", "dev/compactor/table/");
 
     /**
      * The commit protocol's Sink V2 wiring, kept beside the plain classes it adapts (WindowPublisher,
