@@ -1,7 +1,7 @@
 package dev.compactor.job;
 
 import dev.compactor.merge.MergeSettings;
-import dev.compactor.table.IcebergTarget;
+import dev.compactor.table.TableTarget;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -147,8 +147,8 @@ public final class CompactorOptions {
 
     public static final ConfigOption<String> TABLE_NAME_PATTERN = ConfigOptions.key("compaction.table-name-pattern")
             .stringType()
-            .defaultValue(IcebergTarget.NAMESPACE_PLACEHOLDER)
-            .withDescription("The table of a namespace; " + IcebergTarget.NAMESPACE_PLACEHOLDER + " stands for the "
+            .defaultValue(TableTarget.NAMESPACE_PLACEHOLDER)
+            .withDescription("The table of a namespace; " + TableTarget.NAMESPACE_PLACEHOLDER + " stands for the "
                     + "namespace with '/' as '_'.");
 
     public static final ConfigOption<String> TABLE_PARTITION_COLUMN = ConfigOptions.key("compaction.table-partition-column")

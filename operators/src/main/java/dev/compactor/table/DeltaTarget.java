@@ -14,7 +14,7 @@ import java.util.Objects;
  *
  * @param tableRoot        the URI under which each namespace's table directory lies, ending in '/'
  *                         ({@code file:/bucket/_delta/} by default)
- * @param tableNamePattern the table's directory name; {@value IcebergTarget#NAMESPACE_PLACEHOLDER} stands for our
+ * @param tableNamePattern the table's directory name; {@value TableTarget#NAMESPACE_PLACEHOLDER} stands for our
  *                         namespace, '/' as '_'
  * @param bucketLocation   the URI the bucket's keys are relative to, ending in '/': data files are added by their
  *                         full location (they lie outside the table's directory)
@@ -34,7 +34,7 @@ public record DeltaTarget(String tableRoot, String tableNamePattern, String buck
 
     /** The table (directory) name of {@code namespace}. */
     public String tableOf(String namespace) {
-        return tableNamePattern.replace(IcebergTarget.NAMESPACE_PLACEHOLDER, namespace.replace('/', '_'));
+        return TableTarget.tableName(tableNamePattern, namespace);
     }
 
     /** Where the table of {@code namespace} lies. */
@@ -47,25 +47,18 @@ public record DeltaTarget(String tableRoot, String tableNamePattern, String buck
         return bucketLocation + key;
     }
 
-    /**
-     * Kernel's default engine over Hadoop's file system, built with this class's loader as the thread's context
-     * loader, for the reason {@link IcebergTarget#catalog()} gives.
-     */
+    /** Kernel's default engine over Hadoop's file system. */
     public Engine engine() {
-        Thread thread = Thread.currentThread();
-        ClassLoader context = thread.getContextClassLoader();
-        thread.setContextClassLoader(DeltaTarget.class.getClassLoader());
-        try {
-            Configuration conf = new Configuration();
-            Engine engine = DefaultEngine.create(conf);
-            // the file system (and Hadoop's shutdown hook thread) starts here, under our loader
-            engine.getFileSystemClient().resolvePath(tableRoot);
+        return WithOwnClassLoader.run(() -> {
+            Engine engine = DefaultEngine.create(new Configuration());
+            try {
+                // the file system (and Hadoop's shutdown hook thread) starts here, under our loader
+                engine.getFileSystemClient().resolvePath(tableRoot);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot resolve the Delta table root " + tableRoot + ": " + e, e);
+            }
             return engine;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot resolve the Delta table root " + tableRoot + ": " + e, e);
-        } finally {
-            thread.setContextClassLoader(context);
-        }
+        });
     }
 
     @Override

@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * @param catalogName       the catalog's name, as Iceberg names it in logs and metrics
  * @param catalogProperties Iceberg catalog properties, passed through unchanged
  * @param database          the Iceberg namespace the tables live in (dots separate levels)
- * @param tableNamePattern  the table's name; {@value #NAMESPACE_PLACEHOLDER} stands for our namespace, '/' as '_'
+ * @param tableNamePattern  the table's name; {@value TableTarget#NAMESPACE_PLACEHOLDER} stands for our namespace, '/' as '_'
  * @param partitionColumn   a timestamp column whose hour partitions the table; null for an unpartitioned table
  * @param bucketLocation    the URI the bucket's keys are relative to (file:/dir/ or s3://bucket/prefix/), ending
  *                          in '/': data files are registered by their full location
@@ -30,7 +30,6 @@ public record IcebergTarget(String catalogName, Map<String, String> catalogPrope
         implements TableTarget {
     private static final long serialVersionUID = 1L;
 
-    public static final String NAMESPACE_PLACEHOLDER = "{namespace}";
 
     public IcebergTarget {
         Objects.requireNonNull(catalogName, "catalogName");
@@ -49,7 +48,7 @@ public record IcebergTarget(String catalogName, Map<String, String> catalogPrope
 
     /** The table of {@code namespace}. */
     public TableIdentifier tableOf(String namespace) {
-        String name = tableNamePattern.replace(NAMESPACE_PLACEHOLDER, namespace.replace('/', '_'));
+        String name = TableTarget.tableName(tableNamePattern, namespace);
         return database.isEmpty() ? TableIdentifier.of(name)
                 : TableIdentifier.of(Namespace.of(database.split("\\.")), name);
     }
@@ -59,22 +58,10 @@ public record IcebergTarget(String catalogName, Map<String, String> catalogPrope
         return bucketLocation + key;
     }
 
-    /**
-     * The catalog the properties describe; Hadoop's configuration only serves catalogs and FileIOs that use it.
-     *
-     * <p>Built with this class's loader as the thread's context loader: Hadoop's file system starts its shutdown
-     * hook thread on first use, that thread keeps the context loader it was created with, and Flink's user-code
-     * loader of a local run is closed by the time the hook runs at exit (a stack trace on every Ctrl-C).
-     */
+    /** The catalog the properties describe; Hadoop's configuration only serves catalogs and FileIOs that use it. */
     public Catalog catalog() {
-        Thread thread = Thread.currentThread();
-        ClassLoader context = thread.getContextClassLoader();
-        thread.setContextClassLoader(IcebergTarget.class.getClassLoader());
-        try {
-            return CatalogUtil.buildIcebergCatalog(catalogName, catalogProperties, new Configuration());
-        } finally {
-            thread.setContextClassLoader(context);
-        }
+        return WithOwnClassLoader.run(
+                () -> CatalogUtil.buildIcebergCatalog(catalogName, catalogProperties, new Configuration()));
     }
 
     @Override
